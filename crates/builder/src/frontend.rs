@@ -1,0 +1,176 @@
+//! What every rule-language front end produces, and the helpers they share to
+//! build leaves, so that vendor differences end at the front end.
+
+use atlas_catalog::wildcard::{self, Token};
+use atlas_catalog::{Expr, FieldTable, Leaf, Op, ParseStatus, Rule, RuleDetail, Vendor};
+
+use crate::diagnostic::Diagnostic;
+
+/// One rule read from a file.
+#[derive(Debug, Clone)]
+pub struct ParsedRule {
+    /// Techniques are as tagged (uppercase IDs such as `T1204.002`); the
+    /// build resolves them against ATT&CK afterwards.
+    pub rule: Rule,
+    pub detail: RuleDetail,
+    /// Line of the rule in its file (for multi-document files and reports).
+    pub line: Option<u32>,
+}
+
+/// Everything read from one file.
+#[derive(Debug, Clone, Default)]
+pub struct FileOutcome {
+    pub rules: Vec<ParsedRule>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// Set when the file is deliberately not shown (deprecated rule, not a
+    /// rule at all), with the reason.
+    pub skipped: Option<String>,
+}
+
+impl FileOutcome {
+    pub fn skipped(reason: impl Into<String>) -> Self {
+        FileOutcome { skipped: Some(reason.into()), ..Default::default() }
+    }
+
+    pub fn failed(diagnostic: Diagnostic) -> Self {
+        FileOutcome { diagnostics: vec![diagnostic], ..Default::default() }
+    }
+}
+
+/// Builds leaves for one vendor: resolves the canonical field and spells
+/// values in the catalog's conventions.
+#[derive(Clone, Copy)]
+pub struct LeafMaker<'a> {
+    pub fields: &'a FieldTable,
+    pub vendor: Vendor,
+}
+
+impl<'a> LeafMaker<'a> {
+    pub fn new(fields: &'a FieldTable, vendor: Vendor) -> Self {
+        LeafMaker { fields, vendor }
+    }
+
+    /// A leaf with its canonical field resolved.
+    pub fn leaf(&self, source_field: Option<&str>, op: Op, value: Option<String>, case_sensitive: bool) -> Expr {
+        Expr::Leaf(Leaf {
+            field: source_field.map(|f| self.fields.resolve(self.vendor, f)),
+            source_field: source_field.map(str::to_owned),
+            op,
+            value,
+            case_sensitive,
+        })
+    }
+
+    /// A pattern test: `eq` of the literal text when there is no wildcard,
+    /// otherwise `wildcard` in the canonical spelling.
+    pub fn pattern(&self, source_field: Option<&str>, tokens: &[Token], case_sensitive: bool) -> Expr {
+        match wildcard::literal(tokens) {
+            Some(text) => self.leaf(source_field, Op::Eq, Some(text), case_sensitive),
+            None => self.leaf(source_field, Op::Wildcard, Some(wildcard::encode(tokens)), case_sensitive),
+        }
+    }
+
+    /// `field contains text`, `startswith` and `endswith` as patterns.
+    pub fn contains(&self, source_field: Option<&str>, text: &str, case_sensitive: bool) -> Expr {
+        self.pattern(source_field, &surround(text, true, true), case_sensitive)
+    }
+
+    pub fn starts_with(&self, source_field: Option<&str>, text: &str, case_sensitive: bool) -> Expr {
+        self.pattern(source_field, &surround(text, false, true), case_sensitive)
+    }
+
+    pub fn ends_with(&self, source_field: Option<&str>, text: &str, case_sensitive: bool) -> Expr {
+        self.pattern(source_field, &surround(text, true, false), case_sensitive)
+    }
+}
+
+/// Literal text with `*` before and/or after it.
+pub fn surround(text: &str, before: bool, after: bool) -> Vec<Token> {
+    let mut tokens = Vec::with_capacity(text.len() + 2);
+    if before {
+        tokens.push(Token::AnyRun);
+    }
+    tokens.extend(wildcard::literal_tokens(text));
+    if after {
+        tokens.push(Token::AnyRun);
+    }
+    tokens
+}
+
+/// A rule with every field empty but the identity; front ends fill the rest.
+pub fn empty_rule(vendor: Vendor, id: String, title: String, path: &str, url: String, language: &str) -> Rule {
+    Rule {
+        id,
+        vendor,
+        title,
+        path: path.to_owned(),
+        url,
+        status: ParseStatus::Parsed,
+        reason: None,
+        techniques: Vec::new(),
+        tactics: Vec::new(),
+        tags: Vec::new(),
+        severity: None,
+        maturity: None,
+        kind: None,
+        language: language.to_owned(),
+        authors: Vec::new(),
+        date: None,
+        modified: None,
+        description: String::new(),
+        references: Vec::new(),
+        false_positives: Vec::new(),
+        log_source: Vec::new(),
+        attributes: Vec::new(),
+        logic: None,
+    }
+}
+
+/// Normalizes a technique ID as tagged (`t1204.002`, ` T1204 `) to `T1204.002`,
+/// or `None` if it is not one.
+pub fn technique_id(text: &str) -> Option<String> {
+    let id = text.trim().to_ascii_uppercase();
+    let rest = id.strip_prefix('T')?;
+    let (main, sub) = match rest.split_once('.') {
+        Some((main, sub)) => (main, Some(sub)),
+        None => (rest, None),
+    };
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(main, 4) && sub.is_none_or(|s| digits(s, 3))).then_some(id)
+}
+
+/// Records a problem on a rule: the worst status wins, reasons accumulate.
+pub fn downgrade(rule: &mut Rule, status: ParseStatus, reason: &str) {
+    let rank = |s: ParseStatus| match s {
+        ParseStatus::Parsed => 0,
+        ParseStatus::NoQuery => 1,
+        ParseStatus::Partial => 2,
+        ParseStatus::Unsupported => 3,
+        ParseStatus::Error => 4,
+    };
+    if rank(status) > rank(rule.status) {
+        rule.status = status;
+    }
+    match &mut rule.reason {
+        Some(existing) if !existing.split("; ").any(|r| r == reason) => {
+            existing.push_str("; ");
+            existing.push_str(reason);
+        }
+        Some(_) => {}
+        None => rule.reason = Some(reason.to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn technique_ids() {
+        assert_eq!(technique_id("t1204.002").as_deref(), Some("T1204.002"));
+        assert_eq!(technique_id("T1059").as_deref(), Some("T1059"));
+        assert_eq!(technique_id("t12"), None);
+        assert_eq!(technique_id("execution"), None);
+        assert_eq!(technique_id("T1059.1"), None);
+    }
+}

@@ -1,0 +1,1 @@
+//! Sigma front end (being written)

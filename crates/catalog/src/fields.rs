@@ -1,0 +1,168 @@
+//! The canonical field table: ECS-style canonical names and the names each
+//! vendor writes for them. The data is `data/fields.toml` (documented in
+//! docs/fields.md); this module only holds the types and the lookup.
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::model::Vendor;
+
+/// The field table as written in `data/fields.toml`.
+pub const FIELDS_TOML: &str = include_str!("../data/fields.toml");
+
+/// One canonical field and its aliases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDef {
+    /// Canonical (ECS-style) name.
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// Names in Sigma rules (Windows event / Sysmon names and taxonomy names).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sigma: Vec<String>,
+    /// ECS or integration names in Elastic rules, besides the canonical name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub elastic: Vec<String>,
+    /// Splunk CIM names (after the data-model prefix is stripped) and raw names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub splunk: Vec<String>,
+    /// The path field whose last component this field is (process.name is the
+    /// basename of process.executable): a path test for `*\name.exe` is the
+    /// same indicator as `name == name.exe`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub basename_of: Option<String>,
+    /// The path field whose extension this field is (file.extension of
+    /// file.path): `*.lnk` on the path is the indicator `extension == lnk`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub extension_of: Option<String>,
+}
+
+impl FieldDef {
+    /// The aliases a vendor writes for this field.
+    pub fn aliases(&self, vendor: Vendor) -> &[String] {
+        match vendor {
+            Vendor::Sigma => &self.sigma,
+            Vendor::Elastic => &self.elastic,
+            Vendor::Splunk => &self.splunk,
+        }
+    }
+}
+
+/// The table file's top level.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct FieldFile {
+    #[serde(rename = "field", default)]
+    pub fields: Vec<FieldDef>,
+}
+
+/// Field definitions indexed for lookup.
+#[derive(Debug, Clone, Default)]
+pub struct FieldTable {
+    fields: Vec<FieldDef>,
+    by_vendor: HashMap<(Vendor, String), usize>,
+    by_any: HashMap<String, usize>,
+    by_lowercase: HashMap<(Vendor, String), usize>,
+    basename: HashMap<String, usize>,
+    extension: HashMap<String, usize>,
+}
+
+impl FieldTable {
+    pub fn new(fields: Vec<FieldDef>) -> Self {
+        let mut table = FieldTable { fields, ..Default::default() };
+        for (i, def) in table.fields.iter().enumerate() {
+            table.by_any.entry(def.name.clone()).or_insert(i);
+            for vendor in Vendor::ALL {
+                for alias in def.aliases(vendor) {
+                    table.by_vendor.entry((vendor, alias.clone())).or_insert(i);
+                    table.by_lowercase.entry((vendor, alias.to_lowercase())).or_insert(i);
+                    table.by_any.entry(alias.clone()).or_insert(i);
+                }
+                table.by_lowercase.entry((vendor, def.name.to_lowercase())).or_insert(i);
+            }
+            if let Some(path) = &def.basename_of {
+                table.basename.insert(path.clone(), i);
+            }
+            if let Some(path) = &def.extension_of {
+                table.extension.insert(path.clone(), i);
+            }
+        }
+        table
+    }
+
+    pub fn fields(&self) -> &[FieldDef] {
+        &self.fields
+    }
+
+    /// The canonical name for a field as a vendor writes it, if the table
+    /// knows it: the vendor's own alias first, then a canonical name, then an
+    /// alias of any vendor (Splunk searches raw Sysmon fields too), then the
+    /// vendor's aliases ignoring case.
+    pub fn canonical(&self, vendor: Vendor, source: &str) -> Option<&str> {
+        self.by_vendor
+            .get(&(vendor, source.to_owned()))
+            .or_else(|| self.by_any.get(source))
+            .or_else(|| self.by_lowercase.get(&(vendor, source.to_lowercase())))
+            .map(|&i| self.fields[i].name.as_str())
+    }
+
+    /// The canonical name, or the source name itself when the table does not
+    /// know it (so vendor-specific fields still group with themselves).
+    pub fn resolve(&self, vendor: Vendor, source: &str) -> String {
+        self.canonical(vendor, source).unwrap_or(source).to_owned()
+    }
+
+    /// The name field whose value is the last path component of `path_field`.
+    pub fn basename_field(&self, path_field: &str) -> Option<&str> {
+        self.basename.get(path_field).map(|&i| self.fields[i].name.as_str())
+    }
+
+    /// The extension field of `path_field`.
+    pub fn extension_field(&self, path_field: &str) -> Option<&str> {
+        self.extension.get(path_field).map(|&i| self.fields[i].name.as_str())
+    }
+
+    pub fn get(&self, canonical: &str) -> Option<&FieldDef> {
+        self.by_any.get(canonical).map(|&i| &self.fields[i]).filter(|d| d.name == canonical)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> FieldTable {
+        FieldTable::new(vec![
+            FieldDef {
+                name: "process.executable".into(),
+                description: String::new(),
+                sigma: vec!["Image".into()],
+                elastic: vec![],
+                splunk: vec!["process_path".into()],
+                basename_of: None,
+                extension_of: None,
+            },
+            FieldDef {
+                name: "process.name".into(),
+                description: String::new(),
+                sigma: vec![],
+                elastic: vec![],
+                splunk: vec!["process_name".into()],
+                basename_of: Some("process.executable".into()),
+                extension_of: None,
+            },
+        ])
+    }
+
+    #[test]
+    fn lookup_order() {
+        let t = table();
+        assert_eq!(t.canonical(Vendor::Sigma, "Image"), Some("process.executable"));
+        assert_eq!(t.canonical(Vendor::Sigma, "image"), Some("process.executable"));
+        assert_eq!(t.canonical(Vendor::Splunk, "Image"), Some("process.executable"));
+        assert_eq!(t.canonical(Vendor::Elastic, "process.name"), Some("process.name"));
+        assert_eq!(t.canonical(Vendor::Splunk, "process_name"), Some("process.name"));
+        assert_eq!(t.resolve(Vendor::Sigma, "Foo"), "Foo");
+        assert_eq!(t.basename_field("process.executable"), Some("process.name"));
+    }
+}

@@ -1,0 +1,15 @@
+//! Rule Atlas catalog: the types the builder writes and the app reads, the one
+//! predicate model every vendor's rules are turned into, the canonical field
+//! table, and the aggregations the app runs. Pure: no I/O, builds for wasm32
+//! and native alike.
+
+pub mod fields;
+pub mod indicator;
+pub mod model;
+pub mod predicate;
+pub mod wildcard;
+
+pub use fields::{FieldDef, FieldTable};
+pub use indicator::IndicatorKey;
+pub use model::{Attack, Catalog, ParseStatus, Rule, RuleDetail, Source, Tactic, Technique, Vendor};
+pub use predicate::{Expr, Leaf, Op, Polarity};

@@ -1,0 +1,265 @@
+//! The catalog: what the builder writes and the app reads
+//! (docs/catalog-format.md describes every field and the versioning rule).
+
+use serde::{Deserialize, Serialize};
+
+use crate::fields::FieldDef;
+use crate::predicate::Expr;
+
+/// Written into every catalog; bumped on any change a reader must know about.
+pub const FORMAT_VERSION: u32 = 1;
+/// The `format` tag that tells a Rule Atlas catalog from other JSON.
+pub const FORMAT_NAME: &str = "rule-atlas-catalog";
+
+/// The rule repositories Rule Atlas reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Vendor {
+    Sigma,
+    Elastic,
+    Splunk,
+}
+
+impl Vendor {
+    pub const ALL: [Vendor; 3] = [Vendor::Sigma, Vendor::Elastic, Vendor::Splunk];
+
+    /// The name shown to people.
+    pub fn label(self) -> &'static str {
+        match self {
+            Vendor::Sigma => "Sigma",
+            Vendor::Elastic => "Elastic",
+            Vendor::Splunk => "Splunk",
+        }
+    }
+
+    /// The name used in JSON and URLs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Vendor::Sigma => "sigma",
+            Vendor::Elastic => "elastic",
+            Vendor::Splunk => "splunk",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Vendor> {
+        Vendor::ALL.into_iter().find(|v| v.as_str().eq_ignore_ascii_case(text))
+    }
+}
+
+/// How much of a rule's logic the front end understood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ParseStatus {
+    /// All of the logic is in the predicate tree.
+    Parsed,
+    /// The tree holds the logic that was understood; `reason` names the rest.
+    Partial,
+    /// A rule form Rule Atlas does not read (correlation, legacy aggregation…).
+    Unsupported,
+    /// The rule is malformed; `reason` says how.
+    Error,
+    /// The rule has no query to read (Elastic machine-learning rules).
+    NoQuery,
+}
+
+impl ParseStatus {
+    pub const ALL: [ParseStatus; 5] = [
+        ParseStatus::Parsed,
+        ParseStatus::Partial,
+        ParseStatus::Unsupported,
+        ParseStatus::Error,
+        ParseStatus::NoQuery,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ParseStatus::Parsed => "parsed",
+            ParseStatus::Partial => "partial",
+            ParseStatus::Unsupported => "unsupported",
+            ParseStatus::Error => "error",
+            ParseStatus::NoQuery => "no_query",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ParseStatus::NoQuery => "no query logic",
+            other => other.as_str(),
+        }
+    }
+}
+
+/// The whole catalog file (`catalog.json`).
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Catalog {
+    /// Always [`FORMAT_NAME`].
+    pub format: String,
+    /// [`FORMAT_VERSION`] of the writer.
+    pub version: u32,
+    /// Builder name and version.
+    pub generator: String,
+    /// The repositories the catalog was built from.
+    pub sources: Vec<Source>,
+    pub attack: Attack,
+    /// The field table the builder used.
+    pub fields: Vec<FieldDef>,
+    pub rules: Vec<Rule>,
+    /// Rule texts and long sections live in `details/<n>.json` shards; see
+    /// [`detail_shard`].
+    pub detail_shards: u32,
+}
+
+/// One rule repository read into the catalog.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Source {
+    pub vendor: Vendor,
+    /// Upstream repository, for links (`https://github.com/SigmaHQ/sigma`).
+    pub repository: String,
+    /// Branch or commit links point at.
+    pub revision: String,
+    pub rules: u32,
+}
+
+/// The ATT&CK knowledge base, as far as the catalog needs it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Attack {
+    /// ATT&CK release (`18.1`).
+    pub version: String,
+    /// Tactics in matrix order.
+    pub tactics: Vec<Tactic>,
+    /// Techniques and sub-techniques (deprecated ones flagged, revoked ones
+    /// left out: see `revoked`).
+    pub techniques: Vec<Technique>,
+    /// Revoked technique ID → the ID that replaces it.
+    #[serde(default)]
+    pub revoked: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tactic {
+    /// `TA0002`
+    pub id: String,
+    /// `execution`: the name in rule tags and kill-chain phases.
+    pub shortname: String,
+    /// `Execution`
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Technique {
+    /// `T1204` or `T1204.002`.
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub platforms: Vec<String>,
+    /// Tactic shortnames, in matrix order.
+    pub tactics: Vec<String>,
+    pub url: String,
+    /// The parent technique of a sub-technique.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub deprecated: bool,
+}
+
+/// One detection rule.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Rule {
+    /// The rule's own id (Sigma `id`, Elastic `rule_id`, Splunk `id`).
+    pub id: String,
+    pub vendor: Vendor,
+    pub title: String,
+    /// Path of the rule file inside its repository.
+    pub path: String,
+    /// Link to the file upstream.
+    pub url: String,
+    pub status: ParseStatus,
+    /// Why the status is not `parsed`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// ATT&CK technique IDs, resolved (revoked IDs replaced). IDs this ATT&CK
+    /// version does not know are kept.
+    pub techniques: Vec<String>,
+    /// Tactics as tagged (shortnames such as `execution`, or IDs).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tactics: Vec<String>,
+    /// Other tags (CVE, software, vendor facets).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    /// Level / severity.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub severity: Option<String>,
+    /// The rule's own status or maturity (stable, test, production…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub maturity: Option<String>,
+    /// Rule type (Elastic `eql`, Splunk `TTP`…).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    /// Query language (`sigma`, `eql`, `kuery`, `esql`, `spl`).
+    pub language: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub false_positives: Vec<String>,
+    /// Where the rule reads from, as labelled pairs: (`product`, `windows`),
+    /// (`index`, `logs-endpoint.events.process-*`), (`data model`, `Endpoint.Processes`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log_source: Vec<(String, String)>,
+    /// Further labelled metadata (risk score, building block, analytic story…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<(String, String)>,
+    /// The rule's logic, when there is any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub logic: Option<Expr>,
+}
+
+/// The large parts of a rule, fetched only for its own page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleDetail {
+    /// The rule file as written upstream.
+    pub text: String,
+    /// Long titled sections (investigation guide, how to implement…).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sections: Vec<(String, String)>,
+}
+
+/// The shard file a rule's detail lives in: `details/<n>.json`, a map of rule
+/// id to [`RuleDetail`]. FNV-1a over the id, so builder and app agree.
+pub fn detail_shard(rule_id: &str, shards: u32) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in rule_id.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash % shards.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn shards_are_stable() {
+        // Pinned: changing the hash would orphan published detail files.
+        assert_eq!(detail_shard("", 64), 0x811c_9dc5 % 64);
+        assert_eq!(detail_shard("a", 1), 0);
+        assert_eq!(detail_shard("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 64), detail_shard("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 64));
+        assert_ne!(detail_shard("a", 64), detail_shard("b", 64));
+    }
+
+    #[test]
+    fn vendor_names() {
+        assert_eq!(Vendor::parse("Elastic"), Some(Vendor::Elastic));
+        assert_eq!(serde_json::to_string(&Vendor::Splunk).unwrap(), "\"splunk\"");
+        assert_eq!(serde_json::to_string(&ParseStatus::NoQuery).unwrap(), "\"no_query\"");
+    }
+}
