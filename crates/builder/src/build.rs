@@ -1,1 +1,291 @@
-//! (being written)
+//! `rule-atlas build`: reads the rule repositories in parallel, resolves
+//! ATT&CK, and writes `catalog.json`, its rule-detail shards and
+//! `build-report.json`.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use atlas_catalog::index::IndicatorIndex;
+use atlas_catalog::model::{FORMAT_NAME, FORMAT_VERSION, detail_shard};
+use atlas_catalog::{Attack, Catalog, FieldTable, ParseStatus, Polarity, Rule, RuleAbout, RuleDetail, Source, Vendor};
+use rayon::prelude::*;
+
+use crate::attack::{self, Resolution, Resolver};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::frontend::{FileOutcome, ParsedRule};
+use crate::report::{BuildReport, VendorSummary};
+use crate::{elastic, fieldtable, sigma, splunk};
+
+/// Shards the rule details are split into (each ~200 KB for the corpus).
+pub const DETAIL_SHARDS: u32 = 128;
+pub const GENERATOR: &str = concat!("rule-atlas ", env!("CARGO_PKG_VERSION"));
+
+/// What to build from and where to write.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub sigma: Option<PathBuf>,
+    pub elastic: Option<PathBuf>,
+    pub splunk: Option<PathBuf>,
+    pub attack: Option<PathBuf>,
+    /// The ATT&CK release, when the bundle does not say.
+    pub attack_version: Option<String>,
+    pub out: PathBuf,
+}
+
+/// The failures that stop a build (everything else is a diagnostic).
+#[derive(Debug, thiserror::Error)]
+pub enum BuildError {
+    #[error("{what} `{}` does not exist or is not readable: {source}", path.display())]
+    Input { what: &'static str, path: PathBuf, source: std::io::Error },
+    #[error("ATT&CK bundle `{}`: {source}", path.display())]
+    Attack { path: PathBuf, source: attack::AttackError },
+    #[error("the field table is malformed: {0}")]
+    FieldTable(#[from] toml::de::Error),
+    #[error("cannot write `{}`: {source}", path.display())]
+    Output { path: PathBuf, source: std::io::Error },
+    #[error("cannot serialize the catalog: {0}")]
+    Serialize(#[from] serde_json::Error),
+}
+
+/// One rule file to read.
+struct Job {
+    vendor: Vendor,
+    root: PathBuf,
+    path: PathBuf,
+}
+
+/// Everything the build produced, before writing.
+pub struct Built {
+    pub catalog: Catalog,
+    pub details: Vec<(String, RuleDetail)>,
+    pub report: BuildReport,
+}
+
+/// Reads every source and assembles the catalog; `tick` is called once per
+/// file read (for a progress bar), with the total first.
+pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Result<Built, BuildError> {
+    let started = Instant::now();
+    let fields = fieldtable::load()?;
+    let attack = load_attack(options)?;
+    let splunk_repo = match &options.splunk {
+        Some(root) => splunk::SplunkRepo::load(root)
+            .map_err(|source| BuildError::Input { what: "Splunk repository", path: root.clone(), source })?,
+        None => splunk::SplunkRepo::default(),
+    };
+    let jobs = collect_jobs(options)?;
+    let total = jobs.len();
+    tick(0, total);
+    let outcomes: Vec<(Vendor, String, FileOutcome)> = jobs
+        .par_iter()
+        .map(|job| {
+            let rel = relative(&job.root, &job.path);
+            let outcome = read_one(job, &rel, &fields, &splunk_repo);
+            tick(1, total);
+            (job.vendor, rel, outcome)
+        })
+        .collect();
+    let mut built = assemble(outcomes, attack, &fields, options);
+    built.report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
+    Ok(built)
+}
+
+fn load_attack(options: &BuildOptions) -> Result<Attack, BuildError> {
+    let Some(path) = &options.attack else {
+        return Ok(Attack { version: "none".into(), ..Attack::default() });
+    };
+    let text = fs::read_to_string(path)
+        .map_err(|source| BuildError::Input { what: "ATT&CK bundle", path: path.clone(), source })?;
+    attack::load(&text, options.attack_version.as_deref())
+        .map_err(|source| BuildError::Attack { path: path.clone(), source })
+}
+
+fn collect_jobs(options: &BuildOptions) -> Result<Vec<Job>, BuildError> {
+    let sources: [(Vendor, &Option<PathBuf>, &str, fn(&Path) -> Vec<PathBuf>); 3] = [
+        (Vendor::Sigma, &options.sigma, "Sigma repository", sigma::rule_files),
+        (Vendor::Elastic, &options.elastic, "Elastic repository", elastic::rule_files),
+        (Vendor::Splunk, &options.splunk, "Splunk repository", splunk::detection_files),
+    ];
+    let mut jobs = Vec::new();
+    for (vendor, root, what, list) in sources {
+        let Some(root) = root else { continue };
+        fs::read_dir(root).map_err(|source| BuildError::Input { what, path: root.clone(), source })?;
+        jobs.extend(list(root).into_iter().map(|path| Job { vendor, root: root.clone(), path }));
+    }
+    Ok(jobs)
+}
+
+fn read_one(job: &Job, rel: &str, fields: &FieldTable, splunk_repo: &splunk::SplunkRepo) -> FileOutcome {
+    let text = match fs::read(&job.path) {
+        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+        Err(error) => {
+            return FileOutcome::failed(Diagnostic::new(
+                job.vendor,
+                rel,
+                Severity::Error,
+                "unreadable file",
+                format!("cannot read the file: {error}"),
+            ));
+        }
+    };
+    match job.vendor {
+        Vendor::Sigma => sigma::parse_file(rel, &text, fields),
+        Vendor::Elastic => elastic::parse_file(rel, &text, fields),
+        Vendor::Splunk => splunk::parse_file(rel, &text, fields, splunk_repo),
+    }
+}
+
+/// Path inside the repository, with `/` separators.
+fn relative(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
+}
+
+fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields: &FieldTable, options: &BuildOptions) -> Built {
+    let mut report = BuildReport { generator: GENERATOR.into(), attack_version: attack.version.clone(), ..Default::default() };
+    let mut rules: Vec<ParsedRule> = Vec::new();
+    let mut seen_ids: HashMap<String, String> = HashMap::new();
+    for (vendor, rel, outcome) in outcomes {
+        let summary = report.vendors.entry(vendor).or_default();
+        summary.files += 1;
+        if let Some(reason) = outcome.skipped {
+            *summary.skipped.entry(reason).or_default() += 1;
+        } else if outcome.rules.is_empty() {
+            summary.unreadable += 1;
+        }
+        report.diagnostics.extend(outcome.diagnostics);
+        for parsed in outcome.rules {
+            if let Some(first) = seen_ids.get(&parsed.rule.id) {
+                report.diagnostics.push(
+                    Diagnostic::new(
+                        vendor,
+                        &rel,
+                        Severity::Error,
+                        "duplicate rule id",
+                        format!("rule id {} is already used by {first}; this rule is left out", parsed.rule.id),
+                    )
+                    .at_line(parsed.line)
+                    .for_rule(&parsed.rule.id),
+                );
+                continue;
+            }
+            seen_ids.insert(parsed.rule.id.clone(), rel.clone());
+            rules.push(parsed);
+        }
+    }
+    resolve_attack(&mut rules, &attack, &mut report);
+    rules.sort_by(|a, b| (a.rule.vendor, &a.rule.title, &a.rule.id).cmp(&(b.rule.vendor, &b.rule.title, &b.rule.id)));
+    for parsed in &rules {
+        let summary = report.vendors.entry(parsed.rule.vendor).or_default();
+        *summary.by_status.entry(parsed.rule.status).or_default() += 1;
+        if parsed.rule.status != ParseStatus::Parsed {
+            for reason in parsed.rule.reason.iter().flat_map(|r| r.split("; ")) {
+                *summary.reasons.entry(reason_category(reason)).or_default() += 1;
+            }
+        }
+    }
+    let (rules, details): (Vec<Rule>, Vec<(String, RuleDetail)>) =
+        rules.into_iter().map(|p| (p.rule, (p.detail))).map(|(mut rule, mut detail)| {
+            detail.about = RuleAbout::take_from(&mut rule);
+            let id = rule.id.clone();
+            (rule, (id, detail))
+        }).unzip();
+    let index = IndicatorIndex::build(&rules, fields, Polarity::Indicator);
+    report.distinct_indicators = index.len();
+    report.shared_indicators = index.vendor_overlap(&rules);
+    report.techniques_in_attack = attack.techniques.iter().filter(|t| !t.deprecated).count();
+    let known: HashSet<&str> = attack.techniques.iter().map(|t| t.id.as_str()).collect();
+    let covered: HashSet<&str> =
+        rules.iter().flat_map(|r| r.techniques.iter()).map(String::as_str).filter(|t| known.contains(t)).collect();
+    report.techniques_covered = covered.len();
+    let catalog = Catalog {
+        format: FORMAT_NAME.into(),
+        version: FORMAT_VERSION,
+        generator: GENERATOR.into(),
+        sources: sources(options, &report),
+        attack,
+        fields: fields.fields().to_vec(),
+        rules,
+        detail_shards: DETAIL_SHARDS,
+    };
+    Built { catalog, details, report }
+}
+
+/// Reasons carry specifics after a colon (`undefined macro: foo`); the
+/// report counts them by the part before.
+fn reason_category(reason: &str) -> String {
+    reason.split(':').next().unwrap_or(reason).trim().to_owned()
+}
+
+fn sources(options: &BuildOptions, report: &BuildReport) -> Vec<Source> {
+    let list = [
+        (Vendor::Sigma, &options.sigma, sigma::REPOSITORY, sigma::BRANCH),
+        (Vendor::Elastic, &options.elastic, "https://github.com/elastic/detection-rules", "main"),
+        (Vendor::Splunk, &options.splunk, "https://github.com/splunk/security_content", "develop"),
+    ];
+    list.into_iter()
+        .filter(|(_, path, _, _)| path.is_some())
+        .map(|(vendor, _, repository, revision)| Source {
+            vendor,
+            repository: repository.into(),
+            revision: revision.into(),
+            rules: u32::try_from(report.vendors.get(&vendor).map_or(0, VendorSummary::rules)).unwrap_or(u32::MAX),
+        })
+        .collect()
+}
+
+/// Replaces revoked technique IDs and records IDs and tactics this ATT&CK
+/// release does not know (they stay on the rule).
+fn resolve_attack(rules: &mut [ParsedRule], attack: &Attack, report: &mut BuildReport) {
+    if attack.techniques.is_empty() {
+        return;
+    }
+    let resolver = Resolver::new(attack);
+    for parsed in rules {
+        let rule = &mut parsed.rule;
+        let mut resolved: Vec<String> = Vec::with_capacity(rule.techniques.len());
+        for id in &rule.techniques {
+            let id = match resolver.technique(id) {
+                Resolution::Known(id) => id,
+                Resolution::Replaced { by, tagged } => {
+                    report.revoked_techniques.insert(tagged, by.clone());
+                    by
+                }
+                Resolution::Unknown(id) => {
+                    *report.unknown_techniques.entry(id.clone()).or_default() += 1;
+                    id
+                }
+            };
+            if !resolved.contains(&id) {
+                resolved.push(id);
+            }
+        }
+        rule.techniques = resolved;
+        for tactic in &rule.tactics {
+            if !resolver.knows_tactic(tactic) {
+                *report.unknown_tactics.entry(tactic.clone()).or_default() += 1;
+            }
+        }
+    }
+}
+
+/// Writes the catalog, its detail shards and the report into `out`.
+pub fn write(built: &Built, out: &Path) -> Result<(), BuildError> {
+    let output = |path: &Path, source| BuildError::Output { path: path.to_owned(), source };
+    let details_dir = out.join("details");
+    fs::create_dir_all(&details_dir).map_err(|e| output(&details_dir, e))?;
+    let mut shards: Vec<BTreeMap<&str, &RuleDetail>> = vec![BTreeMap::new(); DETAIL_SHARDS as usize];
+    for (id, detail) in &built.details {
+        shards[detail_shard(id, DETAIL_SHARDS) as usize].insert(id, detail);
+    }
+    for (n, shard) in shards.iter().enumerate() {
+        let path = details_dir.join(format!("{n}.json"));
+        fs::write(&path, serde_json::to_vec(shard)?).map_err(|e| output(&path, e))?;
+    }
+    let catalog_path = out.join("catalog.json");
+    fs::write(&catalog_path, serde_json::to_vec(&built.catalog)?).map_err(|e| output(&catalog_path, e))?;
+    let report_path = out.join("build-report.json");
+    fs::write(&report_path, serde_json::to_vec_pretty(&built.report)?).map_err(|e| output(&report_path, e))?;
+    Ok(())
+}

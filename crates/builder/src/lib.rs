@@ -13,6 +13,7 @@ pub mod elastic;
 pub mod explain;
 pub mod fieldtable;
 pub mod frontend;
+pub mod yaml;
 pub mod report;
 pub mod sigma;
 pub mod splunk;

@@ -1,1 +1,107 @@
-//! (being written)
+//! The build report (`build-report.json`) and its one-screen summary.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use atlas_catalog::{ParseStatus, Vendor};
+use serde::{Deserialize, Serialize};
+
+use crate::diagnostic::Diagnostic;
+
+/// Everything a build has to say, written next to the catalog.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct BuildReport {
+    pub generator: String,
+    /// Wall time of the build, in milliseconds.
+    pub duration_ms: u64,
+    pub attack_version: String,
+    /// Per vendor that was read.
+    pub vendors: BTreeMap<Vendor, VendorSummary>,
+    /// Techniques and sub-techniques of the ATT&CK release with at least one rule.
+    pub techniques_covered: usize,
+    pub techniques_in_attack: usize,
+    /// Technique IDs rules use that this ATT&CK release does not know, with
+    /// how many rules use each.
+    pub unknown_techniques: BTreeMap<String, usize>,
+    /// Tactic tags this ATT&CK release does not know, with rule counts.
+    pub unknown_tactics: BTreeMap<String, usize>,
+    /// Revoked technique IDs rules use → the ID that replaced them.
+    pub revoked_techniques: BTreeMap<String, String>,
+    /// Distinct normalized indicator triples in the catalog.
+    pub distinct_indicators: usize,
+    /// Indicator triples used by rules of every vendor in each set.
+    pub shared_indicators: BTreeMap<String, usize>,
+    /// Every problem found, file by file.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// What one vendor's repository gave.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct VendorSummary {
+    /// Rule files read.
+    pub files: usize,
+    /// Files deliberately left out (deprecated), by reason.
+    pub skipped: BTreeMap<String, usize>,
+    /// Files that gave no rule at all (invalid YAML/TOML).
+    pub unreadable: usize,
+    /// Rules in the catalog, by parse status.
+    pub by_status: BTreeMap<ParseStatus, usize>,
+    /// Rules not `parsed`, by reason.
+    pub reasons: BTreeMap<String, usize>,
+}
+
+impl VendorSummary {
+    pub fn rules(&self) -> usize {
+        self.by_status.values().sum()
+    }
+
+    /// Share of the rules with a query that came out `parsed`, in percent.
+    pub fn parsed_share(&self) -> f64 {
+        let with_query = self.rules() - self.by_status.get(&ParseStatus::NoQuery).copied().unwrap_or(0);
+        let parsed = self.by_status.get(&ParseStatus::Parsed).copied().unwrap_or(0);
+        if with_query == 0 { 100.0 } else { parsed as f64 * 100.0 / with_query as f64 }
+    }
+}
+
+impl BuildReport {
+    /// The one-screen summary printed at the end of a build.
+    pub fn summary(&self) -> String {
+        let mut out = String::new();
+        let statuses = ParseStatus::ALL;
+        let _ = write!(out, "{:<9} {:>6}", "vendor", "rules");
+        for status in statuses {
+            let _ = write!(out, " {:>11}", status.as_str());
+        }
+        let _ = writeln!(out, " {:>8} {:>8}", "parsed%", "skipped");
+        for (vendor, summary) in &self.vendors {
+            let _ = write!(out, "{:<9} {:>6}", vendor.label(), summary.rules());
+            for status in statuses {
+                let _ = write!(out, " {:>11}", summary.by_status.get(&status).copied().unwrap_or(0));
+            }
+            let skipped: usize = summary.skipped.values().sum();
+            let _ = writeln!(out, " {:>7.1}% {:>8}", summary.parsed_share(), skipped);
+        }
+        for (vendor, summary) in &self.vendors {
+            let mut reasons: Vec<_> = summary.reasons.iter().collect();
+            reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
+            for (reason, count) in reasons.into_iter().take(5) {
+                let _ = writeln!(out, "  {} {count:>4} × {reason}", vendor.label());
+            }
+            if summary.unreadable > 0 {
+                let _ = writeln!(out, "  {} {:>4} × unreadable file", vendor.label(), summary.unreadable);
+            }
+        }
+        let _ = writeln!(
+            out,
+            "techniques covered: {} of {} in ATT&CK {} ({} IDs unknown to it)",
+            self.techniques_covered,
+            self.techniques_in_attack,
+            self.attack_version,
+            self.unknown_techniques.len()
+        );
+        let shared: Vec<String> = self.shared_indicators.iter().map(|(k, v)| format!("{k} {v}")).collect();
+        let _ = writeln!(out, "indicators: {} distinct; shared: {}", self.distinct_indicators, shared.join(", "));
+        let _ = writeln!(out, "diagnostics: {}; time: {} ms", self.diagnostics.len(), self.duration_ms);
+        out
+    }
+}

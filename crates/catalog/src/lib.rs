@@ -4,6 +4,7 @@
 //! and native alike.
 
 pub mod fields;
+pub mod index;
 pub mod indicator;
 pub mod model;
 pub mod predicate;
@@ -11,5 +12,5 @@ pub mod wildcard;
 
 pub use fields::{FieldDef, FieldTable};
 pub use indicator::IndicatorKey;
-pub use model::{Attack, Catalog, ParseStatus, Rule, RuleDetail, Source, Tactic, Technique, Vendor};
+pub use model::{Attack, Catalog, ParseStatus, Rule, RuleAbout, RuleDetail, Source, Tactic, Technique, Vendor};
 pub use predicate::{Expr, Leaf, Op, Polarity};

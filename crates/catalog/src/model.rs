@@ -172,7 +172,8 @@ pub struct Rule {
     pub title: String,
     /// Path of the rule file inside its repository.
     pub path: String,
-    /// Link to the file upstream.
+    /// Link to the file upstream (in the detail shard once written).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub url: String,
     pub status: ParseStatus,
     /// Why the status is not `parsed`.
@@ -204,7 +205,7 @@ pub struct Rule {
     pub date: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified: Option<String>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub description: String,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub references: Vec<String>,
@@ -222,7 +223,9 @@ pub struct Rule {
     pub logic: Option<Expr>,
 }
 
-/// The large parts of a rule, fetched only for its own page.
+/// The large parts of a rule, fetched only for its own page from the
+/// `details/<n>.json` shard (so that catalog.json stays small enough to load
+/// before the first view renders).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RuleDetail {
     /// The rule file as written upstream.
@@ -230,6 +233,62 @@ pub struct RuleDetail {
     /// Long titled sections (investigation guide, how to implement…).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub sections: Vec<(String, String)>,
+    /// The rule's descriptive metadata, moved out of catalog.json.
+    #[serde(default)]
+    pub about: RuleAbout,
+}
+
+/// Descriptive metadata only a rule's own page shows. In memory it lives on
+/// [`Rule`]; the builder moves it into the rule's detail shard when writing
+/// (see [`RuleAbout::take_from`]) and the app puts it back ([`RuleAbout::restore`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RuleAbout {
+    pub url: String,
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modified: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub references: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub false_positives: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tags: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<(String, String)>,
+}
+
+impl RuleAbout {
+    /// Moves the descriptive fields out of a rule, leaving them empty.
+    pub fn take_from(rule: &mut Rule) -> RuleAbout {
+        RuleAbout {
+            url: std::mem::take(&mut rule.url),
+            description: std::mem::take(&mut rule.description),
+            authors: std::mem::take(&mut rule.authors),
+            date: rule.date.take(),
+            modified: rule.modified.take(),
+            references: std::mem::take(&mut rule.references),
+            false_positives: std::mem::take(&mut rule.false_positives),
+            tags: std::mem::take(&mut rule.tags),
+            attributes: std::mem::take(&mut rule.attributes),
+        }
+    }
+
+    /// Puts the descriptive fields back on a rule.
+    pub fn restore(self, rule: &mut Rule) {
+        rule.url = self.url;
+        rule.description = self.description;
+        rule.authors = self.authors;
+        rule.date = self.date;
+        rule.modified = self.modified;
+        rule.references = self.references;
+        rule.false_positives = self.false_positives;
+        rule.tags = self.tags;
+        rule.attributes = self.attributes;
+    }
 }
 
 /// The shard file a rule's detail lives in: `details/<n>.json`, a map of rule

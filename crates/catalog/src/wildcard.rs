@@ -38,11 +38,13 @@ pub fn decode(pattern: &str) -> Vec<Token> {
 }
 
 /// Writes tokens in the canonical spelling: a literal backslash is doubled
-/// only where a single one would be read as an escape.
+/// only where a single one would be read as an escape, and a run of `*`s is
+/// one `*` (they match the same).
 pub fn encode(tokens: &[Token]) -> String {
     let mut out = String::with_capacity(tokens.len() + 4);
     for (i, token) in tokens.iter().enumerate() {
         match token {
+            Token::AnyRun if i > 0 && tokens[i - 1] == Token::AnyRun => {}
             Token::AnyRun => out.push('*'),
             Token::AnyOne => out.push('?'),
             Token::Literal(c @ ('*' | '?')) => {
@@ -129,6 +131,7 @@ mod tests {
         assert_eq!(escape(r"\\server\share"), r"\\\server\share");
         assert_eq!(decode(r"\\\server"), literal_tokens(r"\\server"));
         assert_eq!(escape("what?*"), r"what\?\*");
+        assert_eq!(canonical("a**b***"), "a*b*");
     }
 
     #[test]

@@ -1,1 +1,223 @@
-//! Sigma front end (being written)
+//! Sigma front end: rule YAML (metadata, logsource, detection) into catalog
+//! rules. `detection` and its submodules turn the detection block into the
+//! predicate model; this module reads files and metadata.
+
+pub mod condition;
+pub mod detection;
+pub mod modifiers;
+
+use std::path::{Path, PathBuf};
+
+use atlas_catalog::{FieldTable, ParseStatus, Rule, RuleDetail, Vendor};
+
+use crate::diagnostic::{Diagnostic, Severity, line_of};
+use crate::frontend::{FileOutcome, LeafMaker, ParsedRule, downgrade, empty_rule, technique_id};
+use crate::yaml::Yaml;
+
+/// The folders of a SigmaHQ/sigma clone that hold rules to show.
+/// (deprecated/ and unsupported/ are not rules to show.)
+pub const RULE_FOLDERS: [&str; 5] =
+    ["rules", "rules-emerging-threats", "rules-threat-hunting", "rules-compliance", "rules-placeholder"];
+
+/// Where links to rule files point.
+pub const REPOSITORY: &str = "https://github.com/SigmaHQ/sigma";
+pub const BRANCH: &str = "master";
+
+/// Every `.yml`/`.yaml` file under the rule folders, sorted.
+pub fn rule_files(root: &Path) -> Vec<PathBuf> {
+    let mut files: Vec<PathBuf> = RULE_FOLDERS
+        .iter()
+        .flat_map(|folder| walkdir::WalkDir::new(root.join(folder)).into_iter().filter_map(Result::ok))
+        .filter(|entry| entry.file_type().is_file())
+        .map(walkdir::DirEntry::into_path)
+        .filter(|path| path.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// Reads one Sigma file (`rel_path` is its path inside the repository).
+pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcome {
+    let documents: Vec<Yaml> = match crate::yaml::parse_documents(text) {
+        Ok(documents) => documents,
+        Err(error) => {
+            let line = error.location().and_then(|l| u32::try_from(l.line()).ok());
+            let message = format!("not valid YAML: {}", first_line(&error.to_string()));
+            return FileOutcome::failed(
+                Diagnostic::new(Vendor::Sigma, rel_path, Severity::Error, "invalid YAML", message).at_line(line),
+            );
+        }
+    };
+    if documents.len() > 1 || documents.first().is_some_and(|d| d.get("action").is_some()) {
+        return legacy_collection(rel_path, text, &documents);
+    }
+    let Some(document) = documents.first().filter(|d| d.is_map()) else {
+        return FileOutcome::failed(Diagnostic::new(
+            Vendor::Sigma,
+            rel_path,
+            Severity::Error,
+            "not a rule",
+            "the file holds no YAML mapping",
+        ));
+    };
+    let mut outcome = FileOutcome::default();
+    let parsed = parse_rule(rel_path, text, document, fields, &mut outcome.diagnostics);
+    outcome.rules.push(parsed);
+    outcome
+}
+
+/// Legacy multi-document rule collections (`action: global`) merge documents
+/// in ways Sigma 2 dropped; they are reported, one rule per document with a
+/// title, as unsupported.
+fn legacy_collection(rel_path: &str, text: &str, documents: &[Yaml]) -> FileOutcome {
+    let reason = "legacy multi-document rule collection (action: global)";
+    let mut outcome = FileOutcome::default();
+    for (i, document) in documents.iter().enumerate() {
+        let Some(title) = document.text("title") else { continue };
+        let id = document.text("id").unwrap_or_else(|| format!("{rel_path}#{}", i + 1));
+        let mut rule = empty_rule(Vendor::Sigma, id.clone(), title, rel_path, file_url(rel_path), "sigma");
+        downgrade(&mut rule, ParseStatus::Unsupported, reason);
+        outcome.diagnostics.push(
+            Diagnostic::new(Vendor::Sigma, rel_path, Severity::Warning, reason, reason).for_rule(&id),
+        );
+        outcome.rules.push(ParsedRule { rule, detail: RuleDetail { text: text.to_owned(), ..Default::default() }, line: None });
+    }
+    if outcome.rules.is_empty() {
+        outcome.diagnostics.push(Diagnostic::new(Vendor::Sigma, rel_path, Severity::Error, reason, reason));
+    }
+    outcome
+}
+
+fn parse_rule(rel_path: &str, text: &str, doc: &Yaml, fields: &FieldTable, diagnostics: &mut Vec<Diagnostic>) -> ParsedRule {
+    let id = doc.text("id").unwrap_or_else(|| {
+        diagnostics.push(
+            Diagnostic::new(Vendor::Sigma, rel_path, Severity::Warning, "missing id", "the rule has no `id`; the path stands in for it")
+                .at_line(Some(1)),
+        );
+        rel_path.to_owned()
+    });
+    let title = doc.text("title").unwrap_or_else(|| rel_path.rsplit('/').next().unwrap_or(rel_path).to_owned());
+    let mut rule = empty_rule(Vendor::Sigma, id, title, rel_path, file_url(rel_path), "sigma");
+    read_metadata(doc, &mut rule);
+    read_logic(rel_path, text, doc, fields, &mut rule, diagnostics);
+    ParsedRule { rule, detail: RuleDetail { text: text.to_owned(), ..Default::default() }, line: Some(1) }
+}
+
+fn read_metadata(doc: &Yaml, rule: &mut Rule) {
+    rule.description = doc.text("description").unwrap_or_default();
+    rule.maturity = doc.text("status");
+    rule.severity = doc.text("level");
+    rule.date = doc.text("date");
+    rule.modified = doc.text("modified");
+    rule.references = doc.texts("references");
+    rule.false_positives = doc.texts("falsepositives");
+    rule.authors = doc
+        .text("author")
+        .map(|a| a.split(", ").map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect())
+        .unwrap_or_default();
+    for tag in doc.texts("tags") {
+        classify_tag(&tag, rule);
+    }
+    if let Some(logsource) = doc.get("logsource") {
+        for key in ["product", "category", "service", "definition"] {
+            if let Some(value) = logsource.text(key) {
+                rule.log_source.push((key.to_owned(), value));
+            }
+        }
+    }
+}
+
+/// `attack.t1204.002` → technique, `attack.execution` → tactic, anything else
+/// (`cve.2021-44228`, `attack.s0002`, `detection.threat-hunting`) → tag.
+fn classify_tag(tag: &str, rule: &mut Rule) {
+    let lower = tag.trim().to_ascii_lowercase();
+    match lower.strip_prefix("attack.") {
+        Some(rest) => {
+            if let Some(id) = technique_id(rest) {
+                if !rule.techniques.contains(&id) {
+                    rule.techniques.push(id);
+                }
+            } else if is_tactic_name(rest) {
+                let tactic = rest.replace('_', "-");
+                if !rule.tactics.contains(&tactic) {
+                    rule.tactics.push(tactic);
+                }
+            } else {
+                rule.tags.push(tag.to_owned());
+            }
+        }
+        None => rule.tags.push(tag.to_owned()),
+    }
+}
+
+/// Tactic tags are words (`privilege-escalation`); groups (`g0032`),
+/// software (`s0002`) and data sources (`ds0005`) are letters and digits.
+fn is_tactic_name(text: &str) -> bool {
+    let is_object_id = text.len() >= 2 && text.chars().skip_while(|c| c.is_ascii_alphabetic()).all(|c| c.is_ascii_digit())
+        && text.chars().any(|c| c.is_ascii_digit());
+    !is_object_id && text.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
+}
+
+fn read_logic(rel_path: &str, text: &str, doc: &Yaml, fields: &FieldTable, rule: &mut Rule, diagnostics: &mut Vec<Diagnostic>) {
+    for (key, what) in [("correlation", "correlation rule"), ("filter", "filter rule")] {
+        if doc.get(key).is_some() && doc.get("detection").is_none() {
+            downgrade(rule, ParseStatus::Unsupported, what);
+            diagnostics.push(
+                Diagnostic::new(Vendor::Sigma, rel_path, Severity::Warning, what, format!("{what}s are not read into the catalog"))
+                    .at_line(line_of(text, &format!("{key}:")))
+                    .for_rule(&rule.id),
+            );
+            return;
+        }
+    }
+    let Some(detection) = doc.get("detection") else {
+        downgrade(rule, ParseStatus::Error, "no detection");
+        diagnostics.push(
+            Diagnostic::new(Vendor::Sigma, rel_path, Severity::Error, "no detection", "the rule has no `detection`")
+                .for_rule(&rule.id),
+        );
+        return;
+    };
+    let maker = LeafMaker::new(fields, Vendor::Sigma);
+    match detection::to_expr(detection, &maker) {
+        Ok(expr) => rule.logic = Some(expr),
+        Err(error) => {
+            let (status, severity) = if error.is_unsupported() {
+                (ParseStatus::Unsupported, Severity::Warning)
+            } else {
+                (ParseStatus::Error, Severity::Error)
+            };
+            let reason = error.reason();
+            downgrade(rule, status, &reason);
+            let line = error.subject().and_then(|s| line_of(text, &format!("{s}:")).or_else(|| line_of(text, s)));
+            diagnostics.push(
+                Diagnostic::new(Vendor::Sigma, rel_path, severity, reason, error.to_string()).at_line(line).for_rule(&rule.id),
+            );
+        }
+    }
+}
+
+/// Link to a rule file upstream.
+pub fn file_url(rel_path: &str) -> String {
+    format!("{REPOSITORY}/blob/{BRANCH}/{rel_path}")
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tags_split_into_techniques_tactics_and_others() {
+        let mut rule = empty_rule(Vendor::Sigma, "x".into(), "t".into(), "p", String::new(), "sigma");
+        for tag in ["attack.t1204.002", "attack.execution", "attack.defense_evasion", "attack.s0002", "attack.g0032", "cve.2021-1675", "attack.T1059"] {
+            classify_tag(tag, &mut rule);
+        }
+        assert_eq!(rule.techniques, ["T1204.002", "T1059"]);
+        assert_eq!(rule.tactics, ["execution", "defense-evasion"]);
+        assert_eq!(rule.tags, ["attack.s0002", "attack.g0032", "cve.2021-1675"]);
+    }
+}

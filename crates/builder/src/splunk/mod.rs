@@ -26,3 +26,8 @@ pub fn detection_files(_root: &Path) -> Vec<PathBuf> {
 pub fn parse_file(_rel_path: &str, _text: &str, _fields: &FieldTable, _repo: &SplunkRepo) -> FileOutcome {
     FileOutcome::skipped("the Splunk front end is not written yet")
 }
+
+/// Walks up from a detection file to the repository root (the folder with macros/).
+pub fn find_repo_root(file: &Path) -> Option<PathBuf> {
+    file.ancestors().skip(1).find(|dir| dir.join("macros").is_dir()).map(Path::to_path_buf)
+}

@@ -1,0 +1,203 @@
+//! A Sigma `detection` block into one predicate tree: search identifiers
+//! (maps are AND, lists of maps OR, plain lists are keywords), their field
+//! tests with modifiers, and the condition that combines them.
+
+use atlas_catalog::Expr;
+
+use super::condition::{self, Condition, ConditionError};
+use super::modifiers::{Modifiers, UnknownModifier};
+use crate::frontend::LeafMaker;
+use crate::yaml::Yaml;
+
+/// Why a detection could not be turned into predicates.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DetectionError {
+    /// `detection: [a, b]`
+    #[error("`detection` must be a mapping of search identifiers and a condition")]
+    NotAMapping,
+    /// A detection without `condition`.
+    #[error("the detection has no `condition`")]
+    NoCondition,
+    /// A detection whose only key is `condition`.
+    #[error("the detection defines no search identifier")]
+    Empty,
+    /// `condition: selection | count() > 5`, or a malformed condition.
+    #[error("condition: {0}")]
+    Condition(#[from] ConditionError),
+    /// `condition: selection and filter` without `filter:`.
+    #[error("the condition names `{0}`, which the detection does not define")]
+    MissingIdentifier(String),
+    /// `1 of filter_*` when no identifier starts with `filter_`.
+    #[error("`{0}` in the condition matches no search identifier")]
+    NothingMatches(String),
+    /// `Image|contain: x`
+    #[error("`{key}`: {source}")]
+    UnknownModifier { key: String, source: UnknownModifier },
+    /// `selection:` with no value, or `Image: []`.
+    #[error("`{0}` is empty")]
+    EmptyValue(String),
+    /// `Image: {a: b}` (a mapping where a value belongs).
+    #[error("`{0}` holds a mapping where values belong")]
+    NestedMapping(String),
+}
+
+impl DetectionError {
+    /// Forms Rule Atlas knowingly does not read (legacy aggregations), as
+    /// opposed to malformed rules.
+    pub fn is_unsupported(&self) -> bool {
+        matches!(self, DetectionError::Condition(e) if e.is_unsupported())
+    }
+
+    /// The search identifier or key the error is about, to find its line.
+    pub fn subject(&self) -> Option<&str> {
+        match self {
+            DetectionError::UnknownModifier { key, .. } => Some(key),
+            DetectionError::EmptyValue(key) | DetectionError::NestedMapping(key) => Some(key),
+            DetectionError::Condition(_)
+            | DetectionError::MissingIdentifier(_)
+            | DetectionError::NothingMatches(_)
+            | DetectionError::NoCondition => Some("condition"),
+            _ => None,
+        }
+    }
+
+    /// A short stable category for counting in the build report.
+    pub fn reason(&self) -> String {
+        match self {
+            DetectionError::NotAMapping => "detection is not a mapping".into(),
+            DetectionError::NoCondition => "no condition".into(),
+            DetectionError::Empty => "empty detection".into(),
+            DetectionError::Condition(ConditionError::Aggregation(_)) => "legacy aggregation in condition".into(),
+            DetectionError::Condition(ConditionError::Near) => "legacy near operator".into(),
+            DetectionError::Condition(ConditionError::Quantifier { .. }) => "unsupported quantifier".into(),
+            DetectionError::Condition(_) => "malformed condition".into(),
+            DetectionError::MissingIdentifier(_) | DetectionError::NothingMatches(_) => {
+                "condition names a missing selection".into()
+            }
+            DetectionError::UnknownModifier { .. } => "unknown modifier".into(),
+            DetectionError::EmptyValue(_) => "empty value".into(),
+            DetectionError::NestedMapping(_) => "mapping as value".into(),
+        }
+    }
+}
+
+/// The predicate tree of a detection block.
+pub fn to_expr(detection: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionError> {
+    let Yaml::Map(entries) = detection else {
+        return Err(DetectionError::NotAMapping);
+    };
+    let mut identifiers = Vec::with_capacity(entries.len());
+    let mut condition = None;
+    for (name, value) in entries {
+        match name.as_str() {
+            "condition" => condition = Some(value),
+            // Legacy aggregation window; meaningless without an aggregation.
+            "timeframe" => {}
+            _ => identifiers.push((name.as_str(), search(name, value, maker)?)),
+        }
+    }
+    let condition = condition.ok_or(DetectionError::NoCondition)?;
+    if identifiers.is_empty() {
+        return Err(DetectionError::Empty);
+    }
+    let conditions: Vec<&Yaml> = match condition {
+        // A list of conditions is legacy Sigma: any of them fires the rule.
+        Yaml::Seq(items) => items.iter().collect(),
+        single => vec![single],
+    };
+    let trees = conditions
+        .into_iter()
+        .map(|c| {
+            let text = c.scalar_text().ok_or(DetectionError::NoCondition)?;
+            resolve(&condition::parse(&text)?, &identifiers)
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Expr::or(trees))
+}
+
+/// One search identifier.
+fn search(name: &str, value: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionError> {
+    match value {
+        Yaml::Map(entries) => selection(name, entries, maker),
+        Yaml::Seq(items) if items.is_empty() => Err(DetectionError::EmptyValue(name.to_owned())),
+        Yaml::Seq(items) => {
+            let operands = items
+                .iter()
+                .map(|item| match item {
+                    Yaml::Map(entries) => selection(name, entries, maker),
+                    Yaml::Seq(_) => Err(DetectionError::NestedMapping(name.to_owned())),
+                    scalar => Ok(keyword(&Modifiers::default(), scalar, maker)),
+                })
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Expr::or(operands))
+        }
+        Yaml::Null => Err(DetectionError::EmptyValue(name.to_owned())),
+        scalar => Ok(keyword(&Modifiers::default(), scalar, maker)),
+    }
+}
+
+/// A map of field tests, all of which must hold.
+fn selection(name: &str, entries: &[(String, Yaml)], maker: &LeafMaker) -> Result<Expr, DetectionError> {
+    if entries.is_empty() {
+        return Err(DetectionError::EmptyValue(name.to_owned()));
+    }
+    let tests = entries
+        .iter()
+        .map(|(key, value)| field_test(key, value, maker))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Expr::and(tests))
+}
+
+/// `Field|mod|mod: value or [values]`.
+fn field_test(key: &str, value: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionError> {
+    let mut parts = key.split('|');
+    let field = parts.next().filter(|f| !f.is_empty());
+    let modifiers = Modifiers::parse(parts)
+        .map_err(|source| DetectionError::UnknownModifier { key: key.to_owned(), source })?;
+    let values: Vec<&Yaml> = match value {
+        Yaml::Seq(items) if items.is_empty() => return Err(DetectionError::EmptyValue(key.to_owned())),
+        Yaml::Seq(items) => items.iter().collect(),
+        Yaml::Map(_) => return Err(DetectionError::NestedMapping(key.to_owned())),
+        single => vec![single],
+    };
+    let mut leaves = Vec::with_capacity(values.len());
+    for value in values {
+        leaves.push(match (field, value) {
+            (_, Yaml::Map(_) | Yaml::Seq(_)) => return Err(DetectionError::NestedMapping(key.to_owned())),
+            (None, value) => keyword(&modifiers, value, maker),
+            (Some(field), value) => modifiers.leaves(maker, Some(field), value.scalar_text().as_deref()),
+        });
+    }
+    Ok(if modifiers.all { Expr::and(leaves) } else { Expr::or(leaves) })
+}
+
+/// A field-less value: full-text search.
+fn keyword(modifiers: &Modifiers, value: &Yaml, maker: &LeafMaker) -> Expr {
+    modifiers.leaves(maker, None, value.scalar_text().as_deref())
+}
+
+/// The condition with identifiers replaced by their trees.
+fn resolve(condition: &Condition, identifiers: &[(&str, Expr)]) -> Result<Expr, DetectionError> {
+    match condition {
+        Condition::Identifier(name) => identifiers
+            .iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, expr)| expr.clone())
+            .ok_or_else(|| DetectionError::MissingIdentifier(name.clone())),
+        Condition::Quantified { all, target } => {
+            let matching: Vec<Expr> =
+                identifiers.iter().filter(|(n, _)| target.matches(n)).map(|(_, e)| e.clone()).collect();
+            if matching.is_empty() {
+                return Err(DetectionError::NothingMatches(target.to_string()));
+            }
+            Ok(if *all { Expr::and(matching) } else { Expr::or(matching) })
+        }
+        Condition::And(operands) => Ok(Expr::and(
+            operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?,
+        )),
+        Condition::Or(operands) => Ok(Expr::or(
+            operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?,
+        )),
+        Condition::Not(inner) => Ok(Expr::not(resolve(inner, identifiers)?)),
+    }
+}

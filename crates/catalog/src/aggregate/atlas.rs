@@ -1,0 +1,201 @@
+//! [`Atlas`]: a loaded catalog and the indexes every view needs, built once.
+//!
+//! The app deserializes the catalog once and wraps it here; after that each
+//! view is a lookup or a pass over a technique's few hundred rules, never over
+//! the whole corpus.
+
+use std::collections::HashMap;
+
+use crate::fields::FieldTable;
+use crate::index::IndicatorIndex;
+use crate::model::{Catalog, Rule, Technique};
+use crate::predicate::Polarity;
+
+use super::search::SearchIndex;
+
+/// The catalog with its prepared indexes.
+#[derive(Debug)]
+pub struct Atlas {
+    catalog: Catalog,
+    fields: FieldTable,
+    indicators: IndicatorIndex,
+    exclusions: IndicatorIndex,
+    search: SearchIndex,
+    /// Rule id → position in `catalog.rules` (the first, should ids repeat).
+    rule_ids: HashMap<String, u32>,
+    /// Technique id → position in `catalog.attack.techniques`.
+    technique_ids: HashMap<String, u32>,
+    /// Technique id as tagged → positions of the rules tagged with exactly it.
+    tagged: HashMap<String, Vec<u32>>,
+    /// Parent technique id → its sub-technique ids, from ATT&CK and from the
+    /// tags themselves (rules may tag sub-techniques ATT&CK does not list).
+    subs: HashMap<String, Vec<String>>,
+}
+
+impl Atlas {
+    /// Builds every index over the catalog.
+    pub fn new(catalog: Catalog) -> Atlas {
+        let fields = FieldTable::new(catalog.fields.clone());
+        let indicators = IndicatorIndex::build(&catalog.rules, &fields, Polarity::Indicator);
+        let exclusions = IndicatorIndex::build(&catalog.rules, &fields, Polarity::Exclusion);
+        let search = SearchIndex::new(&catalog);
+        let mut rule_ids = HashMap::with_capacity(catalog.rules.len());
+        let mut tagged: HashMap<String, Vec<u32>> = HashMap::new();
+        for (position, rule) in catalog.rules.iter().enumerate() {
+            let position = to_u32(position);
+            rule_ids.entry(rule.id.clone()).or_insert(position);
+            for id in &rule.techniques {
+                let rules = tagged.entry(normalize_technique_id(id)).or_default();
+                if rules.last() != Some(&position) {
+                    rules.push(position);
+                }
+            }
+        }
+        let technique_ids = catalog
+            .attack
+            .techniques
+            .iter()
+            .enumerate()
+            .map(|(i, t)| (normalize_technique_id(&t.id), to_u32(i)))
+            .collect();
+        let subs = sub_techniques(&catalog, &tagged);
+        Atlas { catalog, fields, indicators, exclusions, search, rule_ids, technique_ids, tagged, subs }
+    }
+
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
+    }
+
+    pub fn rules(&self) -> &[Rule] {
+        &self.catalog.rules
+    }
+
+    /// The rule at a position taken from one of the indexes.
+    pub fn rule(&self, position: u32) -> Option<&Rule> {
+        self.catalog.rules.get(position as usize)
+    }
+
+    /// The position of the rule with the given id.
+    pub fn rule_position(&self, id: &str) -> Option<u32> {
+        self.rule_ids.get(id).copied()
+    }
+
+    pub fn fields(&self) -> &FieldTable {
+        &self.fields
+    }
+
+    /// The index of triples rules look for, or of triples they exclude.
+    pub fn index(&self, polarity: Polarity) -> &IndicatorIndex {
+        match polarity {
+            Polarity::Exclusion => &self.exclusions,
+            _ => &self.indicators,
+        }
+    }
+
+    pub fn search_index(&self) -> &SearchIndex {
+        &self.search
+    }
+
+    /// The ATT&CK technique or sub-technique with this id (any case).
+    pub fn technique(&self, id: &str) -> Option<&Technique> {
+        let position = *self.technique_ids.get(&normalize_technique_id(id))?;
+        self.catalog.attack.techniques.get(position as usize)
+    }
+
+    /// A technique's display name, or its id when ATT&CK does not know it.
+    pub fn technique_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.technique(id).map_or(id, |t| t.name.as_str())
+    }
+
+    /// Rules tagged with exactly this id (a parent does not include its subs).
+    pub fn tagged(&self, id: &str) -> &[u32] {
+        self.tagged.get(&normalize_technique_id(id)).map_or(&[], Vec::as_slice)
+    }
+
+    /// The sub-technique ids of a parent technique, in id order.
+    pub fn subtechniques(&self, id: &str) -> &[String] {
+        self.subs.get(&normalize_technique_id(id)).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether ATT&CK or at least one rule knows the id.
+    pub fn knows_technique(&self, id: &str) -> bool {
+        self.technique(id).is_some() || !self.tagged(id).is_empty()
+    }
+
+    /// The rules under a technique, ascending, each once: a parent technique
+    /// rolls up its sub-techniques' rules, a sub-technique has only its own.
+    pub fn rules_under(&self, id: &str) -> Vec<u32> {
+        let mut rules = self.tagged(id).to_vec();
+        for sub in self.subtechniques(id) {
+            rules.extend_from_slice(self.tagged(sub));
+        }
+        rules.sort_unstable();
+        rules.dedup();
+        rules
+    }
+
+    /// Technique ids rules tag that this ATT&CK version does not know, with
+    /// their rule counts, most-tagged first.
+    pub fn unknown_techniques(&self) -> Vec<(String, u32)> {
+        let mut unknown: Vec<(String, u32)> = self
+            .tagged
+            .iter()
+            .filter(|(id, _)| !self.technique_ids.contains_key(*id))
+            .map(|(id, rules)| (id.clone(), to_u32(rules.len())))
+            .collect();
+        unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        unknown
+    }
+}
+
+/// Technique ids are upper case in ATT&CK (`T1059.001`); tags and URLs may
+/// not be.
+pub fn normalize_technique_id(id: &str) -> String {
+    id.trim().to_ascii_uppercase()
+}
+
+fn sub_techniques(catalog: &Catalog, tagged: &HashMap<String, Vec<u32>>) -> HashMap<String, Vec<String>> {
+    let mut subs: HashMap<String, Vec<String>> = HashMap::new();
+    let known = catalog.attack.techniques.iter().map(|t| normalize_technique_id(&t.id));
+    for id in known.chain(tagged.keys().cloned()) {
+        if let Some((parent, _)) = id.split_once('.') {
+            subs.entry(parent.to_owned()).or_default().push(id.clone());
+        }
+    }
+    for ids in subs.values_mut() {
+        ids.sort_unstable();
+        ids.dedup();
+    }
+    subs
+}
+
+pub(crate) fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::atlas;
+
+    #[test]
+    fn parents_roll_up_their_subtechniques() {
+        let atlas = atlas();
+        // T1204 is tagged by r1 and r2; T1204.002 by r2, r3 and r5 (r2 counts once).
+        assert_eq!(atlas.tagged("T1204").len(), 2);
+        assert_eq!(atlas.rules_under("T1204").len(), 4);
+        assert_eq!(atlas.rules_under("t1204.002").len(), 3);
+        assert_eq!(atlas.subtechniques("T1204"), ["T1204.001", "T1204.002"]);
+    }
+
+    #[test]
+    fn lookups_by_id() {
+        let atlas = atlas();
+        assert_eq!(atlas.rule_position("r3"), Some(2));
+        assert!(atlas.rule_position("nope").is_none());
+        assert_eq!(atlas.technique_name("T1059.001"), "PowerShell");
+        // Tagged by a rule, unknown to ATT&CK: still a technique the app can show.
+        assert!(atlas.knows_technique("T1999") && atlas.technique("T1999").is_none());
+        assert_eq!(atlas.unknown_techniques(), [("T1999".to_owned(), 1)]);
+        assert!(!atlas.knows_technique("T4242"));
+    }
+}

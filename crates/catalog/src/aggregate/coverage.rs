@@ -1,0 +1,324 @@
+//! The coverage matrix: ATT&CK tactics as columns in matrix order, each
+//! technique cell with its rule count per vendor (sub-techniques rolled up,
+//! each rule once), filtered by vendor and platform.
+
+use std::collections::BTreeSet;
+
+use crate::model::{Technique, Vendor};
+
+use super::Atlas;
+use super::atlas::to_u32;
+
+/// A set of vendors; the empty set means "every vendor" (no filter).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct VendorSet(u8);
+
+impl VendorSet {
+    pub fn all() -> VendorSet {
+        VendorSet::default()
+    }
+
+    pub fn of(vendors: impl IntoIterator<Item = Vendor>) -> VendorSet {
+        VendorSet(vendors.into_iter().fold(0, |bits, v| bits | 1 << v as u8))
+    }
+
+    /// Reads a comma-separated list of vendor names (`sigma,elastic`),
+    /// ignoring unknown names.
+    pub fn parse(text: &str) -> VendorSet {
+        VendorSet::of(text.split(',').filter_map(Vendor::parse))
+    }
+
+    pub fn contains(self, vendor: Vendor) -> bool {
+        self.0 == 0 || self.0 & (1 << vendor as u8) != 0
+    }
+
+    /// Whether no vendor is filtered out.
+    pub fn is_all(self) -> bool {
+        self.0 == 0 || self.0 == (1 << Vendor::ALL.len()) - 1
+    }
+
+    /// The set with `vendor` switched on or off.
+    pub fn toggled(self, vendor: Vendor) -> VendorSet {
+        let current = if self.0 == 0 { (1 << Vendor::ALL.len()) - 1 } else { self.0 };
+        let next = VendorSet(current ^ (1 << vendor as u8));
+        if next.is_all() { VendorSet::all() } else { next }
+    }
+
+    /// The URL form: empty for every vendor, else `sigma,elastic`.
+    pub fn to_param(self) -> String {
+        if self.is_all() {
+            return String::new();
+        }
+        Vendor::ALL.into_iter().filter(|v| self.contains(*v)).map(Vendor::as_str).collect::<Vec<_>>().join(",")
+    }
+}
+
+/// Rule counts per vendor.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct VendorCounts([u32; 3]);
+
+impl VendorCounts {
+    pub fn get(&self, vendor: Vendor) -> u32 {
+        self.0[vendor as usize]
+    }
+
+    pub fn total(&self) -> u32 {
+        self.0.iter().sum()
+    }
+
+    /// The vendors with at least one rule, with their counts, in vendor order.
+    pub fn nonzero(&self) -> impl Iterator<Item = (Vendor, u32)> + '_ {
+        Vendor::ALL.into_iter().map(|v| (v, self.get(v))).filter(|(_, n)| *n > 0)
+    }
+
+    fn count(atlas: &Atlas, rules: &[u32], vendors: VendorSet) -> VendorCounts {
+        let mut counts = VendorCounts::default();
+        for rule in rules.iter().filter_map(|&p| atlas.rule(p)) {
+            if vendors.contains(rule.vendor) {
+                counts.0[rule.vendor as usize] += 1;
+            }
+        }
+        counts
+    }
+}
+
+/// What the matrix shows.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CoverageFilter {
+    pub vendors: VendorSet,
+    /// An ATT&CK platform (`Windows`); techniques not on it are left out.
+    pub platform: Option<String>,
+    pub order: CellOrder,
+}
+
+/// How cells are ordered within a column.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum CellOrder {
+    /// Alphabetically by technique name, as ATT&CK draws the matrix.
+    #[default]
+    Name,
+    /// Most rules first.
+    Rules,
+}
+
+/// The matrix.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Coverage {
+    pub columns: Vec<Column>,
+    /// Techniques shown (a technique under two tactics counts once).
+    pub techniques: usize,
+    /// Of those, techniques with at least one rule.
+    pub covered: usize,
+    /// Rules counted in at least one cell.
+    pub rules: usize,
+}
+
+/// One tactic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Column {
+    pub tactic_id: String,
+    pub name: String,
+    pub cells: Vec<Cell>,
+    /// Cells with at least one rule.
+    pub covered: usize,
+}
+
+/// One technique under one tactic.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub id: String,
+    pub name: String,
+    /// Distinct rules tagged with the technique or any sub-technique.
+    pub counts: VendorCounts,
+    pub subs: Vec<SubCell>,
+}
+
+/// One sub-technique of a cell, with the rules tagged with it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SubCell {
+    pub id: String,
+    pub name: String,
+    pub counts: VendorCounts,
+}
+
+/// Builds the matrix for a filter.
+pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
+    let attack = &atlas.catalog().attack;
+    let mut shown = BTreeSet::new();
+    let mut covered = BTreeSet::new();
+    let mut counted_rules = vec![false; atlas.rules().len()];
+    let mut columns = Vec::with_capacity(attack.tactics.len());
+    for tactic in &attack.tactics {
+        let mut cells = Vec::new();
+        for technique in attack.techniques.iter().filter(|t| t.parent.is_none() && shows(t, filter)) {
+            if !technique.tactics.iter().any(|t| t == &tactic.shortname) {
+                continue;
+            }
+            let rules = atlas.rules_under(&technique.id);
+            let counts = VendorCounts::count(atlas, &rules, filter.vendors);
+            for &p in &rules {
+                if atlas.rule(p).is_some_and(|r| filter.vendors.contains(r.vendor)) {
+                    counted_rules[p as usize] = true;
+                }
+            }
+            shown.insert(technique.id.as_str());
+            if counts.total() > 0 {
+                covered.insert(technique.id.as_str());
+            }
+            cells.push(Cell { id: technique.id.clone(), name: technique.name.clone(), counts, subs: sub_cells(atlas, technique, filter) });
+        }
+        order_cells(&mut cells, filter.order);
+        let column_covered = cells.iter().filter(|c| c.counts.total() > 0).count();
+        columns.push(Column { tactic_id: tactic.id.clone(), name: tactic.name.clone(), cells, covered: column_covered });
+    }
+    Coverage {
+        columns,
+        techniques: shown.len(),
+        covered: covered.len(),
+        rules: counted_rules.iter().filter(|c| **c).count(),
+    }
+}
+
+fn shows(technique: &Technique, filter: &CoverageFilter) -> bool {
+    !technique.deprecated && filter.platform.as_ref().is_none_or(|p| technique.platforms.iter().any(|tp| tp == p))
+}
+
+fn sub_cells(atlas: &Atlas, technique: &Technique, filter: &CoverageFilter) -> Vec<SubCell> {
+    atlas
+        .subtechniques(&technique.id)
+        .iter()
+        .filter_map(|id| atlas.technique(id))
+        .filter(|sub| shows(sub, filter))
+        .map(|sub| SubCell {
+            id: sub.id.clone(),
+            name: sub.name.clone(),
+            counts: VendorCounts::count(atlas, atlas.tagged(&sub.id), filter.vendors),
+        })
+        .collect()
+}
+
+fn order_cells(cells: &mut [Cell], order: CellOrder) {
+    match order {
+        CellOrder::Name => cells.sort_by(|a, b| a.name.cmp(&b.name)),
+        CellOrder::Rules => cells.sort_by(|a, b| b.counts.total().cmp(&a.counts.total()).then_with(|| a.name.cmp(&b.name))),
+    }
+}
+
+/// The shading step of a cell (0 for no rule, up to 5), on a fixed doubling
+/// scale so that colors mean the same count under every filter.
+pub fn shade(rules: u32) -> u8 {
+    match rules {
+        0 => 0,
+        1 => 1,
+        2..=3 => 2,
+        4..=9 => 3,
+        10..=24 => 4,
+        _ => 5,
+    }
+}
+
+/// Every platform ATT&CK lists for a non-deprecated technique, sorted.
+pub fn platforms(atlas: &Atlas) -> Vec<String> {
+    let set: BTreeSet<&str> = atlas
+        .catalog()
+        .attack
+        .techniques
+        .iter()
+        .filter(|t| !t.deprecated)
+        .flat_map(|t| t.platforms.iter().map(String::as_str))
+        .collect();
+    set.into_iter().map(str::to_owned).collect()
+}
+
+impl Atlas {
+    /// Rules that tag no technique at all.
+    pub fn untagged_rules(&self) -> u32 {
+        to_u32(self.rules().iter().filter(|r| r.techniques.is_empty()).count())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixture::atlas;
+    use super::*;
+
+    fn cell<'a>(coverage: &'a Coverage, tactic: &str, id: &str) -> &'a Cell {
+        let column = coverage.columns.iter().find(|c| c.tactic_id == tactic).expect("tactic");
+        column.cells.iter().find(|c| c.id == id).expect("cell")
+    }
+
+    #[test]
+    fn columns_follow_matrix_order_and_skip_deprecated() {
+        let coverage = coverage(&atlas(), &CoverageFilter::default());
+        let ids: Vec<_> = coverage.columns.iter().map(|c| c.tactic_id.as_str()).collect();
+        assert_eq!(ids, ["TA0001", "TA0002", "TA0005"]);
+        let execution: Vec<_> = coverage.columns[1].cells.iter().map(|c| c.id.as_str()).collect();
+        // Alphabetical by name; T1064 is deprecated.
+        assert_eq!(execution, ["T1059", "T1204"]);
+        // T1566, T1204, T1059, T1218, T1027 shown; T1204, T1059, T1218 covered.
+        assert_eq!((coverage.techniques, coverage.covered), (5, 3));
+        // r1..r6 sit in a cell; r7 (unknown technique) and r8 (none) do not.
+        assert_eq!(coverage.rules, 6);
+    }
+
+    #[test]
+    fn cells_roll_up_subtechniques_counting_each_rule_once() {
+        let coverage = coverage(&atlas(), &CoverageFilter::default());
+        let t1204 = cell(&coverage, "TA0002", "T1204");
+        // r1 and r5 (Sigma), r2 (Elastic, tagged with T1204 and T1204.002: once), r3 (Splunk).
+        assert_eq!((t1204.counts.get(Vendor::Sigma), t1204.counts.get(Vendor::Elastic), t1204.counts.get(Vendor::Splunk)), (2, 1, 1));
+        assert_eq!(t1204.counts.total(), 4);
+        let subs: Vec<_> = t1204.subs.iter().map(|s| (s.id.as_str(), s.counts.total())).collect();
+        assert_eq!(subs, [("T1204.001", 0), ("T1204.002", 3)]);
+        // r6 tags T1059 and T1059.001: one rule.
+        assert_eq!(cell(&coverage, "TA0002", "T1059").counts.total(), 2);
+        assert_eq!(cell(&coverage, "TA0005", "T1218").counts.get(Vendor::Sigma), 1);
+    }
+
+    #[test]
+    fn vendor_and_platform_filters() {
+        let atlas = atlas();
+        let elastic = CoverageFilter { vendors: VendorSet::of([Vendor::Elastic]), ..Default::default() };
+        let coverage = coverage(&atlas, &elastic);
+        assert_eq!(cell(&coverage, "TA0002", "T1204").counts.total(), 1);
+        assert_eq!(coverage.rules, 2);
+        let network = CoverageFilter { platform: Some("Network Devices".into()), ..Default::default() };
+        let coverage = super::coverage(&atlas, &network);
+        let execution: Vec<_> = coverage.columns[1].cells.iter().map(|c| c.id.as_str()).collect();
+        assert_eq!(execution, ["T1059"]);
+        // PowerShell is Windows-only, so the cell shows no sub-technique,
+        // while its count still includes the sub-technique's rules.
+        assert!(coverage.columns[1].cells[0].subs.is_empty());
+        assert_eq!(coverage.columns[1].cells[0].counts.total(), 2);
+        assert!(coverage.columns[0].cells.is_empty());
+    }
+
+    #[test]
+    fn order_by_rules() {
+        let filter = CoverageFilter { order: CellOrder::Rules, ..Default::default() };
+        let coverage = coverage(&atlas(), &filter);
+        assert_eq!(coverage.columns[1].cells[0].id, "T1204");
+    }
+
+    #[test]
+    fn vendor_sets_round_trip_through_the_url() {
+        let set = VendorSet::parse("elastic,SIGMA,bogus");
+        assert!(set.contains(Vendor::Sigma) && !set.contains(Vendor::Splunk));
+        assert_eq!(set.to_param(), "sigma,elastic");
+        assert_eq!(set.toggled(Vendor::Splunk), VendorSet::all());
+        assert_eq!(VendorSet::all().toggled(Vendor::Sigma).to_param(), "elastic,splunk");
+        assert_eq!(VendorSet::parse("").to_param(), "");
+    }
+
+    #[test]
+    fn shading_doubles() {
+        let steps: Vec<u8> = [0, 1, 2, 3, 4, 9, 10, 24, 25, 400].into_iter().map(shade).collect();
+        assert_eq!(steps, [0, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+    }
+
+    #[test]
+    fn platform_list() {
+        assert_eq!(platforms(&atlas()), ["Linux", "Network Devices", "Windows", "macOS"]);
+        assert_eq!(atlas().untagged_rules(), 1);
+    }
+}
