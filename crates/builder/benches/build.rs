@@ -1,0 +1,78 @@
+//! Builder speed on the shared corpus (RULE_ATLAS_CORPUS, default
+//! ../shared/corpus): parsing each vendor's rules from memory, and the whole
+//! build from disk. Run with `cargo bench -p atlas-builder`.
+
+use std::path::{Path, PathBuf};
+
+use atlas_builder::build::{self, BuildOptions};
+use atlas_builder::{elastic, fieldtable, sigma, splunk};
+use criterion::{Criterion, criterion_group, criterion_main};
+
+fn corpus() -> PathBuf {
+    std::env::var_os("RULE_ATLAS_CORPUS")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"))
+}
+
+/// (path inside the repository, text) of every file.
+fn load(root: &Path, files: Vec<PathBuf>) -> Vec<(String, String)> {
+    files
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            let rel = path.strip_prefix(root).ok()?.to_string_lossy().into_owned();
+            Some((rel, text))
+        })
+        .collect()
+}
+
+fn front_ends(c: &mut Criterion) {
+    let fields = fieldtable::load().expect("field table");
+    let root = corpus();
+    let mut group = c.benchmark_group("parse");
+    group.sample_size(10);
+
+    let sigma_root = root.join("sigma");
+    let sigma_files = load(&sigma_root, sigma::rule_files(&sigma_root));
+    group.bench_function(format!("sigma ({} files)", sigma_files.len()), |b| {
+        b.iter(|| sigma_files.iter().map(|(rel, text)| sigma::parse_file(rel, text, &fields).rules.len()).sum::<usize>())
+    });
+
+    let elastic_root = root.join("elastic");
+    let elastic_files = load(&elastic_root, elastic::rule_files(&elastic_root));
+    group.bench_function(format!("elastic ({} files)", elastic_files.len()), |b| {
+        b.iter(|| elastic_files.iter().map(|(rel, text)| elastic::parse_file(rel, text, &fields).rules.len()).sum::<usize>())
+    });
+
+    let splunk_root = root.join("splunk");
+    let repo = splunk::SplunkRepo::load(&splunk_root).unwrap_or_default();
+    let splunk_files = load(&splunk_root, splunk::detection_files(&splunk_root));
+    group.bench_function(format!("splunk ({} files)", splunk_files.len()), |b| {
+        b.iter(|| splunk_files.iter().map(|(rel, text)| splunk::parse_file(rel, text, &fields, &repo).rules.len()).sum::<usize>())
+    });
+    group.finish();
+}
+
+fn whole_build(c: &mut Criterion) {
+    let root = corpus();
+    let options = BuildOptions {
+        sigma: Some(root.join("sigma")),
+        elastic: Some(root.join("elastic")),
+        splunk: Some(root.join("splunk")),
+        attack: Some(root.join("attack/enterprise-attack.json")),
+        attack_version: Some("18.1".into()),
+        out: std::env::temp_dir().join("rule-atlas-bench"),
+    };
+    let mut group = c.benchmark_group("build");
+    group.sample_size(10);
+    group.bench_function("whole corpus, read + parse + assemble", |b| {
+        b.iter(|| build::build(&options, &|_, _| {}).map(|built| built.catalog.rules.len()))
+    });
+    group.bench_function("whole corpus, including writing", |b| {
+        b.iter(|| build::build(&options, &|_, _| {}).and_then(|built| build::write(&built, &options.out)))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, front_ends, whole_build);
+criterion_main!(benches);

@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# Runs every Rule Atlas test: installs missing tools, the native tests of all
+# crates (including the corpus tests over RULE_ATLAS_CORPUS), then the app's
+# end-to-end tests in headless Chromium. This is the README's test command and
+# what .ci/run runs.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+export RULE_ATLAS_CORPUS="${RULE_ATLAS_CORPUS:-$root/../shared/corpus}"
+export PATH="$HOME/.cargo/bin:$root/.tools/node_modules/.bin:$PATH"
+
+bash scripts/install-tools.sh
+
+echo "== native tests (corpus: $RULE_ATLAS_CORPUS)"
+cargo test --workspace --locked
+
+echo "== app: release build and end-to-end tests in headless Chromium"
+bash scripts/test-app.sh
