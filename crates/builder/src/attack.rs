@@ -3,7 +3,7 @@
 
 use std::collections::{HashMap, HashSet};
 
-use atlas_catalog::{Attack, Tactic, Technique};
+use atlas_catalog::{Attack, DataComponent, Tactic, Technique};
 use serde::Deserialize;
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +53,16 @@ struct StixObject {
     target_ref: String,
     #[serde(default)]
     x_mitre_version: String,
+    #[serde(default)]
+    x_mitre_log_sources: Vec<LogSource>,
+}
+
+#[derive(Deserialize)]
+struct LogSource {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    channel: String,
 }
 
 #[derive(Deserialize)]
@@ -133,7 +143,25 @@ pub fn load(json: &str, version: Option<&str>) -> Result<Attack, AttackError> {
         tactics,
         techniques,
         revoked,
+        data_components: data_components(&bundle.objects),
     })
+}
+
+fn data_components(objects: &[StixObject]) -> Vec<DataComponent> {
+    let mut components: Vec<DataComponent> = objects
+        .iter()
+        .filter(|o| o.kind == "x-mitre-data-component" && !o.revoked && !o.x_mitre_deprecated)
+        .filter_map(|o| {
+            Some(DataComponent {
+                id: o.attack_ref()?.external_id.clone(),
+                name: o.name.clone(),
+                description: strip_citations(&o.description),
+                log_sources: o.x_mitre_log_sources.iter().map(|l| (l.name.clone(), l.channel.clone())).collect(),
+            })
+        })
+        .collect();
+    components.sort_by(|a, b| a.id.cmp(&b.id));
+    components
 }
 
 fn technique(o: &StixObject, tactic_order: &HashMap<&str, usize>) -> Option<Technique> {
@@ -240,7 +268,10 @@ mod tests {
        "external_references":[{"source_name":"mitre-attack","external_id":"T1999","url":"u"}]},
       {"type":"attack-pattern","id":"a4","name":"Gone","x_mitre_deprecated":true,
        "external_references":[{"source_name":"mitre-attack","external_id":"T1998","url":"u"}]},
-      {"type":"relationship","id":"r1","relationship_type":"revoked-by","source_ref":"a3","target_ref":"a1"}
+      {"type":"relationship","id":"r1","relationship_type":"revoked-by","source_ref":"a3","target_ref":"a1"},
+      {"type":"x-mitre-data-component","id":"dc","name":"Process Creation",
+       "x_mitre_log_sources":[{"name":"WinEventLog:Sysmon","channel":"EventCode=1"}],
+       "external_references":[{"source_name":"mitre-attack","external_id":"DC0032","url":"u"}]}
     ]}"#;
 
     #[test]
@@ -257,6 +288,9 @@ mod tests {
         assert_eq!(attack.techniques[1].parent.as_deref(), Some("T1204"));
         assert!(attack.techniques[2].deprecated);
         assert_eq!(attack.revoked, [("T1999".to_owned(), "T1204".to_owned())]);
+        assert_eq!(attack.data_components.len(), 1);
+        assert_eq!(attack.data_components[0].id, "DC0032");
+        assert_eq!(attack.data_components[0].log_sources, [("WinEventLog:Sysmon".to_owned(), "EventCode=1".to_owned())]);
     }
 
     #[test]

@@ -16,7 +16,7 @@ use crate::attack::{self, Resolution, Resolver};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::frontend::{FileOutcome, ParsedRule};
 use crate::report::{BuildReport, VendorSummary};
-use crate::{elastic, fieldtable, sigma, splunk};
+use crate::{elastic, events, fieldtable, sigma, splunk};
 
 /// Shards the rule details are split into (each ~200 KB for the corpus).
 pub const DETAIL_SHARDS: u32 = 128;
@@ -175,6 +175,7 @@ fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields
         }
     }
     resolve_attack(&mut rules, &attack, &mut report);
+    let events = events::assign(&mut rules, &attack, &mut report);
     rules.sort_by(|a, b| (a.rule.vendor, &a.rule.title, &a.rule.id).cmp(&(b.rule.vendor, &b.rule.title, &b.rule.id)));
     for parsed in &rules {
         let summary = report.vendors.entry(parsed.rule.vendor).or_default();
@@ -206,6 +207,7 @@ fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields
         sources: sources(options, &report),
         attack,
         fields: fields.fields().to_vec(),
+        events,
         rules,
         detail_shards: DETAIL_SHARDS,
     };

@@ -123,6 +123,7 @@ pub fn empty_rule(vendor: Vendor, id: String, title: String, path: &str, url: St
         log_source: Vec::new(),
         attributes: Vec::new(),
         logic: None,
+        events: Vec::new(),
     }
 }
 

@@ -10,6 +10,7 @@ pub mod attack;
 pub mod build;
 pub mod diagnostic;
 pub mod elastic;
+pub mod events;
 pub mod explain;
 pub mod fieldtable;
 pub mod frontend;

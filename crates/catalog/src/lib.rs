@@ -3,6 +3,7 @@
 //! table, and the aggregations the app runs. Pure: no I/O, builds for wasm32
 //! and native alike.
 
+pub mod aggregate;
 pub mod fields;
 pub mod index;
 pub mod indicator;
@@ -12,5 +13,7 @@ pub mod wildcard;
 
 pub use fields::{FieldDef, FieldTable};
 pub use indicator::IndicatorKey;
-pub use model::{Attack, Catalog, ParseStatus, Rule, RuleAbout, RuleDetail, Source, Tactic, Technique, Vendor};
+pub use model::{
+    Attack, Catalog, DataComponent, Event, ParseStatus, Rule, RuleAbout, RuleDetail, Source, Tactic, Technique, Vendor,
+};
 pub use predicate::{Expr, Leaf, Op, Polarity};

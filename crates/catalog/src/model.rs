@@ -103,6 +103,9 @@ pub struct Catalog {
     pub attack: Attack,
     /// The field table the builder used.
     pub fields: Vec<FieldDef>,
+    /// The event catalog: the log event types rules read.
+    #[serde(default)]
+    pub events: Vec<Event>,
     pub rules: Vec<Rule>,
     /// Rule texts and long sections live in `details/<n>.json` shards; see
     /// [`detail_shard`].
@@ -133,6 +136,55 @@ pub struct Attack {
     /// Revoked technique ID → the ID that replaces it.
     #[serde(default)]
     pub revoked: Vec<(String, String)>,
+    /// Data components (`DC0032` Process Creation) with the log sources
+    /// ATT&CK names for them.
+    #[serde(default)]
+    pub data_components: Vec<DataComponent>,
+}
+
+/// An ATT&CK data component: a kind of telemetry, with the log sources
+/// (`WinEventLog:Sysmon` / `EventCode=1`) ATT&CK's analytics name for it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DataComponent {
+    /// `DC0032`
+    pub id: String,
+    pub name: String,
+    #[serde(default)]
+    pub description: String,
+    /// (name, channel) pairs.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub log_sources: Vec<(String, String)>,
+}
+
+/// One concrete log event type rules read (Sysmon 1, Security 4688, a
+/// CloudTrail API call…), from the event catalog (docs/events.md).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Stable id used in URLs (`sysmon-1`, `win-security-4688`).
+    pub id: String,
+    /// `Process creation`
+    pub name: String,
+    /// The log source family (`Sysmon`, `Windows Security`, `AWS CloudTrail`).
+    pub source: String,
+    /// `windows`, `linux`, `macos`, `cloud`, `identity`, `saas`, `network`…
+    pub platform: String,
+    /// Event id or API call within the source (`1`, `4688`, `ConsoleLogin`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// Log channel or dataset (`Microsoft-Windows-Sysmon/Operational`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub channel: Option<String>,
+    #[serde(default)]
+    pub description: String,
+    /// ATT&CK data components the event is telemetry for.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub data_components: Vec<String>,
+    /// Canonical fields the event carries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<String>,
+    /// The service-level event a per-call event belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub parent: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -221,6 +273,9 @@ pub struct Rule {
     /// The rule's logic, when there is any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub logic: Option<Expr>,
+    /// Ids of the catalog events the rule reads.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub events: Vec<String>,
 }
 
 /// The large parts of a rule, fetched only for its own page from the
