@@ -312,3 +312,19 @@ fn corpus_parses() {
     let keyboard = &rules["rules/windows/registry/registry_set/registry_set_susp_keyboard_layout_load.yml"];
     assert!(sexpr(keyboard.logic.as_ref().expect("logic")).contains(r#"(wildcard Details|registry.data.strings "*00000429*")"#));
 }
+
+/// Truncated and garbled real rules must give diagnostics, never a panic.
+#[test]
+fn corpus_rules_cut_short_never_panic() {
+    let root = common::corpus_dir().join("sigma");
+    let fields = fieldtable::load().expect("field table");
+    for path in sigma::rule_files(&root).into_iter().step_by(25) {
+        let text = std::fs::read_to_string(&path).expect("readable");
+        let cuts: Vec<usize> = (1..12).map(|i| text.len() * i / 12).filter(|&c| text.is_char_boundary(c)).collect();
+        for cut in cuts {
+            let _ = sigma::parse_file("cut.yml", &text[..cut], &fields);
+            let garbled = text[..cut].replace(':', " ").replace('-', "|");
+            let _ = sigma::parse_file("garbled.yml", &garbled, &fields);
+        }
+    }
+}
