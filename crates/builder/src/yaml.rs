@@ -1,34 +1,160 @@
-//! A generic YAML value that keeps mapping order and never fails on an
-//! unexpected type, so that metadata of any shape can be read leniently and
+//! YAML rule files into a generic value that keeps mapping order and the
+//! exact text of every scalar, so metadata of any shape is read leniently and
 //! a Sigma detection is turned into predicates in the order it is written.
+//!
+//! Built on `saphyr-parser`'s event stream (the maintained successor of
+//! yaml-rust's parser): it is several times faster than going through serde
+//! for these small files, and scalars arrive with their quoting style, which
+//! is what decides how to read them.
 
-use std::fmt;
+use std::collections::HashMap;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
-
-/// Reads every document of a YAML stream. Numbers spelled with leading zeros
-/// or underscores stay text (`00000429` is a registry value, not 429), as the
-/// YAML 1.1 loaders rule authors test with read them; only `true`/`false` are
-/// booleans (a field named `Y` stays `Y`).
-pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, serde_saphyr::Error> {
-    let options = serde_saphyr::options! {
-        leading_zero_numbers_as_strings: true,
-        underscored_numbers_as_strings: true,
-        strict_booleans: true,
-    };
-    serde_saphyr::from_multiple_with_options(text, options)
-}
+use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Yaml {
     Null,
     Bool(bool),
-    /// Integers and floats, kept as the text of the number.
+    /// A plain scalar that reads as a number, kept exactly as written
+    /// (`4688`, `00000429`, `0x10`): rule values are text to match.
     Number(String),
     String(String),
     Seq(Vec<Yaml>),
     /// Entries in document order; keys of other types are turned into text.
     Map(Vec<(String, Yaml)>),
+}
+
+/// A YAML file that could not be read.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{message} (line {line}, column {column})")]
+pub struct YamlError {
+    pub message: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl From<ScanError> for YamlError {
+    fn from(error: ScanError) -> Self {
+        let marker = error.marker();
+        YamlError {
+            message: error.info().to_owned(),
+            line: u32::try_from(marker.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(marker.col() + 1).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// More alias expansions than this is an attack, not a rule.
+const MAX_ALIAS_NODES: usize = 10_000;
+
+/// Reads every document of a YAML stream.
+pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, YamlError> {
+    let mut builder = Builder::default();
+    for event in Parser::new_from_str(text) {
+        let (event, span) = event?;
+        builder.on_event(event).map_err(|message| YamlError {
+            message,
+            line: u32::try_from(span.start.line()).unwrap_or(u32::MAX),
+            column: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
+        })?;
+    }
+    Ok(builder.documents)
+}
+
+/// Assembles values from parser events with an explicit stack (no recursion,
+/// so deep nesting cannot overflow).
+#[derive(Default)]
+struct Builder {
+    documents: Vec<Yaml>,
+    /// Open collections, with the anchor they will be registered under, and
+    /// for mappings the key waiting for its value.
+    stack: Vec<(Yaml, usize, Option<String>)>,
+    anchors: HashMap<usize, Yaml>,
+    alias_nodes: usize,
+}
+
+impl Builder {
+    fn on_event(&mut self, event: Event<'_>) -> Result<(), String> {
+        match event {
+            Event::SequenceStart(anchor, _) => self.stack.push((Yaml::Seq(Vec::new()), anchor, None)),
+            Event::MappingStart(anchor, _) => self.stack.push((Yaml::Map(Vec::new()), anchor, None)),
+            Event::SequenceEnd | Event::MappingEnd => {
+                let (node, anchor, _) = self.stack.pop().ok_or("unbalanced collection end")?;
+                self.insert(node, anchor);
+            }
+            Event::Scalar(text, style, anchor, _) => self.insert(scalar(&text, style), anchor),
+            Event::Alias(anchor) => {
+                let node = self.anchors.get(&anchor).cloned().ok_or("alias to an unknown anchor")?;
+                self.alias_nodes += size(&node);
+                if self.alias_nodes > MAX_ALIAS_NODES {
+                    return Err("too many alias expansions".into());
+                }
+                self.insert(node, 0);
+            }
+            Event::DocumentEnd if self.stack.is_empty() && self.documents.is_empty() => {}
+            Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
+        }
+        Ok(())
+    }
+
+    /// Places a finished node into the collection being built, or makes it a document.
+    fn insert(&mut self, node: Yaml, anchor: usize) {
+        if anchor > 0 {
+            self.anchors.insert(anchor, node.clone());
+        }
+        match self.stack.last_mut() {
+            None => self.documents.push(node),
+            Some((Yaml::Seq(items), _, _)) => items.push(node),
+            Some((Yaml::Map(entries), _, pending)) => match pending.take() {
+                None => *pending = Some(key_text(node)),
+                Some(key) => entries.push((key, node)),
+            },
+            Some(_) => {}
+        }
+    }
+}
+
+/// Reads a scalar the way rule authors' YAML 1.1 tools do, except that numbers
+/// keep their spelling and only `true`/`false` are booleans (a field named `Y`
+/// stays `Y`). Quoted scalars are always text.
+fn scalar(text: &str, style: ScalarStyle) -> Yaml {
+    if style != ScalarStyle::Plain {
+        return Yaml::String(text.to_owned());
+    }
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => Yaml::Null,
+        "true" | "True" | "TRUE" => Yaml::Bool(true),
+        "false" | "False" | "FALSE" => Yaml::Bool(false),
+        _ if looks_numeric(text) => Yaml::Number(text.to_owned()),
+        _ => Yaml::String(text.to_owned()),
+    }
+}
+
+fn looks_numeric(text: &str) -> bool {
+    let digits = text.strip_prefix(['-', '+']).unwrap_or(text);
+    !digits.is_empty()
+        && digits.starts_with(|c: char| c.is_ascii_digit())
+        && (digits.bytes().all(|b| b.is_ascii_digit())
+            || digits.parse::<f64>().is_ok()
+            || digits.strip_prefix("0x").is_some_and(|h| !h.is_empty() && h.bytes().all(|b| b.is_ascii_hexdigit())))
+}
+
+fn key_text(node: Yaml) -> String {
+    match node {
+        Yaml::Null => String::new(),
+        Yaml::String(s) | Yaml::Number(s) => s,
+        Yaml::Bool(b) => b.to_string(),
+        // Collections as keys do not occur in rules; keep something readable.
+        other => format!("{other:?}"),
+    }
+}
+
+fn size(node: &Yaml) -> usize {
+    match node {
+        Yaml::Seq(items) => 1 + items.iter().map(size).sum::<usize>(),
+        Yaml::Map(entries) => 1 + entries.iter().map(|(_, v)| size(v)).sum::<usize>(),
+        _ => 1,
+    }
 }
 
 impl Yaml {
@@ -72,101 +198,35 @@ impl Yaml {
     }
 }
 
-impl<'de> Deserialize<'de> for Yaml {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(YamlVisitor)
-    }
-}
-
-struct YamlVisitor;
-
-impl<'de> Visitor<'de> for YamlVisitor {
-    type Value = Yaml;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("any YAML value")
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Yaml, E> {
-        Ok(Yaml::Bool(v))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Yaml, E> {
-        Ok(Yaml::Number(v.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Yaml, E> {
-        Ok(Yaml::Number(v.to_string()))
-    }
-
-    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Yaml, E> {
-        Ok(Yaml::Number(v.to_string()))
-    }
-
-    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Yaml, E> {
-        Ok(Yaml::Number(v.to_string()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Yaml, E> {
-        Ok(Yaml::Number(v.to_string()))
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Yaml, E> {
-        Ok(Yaml::String(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Yaml, E> {
-        Ok(Yaml::String(v))
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Yaml, E> {
-        Ok(Yaml::Null)
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Yaml, E> {
-        Ok(Yaml::Null)
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Yaml, D::Error> {
-        Yaml::deserialize(deserializer)
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Yaml, A::Error> {
-        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0));
-        while let Some(item) = seq.next_element()? {
-            items.push(item);
-        }
-        Ok(Yaml::Seq(items))
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Yaml, A::Error> {
-        let mut entries = Vec::with_capacity(map.size_hint().unwrap_or(0));
-        while let Some(key) = map.next_key::<Yaml>()? {
-            let key = match key {
-                Yaml::Null => String::new(),
-                other => other.scalar_text().unwrap_or_default(),
-            };
-            entries.push((key, map.next_value()?));
-        }
-        Ok(Yaml::Map(entries))
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn keeps_order_types_and_nulls() {
-        let docs = parse_documents("b: 1\na: [x, 2, true]\nc:\nd: 007\ne: 00000429\n").expect("valid YAML");
+    fn keeps_order_spelling_and_nulls() {
+        let docs = parse_documents("b: 1\na: [x, 2, true]\nc:\nd: 007\ne: '00000429'\nY: yes\nf: \"a\\tb\"\n").expect("valid");
         let doc = &docs[0];
-        let Yaml::Map(entries) = &doc else { panic!("not a map") };
+        let Yaml::Map(entries) = doc else { panic!("not a map") };
         let keys: Vec<_> = entries.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["b", "a", "c", "d", "e"]);
-        assert_eq!(doc.get("e"), Some(&Yaml::String("00000429".into())));
+        assert_eq!(keys, ["b", "a", "c", "d", "e", "Y", "f"]);
         assert_eq!(doc.get("b"), Some(&Yaml::Number("1".into())));
         assert_eq!(doc.texts("a"), ["x", "2", "true"]);
         assert_eq!(doc.get("c"), Some(&Yaml::Null));
-        assert_eq!(doc.text("d").as_deref(), Some("007"));
+        assert_eq!(doc.get("d"), Some(&Yaml::Number("007".into())));
+        assert_eq!(doc.get("e"), Some(&Yaml::String("00000429".into())));
+        assert_eq!(doc.get("Y"), Some(&Yaml::String("yes".into())));
+        assert_eq!(doc.text("f").as_deref(), Some("a\tb"));
+    }
+
+    #[test]
+    fn multiple_documents_anchors_and_errors() {
+        let docs = parse_documents("a: &x [1, 2]\nb: *x\n---\nc: d\n").expect("valid");
+        assert_eq!(docs.len(), 2);
+        assert_eq!(docs[0].get("b"), docs[0].get("a"));
+        assert_eq!(docs[1].text("c").as_deref(), Some("d"));
+        let error = parse_documents("a: [1, 2\nb: c\n").expect_err("invalid");
+        assert!(error.line >= 1, "{error}");
+        let bomb = "a: &a [x,x,x,x,x,x,x,x,x,x]\nb: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a,*a]\nc: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b,*b]\nd: [*c,*c,*c,*c,*c,*c,*c,*c,*c,*c]\n";
+        assert!(parse_documents(bomb).is_err());
     }
 }

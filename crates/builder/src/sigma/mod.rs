@@ -41,8 +41,8 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcom
     let documents: Vec<Yaml> = match crate::yaml::parse_documents(text) {
         Ok(documents) => documents,
         Err(error) => {
-            let line = error.location().and_then(|l| u32::try_from(l.line()).ok());
-            let message = format!("not valid YAML: {}", first_line(&error.to_string()));
+            let line = Some(error.line);
+            let message = format!("not valid YAML: {error}");
             return FileOutcome::failed(
                 Diagnostic::new(Vendor::Sigma, rel_path, Severity::Error, "invalid YAML", message).at_line(line),
             );
@@ -200,10 +200,6 @@ fn read_logic(rel_path: &str, text: &str, doc: &Yaml, fields: &FieldTable, rule:
 /// Link to a rule file upstream.
 pub fn file_url(rel_path: &str) -> String {
     format!("{REPOSITORY}/blob/{BRANCH}/{rel_path}")
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 #[cfg(test)]
