@@ -42,4 +42,13 @@ mod tests {
         assert_eq!(table.canonical(Vendor::Splunk, "process"), Some("process.command_line"));
         assert_eq!(table.basename_field("process.executable"), Some("process.name"));
     }
+
+    #[test]
+    fn docs_list_every_canonical_field() {
+        let docs = include_str!("../../../docs/fields.md");
+        let file: FieldFile = toml::from_str(FIELDS_TOML).expect("fields.toml parses");
+        for def in &file.fields {
+            assert!(docs.contains(&format!("| `{}` |", def.name)), "docs/fields.md does not list {}", def.name);
+        }
+    }
 }
