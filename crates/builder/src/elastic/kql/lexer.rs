@@ -1,0 +1,368 @@
+//! KQL (and the Lucene subset Elastic rules use) split into tokens.
+//!
+//! KQL's unquoted values run up to whitespace or a special character
+//! (`\():<>"{}`); `*` inside them is a wildcard and a backslash escapes the
+//! next character. Quoted values are phrases: `*` in them is literal and only
+//! `\"`, `\\`, `\t`, `\r`, `\n` and `\uXXXX` are escapes. Keywords (`or`,
+//! `and`, `not`) are words written without escapes; KQL takes them in any
+//! case, Lucene only in upper case.
+
+use atlas_catalog::wildcard::Token as Pattern;
+use thiserror::Error;
+
+use crate::elastic::lexer::Span;
+
+/// Which grammar is being read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    Kuery,
+    /// Lucene query-string syntax: `?` is a wildcard too, `/…/` is a
+    /// regular expression, keywords are upper case.
+    Lucene,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keyword {
+    Or,
+    And,
+    Not,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RangeOp {
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Kind {
+    LParen,
+    RParen,
+    LBrace,
+    RBrace,
+    Colon,
+    Range(RangeOp),
+    Keyword(Keyword),
+    /// A quoted phrase, escapes decoded.
+    Quoted(String),
+    /// An unquoted word as pattern tokens (escapes decoded, `*` a wildcard).
+    Word(Vec<Pattern>),
+    /// Lucene `/regex/`, without the slashes.
+    Regex(String),
+}
+
+impl Kind {
+    pub fn description(&self) -> String {
+        match self {
+            Kind::LParen => "`(`".into(),
+            Kind::RParen => "`)`".into(),
+            Kind::LBrace => "`{`".into(),
+            Kind::RBrace => "`}`".into(),
+            Kind::Colon => "`:`".into(),
+            Kind::Range(_) => "a range operator".into(),
+            Kind::Keyword(k) => format!("`{k:?}`").to_lowercase(),
+            Kind::Quoted(_) => "a quoted value".into(),
+            Kind::Word(_) => "a value".into(),
+            Kind::Regex(_) => "a regular expression".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Token {
+    pub kind: Kind,
+    pub span: Span,
+}
+
+/// Why a KQL query could not be split into tokens.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum KqlLexError {
+    /// `a : "abc`
+    #[error("unterminated quoted value starting at byte {0}")]
+    UnterminatedQuote(usize),
+    /// `a : abc\` (a backslash with nothing after it)
+    #[error("dangling backslash at byte {0}")]
+    DanglingEscape(usize),
+    /// Lucene `a : /abc`
+    #[error("unterminated regular expression starting at byte {0}")]
+    UnterminatedRegex(usize),
+    /// Lucene `a:[1 TO 5]`, `-a:b`, `a:b^2` (ranges, prefix operators, boosts
+    /// and fuzziness the catalog does not read)
+    #[error("Lucene syntax `{ch}` at byte {at} is not read")]
+    UnsupportedLucene { ch: char, at: usize },
+}
+
+impl KqlLexError {
+    pub fn offset(&self) -> usize {
+        match self {
+            KqlLexError::UnterminatedQuote(at)
+            | KqlLexError::DanglingEscape(at)
+            | KqlLexError::UnterminatedRegex(at)
+            | KqlLexError::UnsupportedLucene { at, .. } => *at,
+        }
+    }
+}
+
+fn is_special(c: char) -> bool {
+    matches!(c, '\\' | '(' | ')' | ':' | '<' | '>' | '"' | '{' | '}')
+}
+
+/// Splits a KQL query into tokens.
+pub fn tokenize(source: &str, syntax: Syntax) -> Result<Vec<Token>, KqlLexError> {
+    let mut tokens = Vec::new();
+    let mut chars = source.char_indices().peekable();
+    while let Some(&(start, c)) = chars.peek() {
+        if c.is_whitespace() {
+            chars.next();
+            continue;
+        }
+        let kind = match c {
+            '(' | ')' | '{' | '}' | ':' => {
+                chars.next();
+                match c {
+                    '(' => Kind::LParen,
+                    ')' => Kind::RParen,
+                    '{' => Kind::LBrace,
+                    '}' => Kind::RBrace,
+                    _ => Kind::Colon,
+                }
+            }
+            '<' | '>' => {
+                chars.next();
+                let inclusive = chars.next_if(|&(_, n)| n == '=').is_some();
+                Kind::Range(match (c, inclusive) {
+                    ('<', false) => RangeOp::Lt,
+                    ('<', true) => RangeOp::Le,
+                    ('>', false) => RangeOp::Gt,
+                    _ => RangeOp::Ge,
+                })
+            }
+            '"' => Kind::Quoted(quoted(source, &mut chars)?),
+            '/' if syntax == Syntax::Lucene => Kind::Regex(regex(source, &mut chars)?),
+            '[' | ']' | '^' | '~' | '+' | '-' | '!' | '&' | '|' if syntax == Syntax::Lucene => {
+                return Err(KqlLexError::UnsupportedLucene { ch: c, at: start });
+            }
+            _ => word(&mut chars, syntax)?,
+        };
+        let end = chars.peek().map_or(source.len(), |&(i, _)| i);
+        tokens.push(Token {
+            kind,
+            span: Span::new(start, end),
+        });
+    }
+    Ok(tokens)
+}
+
+type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
+
+fn quoted(source: &str, chars: &mut Chars<'_>) -> Result<String, KqlLexError> {
+    let Some((start, _)) = chars.next() else {
+        return Err(KqlLexError::UnterminatedQuote(source.len()));
+    };
+    let mut out = String::new();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '"' => return Ok(out),
+            '\\' => match chars.peek().map(|&(_, n)| n) {
+                Some(n @ ('"' | '\\')) => {
+                    chars.next();
+                    out.push(n);
+                }
+                Some(n @ ('t' | 'r' | 'n')) => {
+                    chars.next();
+                    out.push(whitespace_escape(n));
+                }
+                Some('u') => out.push_str(&unicode_escape(chars)),
+                // Any other backslash is itself (`"C:\Windows"`).
+                _ => out.push('\\'),
+            },
+            other => out.push(other),
+        }
+    }
+    Err(KqlLexError::UnterminatedQuote(start))
+}
+
+fn whitespace_escape(c: char) -> char {
+    match c {
+        't' => '\t',
+        'r' => '\r',
+        _ => '\n',
+    }
+}
+
+/// After a backslash at `u`: `\uXXXX` decoded, otherwise the backslash alone
+/// (the `u` is then read as an ordinary character).
+fn unicode_escape(chars: &mut Chars<'_>) -> String {
+    let mut lookahead = chars.clone();
+    lookahead.next();
+    let hex: String = lookahead.by_ref().take(4).map(|(_, c)| c).collect();
+    let decoded = (hex.len() == 4)
+        .then(|| u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32))
+        .flatten();
+    match decoded {
+        Some(ch) => {
+            *chars = lookahead;
+            ch.to_string()
+        }
+        None => "\\".to_owned(),
+    }
+}
+
+fn regex(source: &str, chars: &mut Chars<'_>) -> Result<String, KqlLexError> {
+    let Some((start, _)) = chars.next() else {
+        return Err(KqlLexError::UnterminatedRegex(source.len()));
+    };
+    let mut out = String::new();
+    while let Some((_, c)) = chars.next() {
+        match c {
+            '/' => return Ok(out),
+            // `\/` is a slash inside the expression; other escapes belong to
+            // the regular expression and stay as written.
+            '\\' if chars.peek().is_some_and(|&(_, n)| n == '/') => {
+                chars.next();
+                out.push('/');
+            }
+            other => out.push(other),
+        }
+    }
+    Err(KqlLexError::UnterminatedRegex(start))
+}
+
+/// An unquoted word, or a keyword when written plainly.
+fn word(chars: &mut Chars<'_>, syntax: Syntax) -> Result<Kind, KqlLexError> {
+    let mut tokens = Vec::new();
+    let mut plain = String::new();
+    let mut escaped = false;
+    while let Some(&(at, c)) = chars.peek() {
+        if c.is_whitespace() || (is_special(c) && c != '\\') {
+            break;
+        }
+        chars.next();
+        match c {
+            '\\' => {
+                escaped = true;
+                let Some((_, next)) = chars.next() else {
+                    return Err(KqlLexError::DanglingEscape(at));
+                };
+                let literal = match next {
+                    't' | 'r' | 'n' => whitespace_escape(next),
+                    other => other,
+                };
+                tokens.push(Pattern::Literal(literal));
+            }
+            '*' => tokens.push(Pattern::AnyRun),
+            '?' if syntax == Syntax::Lucene => tokens.push(Pattern::AnyOne),
+            '[' | ']' | '^' | '~' if syntax == Syntax::Lucene => {
+                return Err(KqlLexError::UnsupportedLucene { ch: c, at });
+            }
+            other => {
+                plain.push(other);
+                tokens.push(Pattern::Literal(other));
+            }
+        }
+    }
+    let keyword = (!escaped && plain.len() == tokens.len())
+        .then(|| keyword(&plain, syntax))
+        .flatten();
+    if let Some(keyword) = keyword {
+        return Ok(Kind::Keyword(keyword));
+    }
+    Ok(Kind::Word(tokens))
+}
+
+fn keyword(word: &str, syntax: Syntax) -> Option<Keyword> {
+    let matches = |k: &str| match syntax {
+        Syntax::Kuery => word.eq_ignore_ascii_case(k),
+        Syntax::Lucene => word == k.to_ascii_uppercase(),
+    };
+    [
+        ("or", Keyword::Or),
+        ("and", Keyword::And),
+        ("not", Keyword::Not),
+    ]
+    .into_iter()
+    .find(|(k, _)| matches(k))
+    .map(|(_, keyword)| keyword)
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use atlas_catalog::wildcard::{decode, literal_tokens};
+
+    use super::*;
+
+    fn kinds(source: &str) -> Vec<Kind> {
+        tokenize(source, Syntax::Kuery)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.kind)
+            .collect()
+    }
+
+    #[test]
+    fn words_quotes_and_keywords() {
+        assert_eq!(
+            kinds(r#"a.b:c* OR not "x*\"y""#),
+            [
+                Kind::Word(literal_tokens("a.b")),
+                Kind::Colon,
+                Kind::Word(decode("c*")),
+                Kind::Keyword(Keyword::Or),
+                Kind::Keyword(Keyword::Not),
+                Kind::Quoted("x*\"y".into()),
+            ]
+        );
+    }
+
+    #[test]
+    fn escapes_in_unquoted_words() {
+        // `C\:\\Windows\\*` is C:\Windows\ followed by a wildcard; `\or` is a word.
+        assert_eq!(
+            kinds(r"C\:\\Win\ dows\\* \or"),
+            [
+                Kind::Word({
+                    let mut t = literal_tokens(r"C:\Win dows\");
+                    t.push(Pattern::AnyRun);
+                    t
+                }),
+                Kind::Word(literal_tokens("or")),
+            ]
+        );
+        assert_eq!(
+            tokenize(r"a:b\", Syntax::Kuery),
+            Err(KqlLexError::DanglingEscape(3))
+        );
+    }
+
+    #[test]
+    fn ranges_and_lucene_forms() {
+        assert_eq!(
+            kinds("a >= 5"),
+            [
+                Kind::Word(literal_tokens("a")),
+                Kind::Range(RangeOp::Ge),
+                Kind::Word(literal_tokens("5"))
+            ]
+        );
+        let lucene: Vec<Kind> = tokenize(r"d:/a\/b/ and x?y", Syntax::Lucene)
+            .unwrap()
+            .into_iter()
+            .map(|t| t.kind)
+            .collect();
+        assert_eq!(
+            lucene,
+            [
+                Kind::Word(literal_tokens("d")),
+                Kind::Colon,
+                Kind::Regex("a/b".into()),
+                Kind::Word(literal_tokens("and")),
+                Kind::Word(decode("x?y")),
+            ]
+        );
+        // In KQL `?` is an ordinary character.
+        assert_eq!(kinds("x?y"), [Kind::Word(literal_tokens("x?y"))]);
+    }
+}
