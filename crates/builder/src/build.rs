@@ -145,7 +145,7 @@ fn relative(root: &Path, path: &Path) -> String {
 fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields: &FieldTable, options: &BuildOptions) -> Built {
     let mut report = BuildReport { generator: GENERATOR.into(), attack_version: attack.version.clone(), ..Default::default() };
     let mut rules: Vec<ParsedRule> = Vec::new();
-    let mut seen_ids: HashMap<String, String> = HashMap::new();
+    let mut seen_ids: HashMap<(Vendor, String), String> = HashMap::new();
     for (vendor, rel, outcome) in outcomes {
         let summary = report.vendors.entry(vendor).or_default();
         summary.files += 1;
@@ -156,7 +156,8 @@ fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields
         }
         report.diagnostics.extend(outcome.diagnostics);
         for parsed in outcome.rules {
-            if let Some(first) = seen_ids.get(&parsed.rule.id) {
+            let key = (vendor, parsed.rule.id.clone());
+            if let Some(first) = seen_ids.get(&key) {
                 report.diagnostics.push(
                     Diagnostic::new(
                         vendor,
@@ -170,10 +171,11 @@ fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields
                 );
                 continue;
             }
-            seen_ids.insert(parsed.rule.id.clone(), rel.clone());
+            seen_ids.insert(key, rel.clone());
             rules.push(parsed);
         }
     }
+    disambiguate_ids(&mut rules, &mut report);
     resolve_attack(&mut rules, &attack, &mut report);
     let events = events::assign(&mut rules, &attack, &mut report);
     rules.sort_by(|a, b| (a.rule.vendor, &a.rule.title, &a.rule.id).cmp(&(b.rule.vendor, &b.rule.title, &b.rule.id)));
@@ -212,6 +214,36 @@ fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields
         detail_shards: DETAIL_SHARDS,
     };
     Built { catalog, details, report }
+}
+
+/// Rule ids are unique within a repository but not across them (a Sigma rule
+/// may reuse the id of the Elastic rule it was ported from). The catalog needs
+/// one id per rule for links, so a later vendor's rule gets `<id>-<vendor>`.
+fn disambiguate_ids(rules: &mut [ParsedRule], report: &mut BuildReport) {
+    rules.sort_by_key(|p| p.rule.vendor);
+    let mut first_owner: HashMap<String, (Vendor, String)> = HashMap::new();
+    for parsed in rules.iter_mut() {
+        let rule = &mut parsed.rule;
+        match first_owner.get(&rule.id) {
+            Some((vendor, path)) => {
+                let new_id = format!("{}-{}", rule.id, rule.vendor.as_str());
+                report.diagnostics.push(
+                    Diagnostic::new(
+                        rule.vendor,
+                        &rule.path,
+                        Severity::Info,
+                        "id shared across vendors",
+                        format!("rule id {} is also the id of {} rule {path}; in the catalog this rule is {new_id}", rule.id, vendor.label()),
+                    )
+                    .for_rule(&rule.id),
+                );
+                rule.id = new_id;
+            }
+            None => {
+                first_owner.insert(rule.id.clone(), (rule.vendor, rule.path.clone()));
+            }
+        }
+    }
 }
 
 /// Reasons carry specifics after a colon (`undefined macro: foo`); the

@@ -61,7 +61,7 @@ pub struct FieldFile {
 pub struct FieldTable {
     fields: Vec<FieldDef>,
     by_vendor: HashMap<(Vendor, String), usize>,
-    by_any: HashMap<String, usize>,
+    by_name: HashMap<String, usize>,
     by_lowercase: HashMap<(Vendor, String), usize>,
     basename: HashMap<String, usize>,
     extension: HashMap<String, usize>,
@@ -71,12 +71,11 @@ impl FieldTable {
     pub fn new(fields: Vec<FieldDef>) -> Self {
         let mut table = FieldTable { fields, ..Default::default() };
         for (i, def) in table.fields.iter().enumerate() {
-            table.by_any.entry(def.name.clone()).or_insert(i);
+            table.by_name.entry(def.name.clone()).or_insert(i);
             for vendor in Vendor::ALL {
                 for alias in def.aliases(vendor) {
                     table.by_vendor.entry((vendor, alias.clone())).or_insert(i);
                     table.by_lowercase.entry((vendor, alias.to_lowercase())).or_insert(i);
-                    table.by_any.entry(alias.clone()).or_insert(i);
                 }
                 table.by_lowercase.entry((vendor, def.name.to_lowercase())).or_insert(i);
             }
@@ -95,13 +94,18 @@ impl FieldTable {
     }
 
     /// The canonical name for a field as a vendor writes it, if the table
-    /// knows it: the vendor's own alias first, then a canonical name, then an
-    /// alias of any vendor (Splunk searches raw Sysmon fields too), then the
-    /// vendor's aliases ignoring case.
+    /// knows it: the vendor's own alias first, then a canonical name, then —
+    /// for Splunk only, whose searches also test the raw Windows and Sysmon
+    /// fields behind its source macros — a Sigma alias, then the vendor's
+    /// aliases ignoring case.
     pub fn canonical(&self, vendor: Vendor, source: &str) -> Option<&str> {
         self.by_vendor
             .get(&(vendor, source.to_owned()))
-            .or_else(|| self.by_any.get(source))
+            .or_else(|| self.by_name.get(source))
+            .or_else(|| match vendor {
+                Vendor::Splunk => self.by_vendor.get(&(Vendor::Sigma, source.to_owned())),
+                _ => None,
+            })
             .or_else(|| self.by_lowercase.get(&(vendor, source.to_lowercase())))
             .map(|&i| self.fields[i].name.as_str())
     }
@@ -123,7 +127,7 @@ impl FieldTable {
     }
 
     pub fn get(&self, canonical: &str) -> Option<&FieldDef> {
-        self.by_any.get(canonical).map(|&i| &self.fields[i]).filter(|d| d.name == canonical)
+        self.by_name.get(canonical).map(|&i| &self.fields[i])
     }
 }
 
@@ -160,6 +164,9 @@ mod tests {
         assert_eq!(t.canonical(Vendor::Sigma, "Image"), Some("process.executable"));
         assert_eq!(t.canonical(Vendor::Sigma, "image"), Some("process.executable"));
         assert_eq!(t.canonical(Vendor::Splunk, "Image"), Some("process.executable"));
+        // Elastic does not borrow other vendors' names.
+        assert_eq!(t.canonical(Vendor::Elastic, "Image"), None);
+        assert_eq!(t.canonical(Vendor::Elastic, "process_path"), None);
         assert_eq!(t.canonical(Vendor::Elastic, "process.name"), Some("process.name"));
         assert_eq!(t.canonical(Vendor::Splunk, "process_name"), Some("process.name"));
         assert_eq!(t.resolve(Vendor::Sigma, "Foo"), "Foo");

@@ -37,7 +37,10 @@ impl fmt::Display for IndicatorKey {
 /// 2. a path field tested for `*\name` or `*/name` (a literal last component)
 ///    is its basename field `eq name` (process.executable → process.name);
 /// 3. a path field tested for `*.ext` is its extension field `eq ext`;
-/// 4. text values are lower-cased (rules from every vendor match paths and
+/// 4. a full-text `match` on a field is a `wildcard *value*` (a KQL phrase
+///    on a text field and Sigma's `contains` look for the same thing);
+///    field-less matches (keywords) stay `match`;
+/// 5. text values are lower-cased (rules from every vendor match paths and
 ///    names case-insensitively in practice), except regular expressions,
 ///    field references and raw conditions, which keep their spelling.
 pub fn key(leaf: &Leaf, fields: &FieldTable) -> IndicatorKey {
@@ -45,6 +48,16 @@ pub fn key(leaf: &Leaf, fields: &FieldTable) -> IndicatorKey {
     let value = leaf.value.clone().unwrap_or_default();
     let (field, op, value) = match leaf.op {
         Op::Wildcard => wildcard_key(field, value, fields),
+        Op::Match if !field.is_empty() => {
+            let mut tokens = wildcard::decode(&value);
+            if tokens.first() != Some(&Token::AnyRun) {
+                tokens.insert(0, Token::AnyRun);
+            }
+            if tokens.last() != Some(&Token::AnyRun) {
+                tokens.push(Token::AnyRun);
+            }
+            (field, Op::Wildcard, wildcard::encode(&tokens))
+        }
         op => (field, op, value),
     };
     let value = match op {
@@ -153,6 +166,15 @@ mod tests {
         let f = fields();
         assert_eq!(key(&leaf("file.path", Op::Wildcard, "*.LNK"), &f), k("file.extension", Op::Eq, "lnk"));
         assert_eq!(key(&leaf("file.path", Op::Wildcard, r"C:\a\*b"), &f), k("file.path", Op::Eq, r"c:\a*b"));
+    }
+
+    #[test]
+    fn a_phrase_match_on_a_field_is_contains() {
+        let f = fields();
+        let kql = Leaf::new(Some("powershell.file.script_block_text"), Op::Match, Some("Invoke-Mimikatz".into()), false);
+        assert_eq!(key(&kql, &f), k("powershell.file.script_block_text", Op::Wildcard, "*invoke-mimikatz*"));
+        let keyword = Leaf::new(None, Op::Match, Some("evil".into()), false);
+        assert_eq!(key(&keyword, &f), k("", Op::Match, "evil"));
     }
 
     #[test]
