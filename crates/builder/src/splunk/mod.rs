@@ -1,33 +1,198 @@
-//! Splunk security_content front end (detection YAML, SPL with macros).
+//! Splunk security_content front end: detection YAML (metadata and a `search`
+//! in SPL), with the repository's search macros expanded before the query
+//! is read into the shared predicate model.
+//!
+//! The parts, in the order a detection goes through them:
+//! [`metadata`] (YAML into a [`Rule`](atlas_catalog::Rule)), [`text`]
+//! (comments, pipeline stages), [`macros`] (expansion), [`search`] and
+//! [`eval`] (the two expression languages), [`env`] (where each field of the
+//! pipeline comes from), [`search_logic`] / [`where_logic`] (into predicates),
+//! [`commands`] (arguments of field-shaping commands) and [`pipeline`]
+//! (the walk over the commands).
 
+pub mod commands;
+pub mod env;
+pub mod eval;
+pub mod macros;
+pub mod metadata;
+pub mod pipeline;
+pub mod search;
+pub mod search_logic;
+pub mod text;
+pub mod where_logic;
+
+use std::io;
 use std::path::{Path, PathBuf};
 
-use atlas_catalog::FieldTable;
+use atlas_catalog::{FieldTable, ParseStatus, RuleDetail, Vendor};
+use walkdir::WalkDir;
 
-use crate::frontend::FileOutcome;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::frontend::{FileOutcome, LeafMaker, ParsedRule, downgrade};
+use macros::MacroTable;
+use metadata::Detection;
 
-/// What a detection needs from the rest of the repository (macros, data sources).
+/// What a detection needs from the rest of the repository: its macros.
 #[derive(Debug, Default)]
-pub struct SplunkRepo {}
+pub struct SplunkRepo {
+    macros: MacroTable,
+    /// Macro files that could not be read (each skipped).
+    warnings: Vec<String>,
+}
 
 impl SplunkRepo {
-    /// Loads macros/ and data_sources/ from a clone of splunk/security_content.
-    pub fn load(_root: &Path) -> Result<SplunkRepo, std::io::Error> {
-        Ok(SplunkRepo {})
+    /// Loads macros/ from a clone of splunk/security_content. Only a missing
+    /// or unreadable macros/ folder is an error; a malformed macro file is
+    /// skipped and listed in [`SplunkRepo::warnings`].
+    pub fn load(root: &Path) -> Result<SplunkRepo, io::Error> {
+        let dir = root.join("macros");
+        let (macros, warnings) = MacroTable::load_dir(&dir).map_err(|e| {
+            io::Error::new(
+                e.kind(),
+                format!("cannot read the macros folder `{}`: {e}", dir.display()),
+            )
+        })?;
+        Ok(SplunkRepo { macros, warnings })
+    }
+
+    /// A repository with the given macros (tests, `explain` without a clone).
+    pub fn with_macros(macros: MacroTable) -> Self {
+        SplunkRepo {
+            macros,
+            warnings: Vec::new(),
+        }
+    }
+
+    pub fn macros(&self) -> &MacroTable {
+        &self.macros
+    }
+
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 }
 
-/// The active detection files of a clone of splunk/security_content.
-pub fn detection_files(_root: &Path) -> Vec<PathBuf> {
-    Vec::new()
-}
-
-/// Reads one detection file (`rel_path` is its path inside the repository).
-pub fn parse_file(_rel_path: &str, _text: &str, _fields: &FieldTable, _repo: &SplunkRepo) -> FileOutcome {
-    FileOutcome::skipped("the Splunk front end is not written yet")
+/// The active detection files of a clone: detections/** without
+/// detections/deprecated, sorted.
+pub fn detection_files(root: &Path) -> Vec<PathBuf> {
+    let detections = root.join("detections");
+    let deprecated = detections.join("deprecated");
+    let mut files: Vec<PathBuf> = WalkDir::new(&detections)
+        .into_iter()
+        .filter_entry(|entry| entry.path() != deprecated)
+        .filter_map(Result::ok)
+        .filter(|entry| entry.file_type().is_file())
+        .map(|entry| entry.into_path())
+        .filter(|path| path.extension().is_some_and(|e| e == "yml" || e == "yaml"))
+        .collect();
+    files.sort();
+    files
 }
 
 /// Walks up from a detection file to the repository root (the folder with macros/).
 pub fn find_repo_root(file: &Path) -> Option<PathBuf> {
-    file.ancestors().skip(1).find(|dir| dir.join("macros").is_dir()).map(Path::to_path_buf)
+    file.ancestors()
+        .skip(1)
+        .find(|dir| dir.join("macros").is_dir())
+        .map(Path::to_path_buf)
+}
+
+/// Reads one detection file (`rel_path` is its path inside the repository).
+pub fn parse_file(
+    rel_path: &str,
+    text: &str,
+    fields: &FieldTable,
+    repo: &SplunkRepo,
+) -> FileOutcome {
+    let detection: Detection = match serde_saphyr::from_str(text) {
+        Ok(detection) => detection,
+        Err(error) => return FileOutcome::failed(yaml_error(rel_path, &error)),
+    };
+    if !detection.is_detection() {
+        let message = "no `name`, `id` or `search`: not a detection";
+        return FileOutcome::failed(Diagnostic::new(
+            Vendor::Splunk,
+            rel_path,
+            Severity::Error,
+            "not a detection",
+            message,
+        ));
+    }
+    if detection.is_deprecated() {
+        return FileOutcome::skipped("deprecated detection (status: deprecated)");
+    }
+    let mut rule = detection.to_rule(rel_path);
+    let mut diagnostics = Vec::new();
+    match detection.search() {
+        None => downgrade(
+            &mut rule,
+            ParseStatus::NoQuery,
+            "the detection has no search",
+        ),
+        Some(spl) => {
+            let analysis =
+                pipeline::analyze(spl, &repo.macros, LeafMaker::new(fields, Vendor::Splunk));
+            rule.logic = analysis.logic;
+            rule.log_source =
+                metadata::dedup(analysis.log_source.into_iter().chain(rule.log_source));
+            rule.attributes.extend(analysis.attributes);
+            for problem in analysis.problems {
+                downgrade(&mut rule, ParseStatus::Partial, &problem.message);
+                let line = crate::diagnostic::line_of(text, "search:");
+                diagnostics.push(
+                    Diagnostic::new(
+                        Vendor::Splunk,
+                        rel_path,
+                        Severity::Warning,
+                        problem.category,
+                        problem.message,
+                    )
+                    .at_line(line)
+                    .for_rule(&rule.id),
+                );
+            }
+        }
+    }
+    let sections = detection
+        .how_to_implement()
+        .map(|h| ("How to implement".to_owned(), h))
+        .into_iter()
+        .collect();
+    let detail = RuleDetail {
+        text: text.to_owned(),
+        sections,
+        ..Default::default()
+    };
+    FileOutcome {
+        rules: vec![ParsedRule {
+            rule,
+            detail,
+            line: Some(1),
+        }],
+        diagnostics,
+        skipped: None,
+    }
+}
+
+/// An unreadable detection: file, line and the parser's message.
+fn yaml_error(rel_path: &str, error: &serde_saphyr::Error) -> Diagnostic {
+    let line = error
+        .location()
+        .and_then(|l| u32::try_from(l.line()).ok())
+        .filter(|&l| l > 0);
+    let message = error.to_string();
+    let first_line = message
+        .lines()
+        .next()
+        .unwrap_or("invalid YAML")
+        .trim()
+        .to_owned();
+    Diagnostic::new(
+        Vendor::Splunk,
+        rel_path,
+        Severity::Error,
+        "invalid YAML",
+        first_line,
+    )
+    .at_line(line)
 }

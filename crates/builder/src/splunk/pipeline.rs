@@ -1,0 +1,570 @@
+//! Walks a detection's SPL pipeline command by command and collects what it
+//! says about events: the predicate logic (base search, `tstats … where`,
+//! later `search` / `where` / `regex` on event fields), the log source
+//! (selector macros, data models), and — as attributes — the filters on
+//! values the pipeline computed (thresholds after `stats`, post-processing
+//! after `eval` / `rex` / `lookup`).
+
+use atlas_catalog::{Expr, Op};
+
+use super::commands::{self, Aggregate};
+use super::env::{Computed, FieldEnv, Origin};
+use super::eval::{self, EvalKind};
+use super::macros::{self, MacroTable};
+use super::metadata::dedup;
+use super::search;
+use super::search_logic::{self, Selection};
+use super::text::{Stage, split_pipeline, strip_comments, tidy_subsearch};
+use crate::frontend::LeafMaker;
+
+mod filters;
+
+/// Joined subsearches are walked this deep, no deeper.
+const MAX_SUBSEARCH_DEPTH: usize = 4;
+
+/// Commands that start a query without a leading pipe when they open a
+/// subsearch (`[ summary model ]`, `[ tstats … ]`).
+const GENERATING: &[&str] = &[
+    "tstats",
+    "mstats",
+    "from",
+    "datamodel",
+    "rest",
+    "inputlookup",
+    "makeresults",
+    "summary",
+    "metadata",
+    "loadjob",
+    "pivot",
+];
+
+/// Aggregates that carry a field's values through a `stats` unchanged, so a
+/// later filter on them still tests the event field.
+const CARRYING: &[&str] = &["values", "list", "first", "last", "earliest", "latest"];
+
+/// Commands that add fields whose names or origins are not known here.
+const OPAQUE: &[&str] = &[
+    "foreach",
+    "apply",
+    "fit",
+    "predict",
+    "anomalydetection",
+    "anomalies",
+    "outlier",
+    "cyberchef",
+    "addtotals",
+    "xyseries",
+    "untable",
+    "kmeans",
+    "cluster",
+    "trendline",
+    "autoregress",
+    "delta",
+    "accum",
+    "inputlookup",
+    "appendcols",
+    "geostats",
+    "contingency",
+    "associate",
+    "correlate",
+    "findtypes",
+    "rangemap",
+    "strcat",
+];
+
+/// Commands that neither filter events nor change where fields come from.
+const NEUTRAL: &[&str] = &[
+    "table",
+    "fields",
+    "dedup",
+    "sort",
+    "head",
+    "tail",
+    "fillnull",
+    "convert",
+    "fieldformat",
+    "mvexpand",
+    "makemv",
+    "mvcombine",
+    "nomv",
+    "xmlkv",
+    "fromjson",
+    "tojson",
+    "extract",
+    "kvform",
+    "multikv",
+    "outputlookup",
+    "collect",
+    "sendalert",
+    "return",
+    "format",
+    "reverse",
+    "uniq",
+    "makeresults",
+    "typer",
+    "tags",
+    "localize",
+    "replace",
+    "sendemail",
+    "rest",
+    "",
+];
+
+/// A reason the logic is incomplete; the rule becomes partial.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Short, stable category for counting (`undefined macro`).
+    pub category: &'static str,
+    pub message: String,
+}
+
+/// Everything read from one query.
+#[derive(Debug, Clone, Default)]
+pub struct Analysis {
+    pub logic: Option<Expr>,
+    pub log_source: Vec<(String, String)>,
+    pub attributes: Vec<(String, String)>,
+    pub problems: Vec<Problem>,
+}
+
+/// Reads a detection's `search`.
+pub fn analyze(spl: &str, macros: &MacroTable, maker: LeafMaker<'_>) -> Analysis {
+    let spl = strip_comments(spl);
+    let mut walker = Walker::new(maker);
+    walker.note_base_macros(&spl, macros);
+    let expansion = macros.expand(&spl);
+    for problem in &expansion.problems {
+        let category = match problem {
+            macros::MacroProblem::Undefined(_) => "undefined macro",
+            _ => "macro expansion",
+        };
+        walker.problem(category, problem.to_string());
+    }
+    walker.run(&split_pipeline(&expansion.text));
+    walker.finish()
+}
+
+struct Walker<'a> {
+    maker: LeafMaker<'a>,
+    env: FieldEnv,
+    logic: Vec<Expr>,
+    selection: Selection,
+    log_source: Vec<(String, String)>,
+    attributes: Vec<(String, String)>,
+    problems: Vec<Problem>,
+    /// Subsearch nesting, for walking joined subsearches.
+    depth: usize,
+}
+
+impl<'a> Walker<'a> {
+    fn new(maker: LeafMaker<'a>) -> Self {
+        Walker {
+            maker,
+            env: FieldEnv::new(),
+            logic: Vec::new(),
+            selection: Selection::default(),
+            log_source: Vec::new(),
+            attributes: Vec::new(),
+            problems: Vec::new(),
+            depth: 0,
+        }
+    }
+
+    fn problem(&mut self, category: &'static str, message: String) {
+        let problem = Problem { category, message };
+        if !self.problems.contains(&problem) {
+            self.problems.push(problem);
+        }
+    }
+
+    /// The selector macros of a base search (`sysmon`, `cloudtrail`) name its
+    /// log source the way the repository's authors think of it; macros that
+    /// only hold predicates (`process_net`) do not.
+    fn note_base_macros(&mut self, spl: &str, macros: &MacroTable) {
+        let Some(base) = split_pipeline(spl).into_iter().next() else {
+            return;
+        };
+        for name in macros::call_names(base.text) {
+            let expansion = macros.expand(&format!("`{name}`")).text;
+            let mut selection = Selection::default();
+            if let Ok(Some(node)) = search::parse(&expansion) {
+                search_logic::take_selectors(node, &mut selection);
+            }
+            if !selection.log_source.is_empty() {
+                self.log_source.push(("macro".to_owned(), name));
+            }
+        }
+    }
+
+    fn run(&mut self, stages: &[Stage<'_>]) {
+        let Some((first, rest)) = stages.split_first() else {
+            return;
+        };
+        let rest = if first.text.trim().is_empty() {
+            // `| tstats …`: the query starts with a generating command.
+            match rest.split_first() {
+                Some((generating, rest)) => {
+                    self.generating(generating);
+                    rest
+                }
+                None => rest,
+            }
+        } else if GENERATING.contains(&first.command().as_str()) {
+            self.generating(first);
+            rest
+        } else {
+            let text = if first.command() == "search" {
+                first.arguments()
+            } else {
+                first.text
+            };
+            self.search_filter(text, false);
+            rest
+        };
+        for stage in rest {
+            self.command(stage);
+        }
+    }
+
+    fn generating(&mut self, stage: &Stage<'_>) {
+        let args = stage.arguments();
+        match stage.command().as_str() {
+            "tstats" => self.tstats(args, true),
+            "mstats" => self.tstats(args, false),
+            "search" => self.search_filter(args, false),
+            "from" => match commands::from_data_model(args) {
+                Some(model) => self.data_model(&model),
+                None => self.problem("unsupported command", format!("cannot read `from{args}`")),
+            },
+            "datamodel" => {
+                let names = commands::positionals(args);
+                if let [model, object, ..] = names.as_slice() {
+                    self.data_model(&format!("{model}.{object}"));
+                }
+            }
+            "rest" => {
+                if let Some(endpoint) = commands::first_field(args) {
+                    self.log_source.push(("rest endpoint".to_owned(), endpoint));
+                }
+            }
+            "inputlookup" => {
+                if let Some(table) = commands::first_field(args) {
+                    self.log_source.push(("lookup".to_owned(), table));
+                }
+            }
+            "makeresults" => {}
+            other => {
+                self.env.make_opaque();
+                self.problem(
+                    "unsupported command",
+                    format!("unknown generating command `{other}`"),
+                );
+            }
+        }
+    }
+
+    fn data_model(&mut self, model: &str) {
+        self.env.use_data_model(model);
+        self.log_source
+            .push(("data model".to_owned(), model.to_owned()));
+    }
+
+    fn command(&mut self, stage: &Stage<'_>) {
+        let args = stage.arguments();
+        let name = stage.command();
+        match name.as_str() {
+            "search" => self.search_filter(args, false),
+            "where" => self.where_filter(args),
+            "regex" => self.regex_filter(stage.text.trim(), args),
+            "stats" | "chart" | "timechart" | "sistats" | "tstats" | "mstats" => {
+                self.transform(args, false)
+            }
+            "top" | "rare" => self.transform(args, true),
+            "eventstats" | "streamstats" => self.side_aggregation(args),
+            "transaction" => self.transaction(args),
+            "join" => self.join(args),
+            "map" => self.env.replace_all(),
+            "append" | "appendpipe" => {
+                if let Some(sub) = commands::subsearch(args) {
+                    self.attributes.push((name.clone(), tidy_subsearch(&sub)));
+                }
+            }
+            _ => self.field_command(&name, args),
+        }
+    }
+
+    /// `transaction` groups events; its `startswith` / `endswith` conditions
+    /// order events in a sequence the model cannot express, so they are kept
+    /// as written.
+    fn transaction(&mut self, args: &str) {
+        for name in ["eventcount", "duration", "closed_txn", "linecount"] {
+            self.env.define(name, Origin::Computed(Computed::Aggregate));
+        }
+        let lower = args.to_ascii_lowercase();
+        if lower.contains("startswith") || lower.contains("endswith") {
+            self.attributes
+                .push(("transaction".to_owned(), args.trim().to_owned()));
+        }
+    }
+
+    /// Commands that create, rename or rewrite fields without filtering.
+    fn field_command(&mut self, name: &str, args: &str) {
+        match name {
+            "eval" => self.eval(args),
+            "rename" => {
+                for (from, to) in commands::renames(args) {
+                    let from = self.env.strip(&from);
+                    self.env.rename(&from, &to);
+                }
+            }
+            "rex" => self.rex(args),
+            "lookup" => match commands::lookup_outputs(args) {
+                Some(outputs) => outputs
+                    .iter()
+                    .for_each(|o| self.env.define(o, Origin::Computed(Computed::Derived))),
+                None => self.env.make_opaque(),
+            },
+            "spath" => {
+                // Without input=, spath reads the event itself: its output is
+                // the event field at that path; from another field, a value.
+                if let Some((output, path)) = commands::spath(args) {
+                    let origin = match commands::option(args, "input") {
+                        None => self.env.resolve(&path),
+                        Some(_) => Origin::Computed(Computed::Derived),
+                    };
+                    self.env.define(&output, origin);
+                }
+            }
+            "iplocation" => {
+                let prefix = commands::option(args, "prefix").unwrap_or_default();
+                for field in ["City", "Country", "Region", "lat", "lon"] {
+                    self.env.define(
+                        &format!("{prefix}{field}"),
+                        Origin::Computed(Computed::Derived),
+                    );
+                }
+            }
+            "bin" | "bucket" => {
+                if let Some(field) = commands::first_field(args) {
+                    self.env.define(&field, Origin::Computed(Computed::Derived));
+                }
+            }
+            _ if OPAQUE.contains(&name) => self.env.make_opaque(),
+            _ if NEUTRAL.contains(&name) => {}
+            // A command Rule Atlas does not know may add fields of any name.
+            _ => self.env.make_opaque(),
+        }
+    }
+
+    /// `tstats` / `mstats` as the generating command: data model, where
+    /// clause (logic) and the aggregation it ends with.
+    fn tstats(&mut self, args: &str, data_model_fields: bool) {
+        let aggregation = match commands::aggregation(args) {
+            Ok(aggregation) => aggregation,
+            Err(error) => {
+                return self.problem("search syntax", format!("cannot read tstats: {error}"));
+            }
+        };
+        if let Some(model) = &aggregation.data_model {
+            self.data_model(model);
+        }
+        if let Some(clause) = &aggregation.where_clause {
+            self.search_filter(clause, data_model_fields);
+        }
+        let strip = |env: &mut FieldEnv, name: &str| {
+            if data_model_fields {
+                env.strip_any(name)
+            } else {
+                name.to_owned()
+            }
+        };
+        let by: Vec<String> = aggregation
+            .by
+            .iter()
+            .map(|b| strip(&mut self.env, b))
+            .collect();
+        let outputs = aggregation
+            .outputs
+            .iter()
+            .map(|a| {
+                let argument = a.argument.as_ref().map(|f| strip(&mut self.env, f));
+                (
+                    a.name.clone(),
+                    self.aggregate_origin(&a.function, argument.as_deref()),
+                )
+            })
+            .collect();
+        self.finish_transform(by, outputs, carries_all(&aggregation.outputs));
+    }
+
+    /// `stats`, `chart`, `top`…: only group-by fields and outputs remain.
+    fn transform(&mut self, args: &str, outputs_are_groups: bool) {
+        let Ok(aggregation) = commands::aggregation(args) else {
+            return self.env.transform(&[], Vec::new());
+        };
+        let mut by: Vec<String> = aggregation.by.iter().map(|b| self.env.strip(b)).collect();
+        let outputs = if outputs_are_groups {
+            by.extend(aggregation.outputs.iter().map(|a| self.env.strip(&a.name)));
+            ["count", "percent"]
+                .iter()
+                .map(|n| ((*n).to_owned(), Origin::Computed(Computed::Aggregate)))
+                .collect()
+        } else {
+            self.outputs(&aggregation.outputs)
+        };
+        self.finish_transform(by, outputs, carries_all(&aggregation.outputs));
+    }
+
+    fn finish_transform(
+        &mut self,
+        by: Vec<String>,
+        outputs: Vec<(String, Origin)>,
+        carry_all: bool,
+    ) {
+        for field in &by {
+            if let Origin::Source(source) = self.env.resolve(field) {
+                self.env.note_source(&source);
+            }
+        }
+        self.env.transform(&by, outputs);
+        if carry_all {
+            self.env.keep_all_fields();
+        }
+    }
+
+    /// `eventstats` / `streamstats` add aggregates beside the events.
+    fn side_aggregation(&mut self, args: &str) {
+        let Ok(aggregation) = commands::aggregation(args) else {
+            return self.env.make_opaque();
+        };
+        for (name, origin) in self.outputs(&aggregation.outputs) {
+            self.env.define(&name, origin);
+        }
+    }
+
+    fn outputs(&mut self, aggregates: &[Aggregate]) -> Vec<(String, Origin)> {
+        aggregates
+            .iter()
+            .map(|a| {
+                let argument = a.argument.as_ref().map(|f| self.env.strip(f));
+                (
+                    a.name.clone(),
+                    self.aggregate_origin(&a.function, argument.as_deref()),
+                )
+            })
+            .collect()
+    }
+
+    fn aggregate_origin(&mut self, function: &str, argument: Option<&str>) -> Origin {
+        match argument.map(|field| self.env.resolve(field)) {
+            Some(Origin::Source(source)) if CARRYING.contains(&function) => {
+                self.env.note_source(&source);
+                Origin::Source(source)
+            }
+            _ => Origin::Computed(Computed::Aggregate),
+        }
+    }
+
+    fn eval(&mut self, args: &str) {
+        let Ok(assignments) = eval::parse_assignments(args) else {
+            return self.env.make_opaque();
+        };
+        for (name, value) in assignments {
+            // A copy, or a case change, of an event field is still that field.
+            let copied = match &value.kind {
+                EvalKind::Field(field) => Some(field),
+                EvalKind::Call(function, args)
+                    if matches!(function.as_str(), "lower" | "upper" | "trim") =>
+                {
+                    match args.as_slice() {
+                        [
+                            eval::Eval {
+                                kind: EvalKind::Field(field),
+                                ..
+                            },
+                        ] => Some(field),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            };
+            let origin = match copied {
+                Some(field) => self.env.resolve(&self.env.strip(field)),
+                None => Origin::Computed(Computed::Derived),
+            };
+            self.env.define(&name, origin);
+        }
+    }
+
+    fn rex(&mut self, args: &str) {
+        let rex = commands::rex(args);
+        for group in &rex.groups {
+            self.env.define(group, Origin::Computed(Computed::Derived));
+        }
+        if let (true, Some(field)) = (rex.sed, &rex.field) {
+            self.env.define(field, Origin::Computed(Computed::Derived));
+        }
+    }
+
+    /// An inner join keeps only events matched by its subsearch: the
+    /// subsearch becomes a raw leaf. Outer joins only add fields.
+    fn join(&mut self, args: &str) {
+        let join = commands::join(args);
+        let Some(subsearch) = join.subsearch else {
+            return;
+        };
+        let subsearch = tidy_subsearch(&subsearch);
+        let joined = self.subsearch_fields(&subsearch);
+        self.env.join(joined);
+        let inner = join
+            .kind
+            .as_deref()
+            .is_none_or(|k| k.eq_ignore_ascii_case("inner"));
+        if inner {
+            self.logic
+                .push(self.maker.leaf(None, Op::Raw, Some(subsearch), false));
+            self.attributes
+                .push(("join".to_owned(), join.fields.join(", ")));
+        } else {
+            self.attributes.push(("outer join".to_owned(), subsearch));
+        }
+    }
+
+    /// The field provenance at the end of a subsearch (for `join`).
+    fn subsearch_fields(&self, subsearch: &str) -> FieldEnv {
+        if self.depth >= MAX_SUBSEARCH_DEPTH {
+            let mut env = FieldEnv::new();
+            env.make_opaque();
+            return env;
+        }
+        let mut walker = Walker::new(self.maker);
+        walker.depth = self.depth + 1;
+        walker.run(&split_pipeline(subsearch));
+        walker.env
+    }
+
+    fn finish(mut self) -> Analysis {
+        self.log_source.append(&mut self.selection.log_source);
+        let times = self
+            .selection
+            .time_range
+            .drain(..)
+            .map(|t| ("time range".to_owned(), t));
+        self.attributes.extend(times);
+        Analysis {
+            logic: (!self.logic.is_empty()).then(|| Expr::and(self.logic)),
+            log_source: dedup(self.log_source),
+            attributes: dedup(self.attributes),
+            problems: self.problems,
+        }
+    }
+}
+
+/// `values(*) as *`, `latest(*) as *`: every field goes through unchanged.
+fn carries_all(outputs: &[Aggregate]) -> bool {
+    outputs.iter().any(|a| {
+        a.name == "*"
+            && a.argument.as_deref() == Some("*")
+            && CARRYING.contains(&a.function.as_str())
+    })
+}

@@ -1,0 +1,796 @@
+//! Splunk front end: detections and macros of a small fixture repository,
+//! one test per construct with trees checked by hand against the SPL, and the
+//! corpus test over RULE_ATLAS_CORPUS/splunk.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
+
+use atlas_builder::diagnostic::Severity;
+use atlas_builder::fieldtable;
+use atlas_builder::frontend::FileOutcome;
+use atlas_builder::splunk::{self, SplunkRepo};
+use atlas_catalog::{FieldTable, ParseStatus, Rule};
+use common::sexpr;
+use serde_json::json;
+
+fn fields() -> FieldTable {
+    fieldtable::load().expect("field table")
+}
+
+/// Parses every active detection of a repository: (path, outcome).
+fn parse_repo(root: &Path) -> Vec<(String, FileOutcome)> {
+    let repo = SplunkRepo::load(root).expect("macros load");
+    let fields = fields();
+    splunk::detection_files(root)
+        .into_iter()
+        .map(|path| {
+            let rel = path
+                .strip_prefix(root)
+                .expect("inside root")
+                .to_string_lossy()
+                .replace('\\', "/");
+            let text = fs::read_to_string(&path).expect("readable");
+            let outcome = splunk::parse_file(&rel, &text, &fields, &repo);
+            (rel, outcome)
+        })
+        .collect()
+}
+
+fn rule_of<'a>(outcomes: &'a [(String, FileOutcome)], name: &str) -> &'a Rule {
+    let (_, outcome) = outcomes
+        .iter()
+        .find(|(path, _)| path.ends_with(name))
+        .unwrap_or_else(|| panic!("{name} not found"));
+    &outcome
+        .rules
+        .first()
+        .unwrap_or_else(|| panic!("{name}: {:?}", outcome.diagnostics))
+        .rule
+}
+
+fn fixture_root() -> PathBuf {
+    common::fixtures_dir().join("splunk")
+}
+
+/// The fixture repository's macros, loaded once.
+fn repo() -> &'static SplunkRepo {
+    static REPO: OnceLock<SplunkRepo> = OnceLock::new();
+    REPO.get_or_init(|| SplunkRepo::load(&fixture_root()).expect("fixture macros load"))
+}
+
+/// A detection whose search is `spl` (kept verbatim in a YAML block scalar).
+fn detection(spl: &str) -> String {
+    format!(
+        "name: Test\nid: 11111111-1111-1111-1111-111111111111\nstatus: production\ntype: TTP\nsearch: |-\n  {spl}\n"
+    )
+}
+
+fn outcome(spl: &str) -> FileOutcome {
+    splunk::parse_file(
+        "detections/endpoint/test.yml",
+        &detection(spl),
+        &fields(),
+        repo(),
+    )
+}
+
+fn rule(spl: &str) -> Rule {
+    outcome(spl)
+        .rules
+        .into_iter()
+        .next()
+        .expect("one rule")
+        .rule
+}
+
+/// The logic of a detection that must come out `parsed`, rendered by `sexpr`.
+#[track_caller]
+fn logic(spl: &str) -> String {
+    let rule = rule(spl);
+    assert_eq!(rule.status, ParseStatus::Parsed, "{:?}", rule.reason);
+    rule.logic.as_ref().map(sexpr).unwrap_or_default()
+}
+
+fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
+    items
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect()
+}
+
+fn leaf(field: &str, source: &str, op: &str, value: &str) -> serde_json::Value {
+    json!({"field": field, "source_field": source, "op": op, "value": value, "case_sensitive": false})
+}
+
+// --- precedence -------------------------------------------------------------
+
+#[test]
+fn in_search_or_binds_tighter_than_and() {
+    // a=1 b=2 OR c=3 is a=1 AND (b=2 OR c=3), not (a=1 AND b=2) OR c=3.
+    let rule = rule("index=main a=1 b=2 OR c=3");
+    assert_eq!(
+        serde_json::to_value(rule.logic.as_ref().expect("logic")).expect("json"),
+        json!({"and": [leaf("a", "a", "eq", "1"), {"or": [leaf("b", "b", "eq", "2"), leaf("c", "c", "eq", "3")]}]})
+    );
+    assert_eq!(
+        logic("index=main a=1 OR b=2 c=3"),
+        r#"(and (or (eq a "1") (eq b "2")) (eq c "3"))"#
+    );
+    assert_eq!(
+        logic("index=main a=1 AND b=2 OR c=3"),
+        r#"(and (eq a "1") (or (eq b "2") (eq c "3")))"#
+    );
+    // The same rule in the where clause of tstats.
+    assert_eq!(
+        logic(
+            "| tstats count from datamodel=Endpoint.Processes where Processes.a=1 Processes.b=2 OR Processes.c=3 by Processes.dest"
+        ),
+        r#"(and (eq a "1") (or (eq b "2") (eq c "3")))"#
+    );
+}
+
+#[test]
+fn in_where_and_binds_tighter_than_or() {
+    // where: (a==1 AND b==2) OR c==3; == is case-sensitive.
+    assert_eq!(
+        logic("index=main | where a==1 AND b==2 OR c==3"),
+        r#"(or (and (eq~ a "1") (eq~ b "2")) (eq~ c "3"))"#
+    );
+    assert_eq!(
+        logic(r#"index=main | where NOT a=1 OR b!="x""#),
+        r#"(or (not (eq~ a "1")) (not (eq~ b "x")))"#
+    );
+}
+
+// --- search values -----------------------------------------------------------
+
+#[test]
+fn negation_forms() {
+    assert_eq!(
+        logic("index=main NOT a=1 b!=2 NOT (c=3 OR d=4)"),
+        r#"(and (not (eq a "1")) (not (eq b "2")) (not (or (eq c "3") (eq d "4"))))"#
+    );
+}
+
+#[test]
+fn in_lists_are_or() {
+    assert_eq!(
+        logic(r#"index=main NOT process_name IN ("a.exe","b.exe") EventCode IN (1, 4688)"#),
+        r#"(and (not (or (eq process_name|process.name "a.exe") (eq process_name|process.name "b.exe"))) (or (eq EventCode|event.code "1") (eq EventCode|event.code "4688")))"#
+    );
+}
+
+#[test]
+fn cim_fields_meet_the_other_vendors() {
+    let rule = rule(
+        r#"| tstats count from datamodel=Endpoint.Processes where Processes.process_name=mshta.exe Processes.process="*foo*" Processes.user=* by Processes.dest"#,
+    );
+    let Some(atlas_catalog::Expr::And(operands)) = &rule.logic else {
+        panic!("{:?}", rule.logic)
+    };
+    // Processes.process_name=mshta.exe is Sigma's Image|endswith '\mshta.exe'
+    // and Elastic's process.name == "mshta.exe".
+    assert_eq!(
+        serde_json::to_value(&operands[0]).expect("json"),
+        leaf("process.name", "process_name", "eq", "mshta.exe")
+    );
+    // process="*foo*" is Sigma's CommandLine|contains: foo.
+    assert_eq!(
+        serde_json::to_value(&operands[1]).expect("json"),
+        leaf("process.command_line", "process", "wildcard", "*foo*")
+    );
+    assert_eq!(sexpr(&operands[2]), "(exists user|user.name)");
+    assert!(
+        rule.log_source
+            .contains(&("data model".into(), "Endpoint.Processes".into()))
+    );
+}
+
+#[test]
+fn only_the_asterisk_is_a_wildcard() {
+    assert_eq!(
+        logic(r#"index=x a="what?" b="wh*t?""#),
+        r#"(and (eq a "what?") (wildcard b "wh*t\?"))"#
+    );
+}
+
+#[test]
+fn quoted_and_unquoted_escapes() {
+    // \\ is a backslash, \" a quote; a backslash cannot escape `*`.
+    assert_eq!(
+        logic(r#"index=x Image="*\\Windows\\*" CommandLine="say \"hi\"" p=C:\\a\\b"#),
+        r#"(and (wildcard Image|process.executable "*\Windows\\*") (eq CommandLine|process.command_line "say "hi"") (eq p "C:\a\b"))"#
+    );
+}
+
+#[test]
+fn free_terms_search_the_whole_event() {
+    assert_eq!(
+        logic(r#"index=x "access denied" error*"#),
+        r#"(and (match * "access denied") (match * "error*"))"#
+    );
+}
+
+// --- macros ------------------------------------------------------------------
+
+#[test]
+fn macros_expand_with_arguments_and_nesting() {
+    assert_eq!(
+        logic(
+            "| tstats `security_content_summariesonly` count from datamodel=Endpoint.Processes where `field_is(Processes.user, admin)` `process_mshta` by Processes.dest | `security_content_ctime(firstTime)`"
+        ),
+        r#"(and (eq user|user.name "admin") (or (eq process_name|process.name "mshta.exe") (eq original_file_name|process.pe.original_file_name "MSHTA.EXE")))"#
+    );
+}
+
+#[test]
+fn filter_macros_are_no_ops() {
+    assert_eq!(
+        logic("index=x a=1 | `my_detection_filter`"),
+        r#"(eq a "1")"#
+    );
+}
+
+#[test]
+fn an_undefined_macro_makes_the_rule_partial_and_is_named() {
+    let outcome =
+        outcome("`wineventlog_security` EventCode=4624 `get_user_info(user)` | `x_filter`");
+    let rule = &outcome.rules[0].rule;
+    assert_eq!(rule.status, ParseStatus::Partial);
+    assert_eq!(
+        rule.reason.as_deref(),
+        Some("undefined macro `get_user_info(1)`")
+    );
+    assert_eq!(outcome.diagnostics[0].reason, "undefined macro");
+    assert_eq!(outcome.diagnostics[0].severity, Severity::Warning);
+    assert_eq!(
+        rule.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(eq EventCode|event.code "4624")"#)
+    );
+}
+
+#[test]
+fn malformed_macro_files_are_skipped_with_a_warning() {
+    assert_eq!(repo().warnings().len(), 1, "{:?}", repo().warnings());
+    assert!(repo().warnings()[0].contains("broken.yml"));
+}
+
+// --- log source ----------------------------------------------------------------
+
+#[test]
+fn selector_macros_become_the_log_source() {
+    let rule = rule("`sysmon` EventCode=1");
+    assert_eq!(
+        rule.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(eq EventCode|event.code "1")"#)
+    );
+    assert_eq!(
+        rule.log_source,
+        pairs(&[
+            ("macro", "sysmon"),
+            (
+                "sourcetype",
+                "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
+            ),
+            (
+                "source",
+                "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
+            ),
+        ])
+    );
+    // Negated selectors and fields that only look like one stay in the logic.
+    assert_eq!(
+        logic("index=x NOT sourcetype=foo eventType=user.session.start"),
+        r#"(and (not (eq sourcetype "foo")) (eq eventType|event.action "user.session.start"))"#
+    );
+    let timed = self::rule("index=x earliest=-24h a=1");
+    assert!(
+        timed
+            .attributes
+            .contains(&("time range".into(), "earliest=-24h".into()))
+    );
+}
+
+#[test]
+fn data_model_prefixes_are_stripped() {
+    let rule = rule(
+        r#"| tstats count from datamodel=Network_Traffic where All_Traffic.dest_port=3389 NOT All_Traffic.src_category=server by All_Traffic.src | `drop_dm_object_name("All_Traffic")` | search All_Traffic.src=10.*"#,
+    );
+    assert_eq!(
+        rule.logic.as_ref().map(sexpr).as_deref(),
+        Some(
+            r#"(and (eq dest_port|destination.port "3389") (not (eq src_category "server")) (wildcard src|source.ip "10.*"))"#
+        )
+    );
+    assert_eq!(rule.log_source, pairs(&[("data model", "Network_Traffic")]));
+}
+
+// --- pipeline -----------------------------------------------------------------
+
+#[test]
+fn subsearch_filters_make_the_rule_partial() {
+    let rule = rule("index=x a=1 | search NOT [| inputlookup allow | fields user]");
+    assert_eq!(rule.status, ParseStatus::Partial);
+    assert_eq!(
+        rule.reason.as_deref(),
+        Some("filters on the results of a subsearch: [| inputlookup allow | fields user]")
+    );
+    assert_eq!(
+        rule.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(and (eq a "1") (not (raw * "| inputlookup allow | fields user")))"#)
+    );
+}
+
+#[test]
+fn joins_keep_their_subsearch_as_a_raw_leaf() {
+    let joined =
+        rule(r#"index=x a=1 | join user [search index=y b=2 | fields user c] | where c="z""#);
+    assert_eq!(joined.status, ParseStatus::Parsed);
+    assert_eq!(
+        joined.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(and (eq a "1") (raw * "search index=y b=2 | fields user c") (eq~ c "z"))"#)
+    );
+    assert!(joined.attributes.contains(&("join".into(), "user".into())));
+    // An outer join filters nothing.
+    let outer = rule("index=x a=1 | join type=outer user [search index=y b=2]");
+    assert_eq!(
+        outer.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(eq a "1")"#)
+    );
+    assert!(
+        outer
+            .attributes
+            .contains(&("outer join".into(), "search index=y b=2".into()))
+    );
+}
+
+#[test]
+fn filters_after_stats_on_computed_fields_are_thresholds() {
+    let rule = rule(
+        r#"index=x EventCode=4625 | stats count dc(user) as users values(src) as src by dest | where count > 5 AND users > 3 | search dest="dc*" src="10.*""#,
+    );
+    assert_eq!(rule.status, ParseStatus::Parsed);
+    // dest is grouped by and src carried by values(): both still event fields.
+    assert_eq!(
+        rule.logic.as_ref().map(sexpr).as_deref(),
+        Some(
+            r#"(and (eq EventCode|event.code "4625") (wildcard dest|host.name "dc*") (wildcard src|source.ip "10.*"))"#
+        )
+    );
+    assert!(
+        rule.attributes
+            .contains(&("threshold".into(), "count > 5".into()))
+    );
+    assert!(
+        rule.attributes
+            .contains(&("threshold".into(), "users > 3".into()))
+    );
+}
+
+#[test]
+fn filters_on_eval_rex_and_lookup_outputs_are_post_processing() {
+    let rule = rule(
+        r#"index=x | eval n=len(process), p=lower(process) | rex field=process "(?<exe>\w+\.exe)" | lookup tools name as exe OUTPUT risky | where n > 100 | search p="*evil*" exe=a.exe risky=true"#,
+    );
+    // p is lower(process): still the command line.
+    assert_eq!(
+        rule.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(wildcard process|process.command_line "*evil*")"#)
+    );
+    for text in ["n > 100", "exe=a.exe", "risky=true"] {
+        assert!(
+            rule.attributes
+                .contains(&("post-processing filter".into(), text.into())),
+            "{text}: {:?}",
+            rule.attributes
+        );
+    }
+}
+
+#[test]
+fn renames_map_back_to_the_event_field() {
+    assert_eq!(
+        logic("index=x | rename process_name as pn | search pn=cmd.exe"),
+        r#"(eq process_name|process.name "cmd.exe")"#
+    );
+    assert_eq!(
+        logic("index=x | rename properties.* as * | search status.errorCode=500121"),
+        r#"(eq properties.status.errorCode "500121")"#
+    );
+}
+
+#[test]
+fn comments_with_pipes_inside_are_removed() {
+    assert_eq!(
+        logic("index=x a=1 ```| where b=2 | stats count``` | search c=3"),
+        r#"(and (eq a "1") (eq c "3"))"#
+    );
+}
+
+#[test]
+fn where_functions() {
+    assert_eq!(
+        logic(
+            r#"index=x | where like(process, "%\\temp\\%") AND match(process_name, "^a.+\.exe$") AND cidrmatch("10.0.0.0/8", src_ip) AND isnull(parent_process) AND isnotnull(user) AND lower(process_name)="cmd.exe" AND searchmatch("Image=*evil*") AND process_path != parent_process_path AND len(process) > 200"#
+        ),
+        concat!(
+            r#"(and (wildcard~ process|process.command_line "*\temp\\*") (regex_match~ process_name|process.name "^a.+\.exe$")"#,
+            r#" (cidr src_ip|source.ip "10.0.0.0/8") (null parent_process|process.parent.command_line) (exists user|user.name)"#,
+            r#" (eq process_name|process.name "cmd.exe") (wildcard Image|process.executable "*evil*")"#,
+            r#" (not (fieldref~ process_path|process.executable "parent_process_path")) (raw~ process|process.command_line "len(process) > 200"))"#
+        )
+    );
+    assert_eq!(
+        logic(r#"index=x | where f LIKE "a_c%" OR f IN ("x", "y")"#),
+        r#"(or (wildcard~ f "a?c*") (eq~ f "x") (eq~ f "y"))"#
+    );
+}
+
+#[test]
+fn regex_command() {
+    assert_eq!(
+        logic(r#"index=x | regex process="(?i)evil\.exe" | regex file_name!="^\\x{202E}""#),
+        r#"(and (regex_match~ process|process.command_line "(?i)evil\.exe") (not (regex_match~ file_name|file.name "^\x{202E}")))"#
+    );
+}
+
+// --- files and metadata ----------------------------------------------------------
+
+#[test]
+fn malformed_yaml_is_an_error_with_file_and_line() {
+    let outcome = splunk::parse_file(
+        "detections/x.yml",
+        "name: ok\nsearch: '`sysmon`\ntags: [unclosed\n",
+        &fields(),
+        repo(),
+    );
+    assert!(outcome.rules.is_empty());
+    let diagnostic = &outcome.diagnostics[0];
+    assert_eq!(
+        (
+            diagnostic.file.as_str(),
+            diagnostic.severity,
+            diagnostic.reason.as_str()
+        ),
+        ("detections/x.yml", Severity::Error, "invalid YAML")
+    );
+    assert!(
+        diagnostic.line.is_some_and(|line| line >= 2),
+        "{diagnostic:?}"
+    );
+}
+
+#[test]
+fn detection_files_skip_the_deprecated_folder() {
+    let root = fixture_root();
+    let names: Vec<String> = splunk::detection_files(&root)
+        .iter()
+        .map(|p| {
+            p.strip_prefix(&root)
+                .expect("inside")
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "detections/endpoint/encoded_powershell.yml",
+            "detections/endpoint/malformed.yml",
+            "detections/endpoint/retired_by_status.yml",
+            "detections/endpoint/suspicious_mshta_spawn.yml",
+            "detections/endpoint/uses_undefined_macro.yml",
+        ]
+    );
+    let file = root.join("detections/endpoint/encoded_powershell.yml");
+    assert_eq!(splunk::find_repo_root(&file), Some(root.clone()));
+    assert_eq!(splunk::find_repo_root(Path::new("/")), None);
+}
+
+#[test]
+fn fixture_repository_reads_with_one_bad_file() {
+    let outcomes = parse_repo(&fixture_root());
+    let (_, retired) = outcomes
+        .iter()
+        .find(|(p, _)| p.ends_with("retired_by_status.yml"))
+        .expect("retired");
+    assert!(retired.skipped.is_some() && retired.rules.is_empty());
+    let (_, malformed) = outcomes
+        .iter()
+        .find(|(p, _)| p.ends_with("malformed.yml"))
+        .expect("malformed");
+    assert_eq!(malformed.diagnostics[0].severity, Severity::Error);
+    assert!(malformed.rules.is_empty());
+
+    let mshta = rule_of(&outcomes, "suspicious_mshta_spawn.yml");
+    assert_eq!(mshta.status, ParseStatus::Parsed, "{:?}", mshta.reason);
+    assert_eq!(
+        mshta.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (or (eq parent_process_name|process.parent.name "svchost.exe") (eq parent_process_name|process.parent.name "wmiprvse.exe"))"#,
+            r#" (or (eq process_name|process.name "mshta.exe") (eq original_file_name|process.pe.original_file_name "MSHTA.EXE"))"#,
+            r#" (regex_match~ process|process.command_line "(?i)javascript:"))"#
+        ))
+    );
+    assert_eq!(mshta.id, "8f3c1a2e-0000-4000-8000-000000000001");
+    assert_eq!(mshta.title, "Fixture Suspicious Mshta Spawn");
+    assert_eq!(mshta.kind.as_deref(), Some("TTP"));
+    assert_eq!(mshta.authors, ["Rule Atlas", "Fixture Team"]);
+    assert_eq!(mshta.techniques, ["T1218.005"]);
+    assert_eq!(mshta.tags, ["story: Fixture Story"]);
+    assert_eq!(
+        mshta.log_source,
+        pairs(&[
+            ("data model", "Endpoint.Processes"),
+            ("data source", "Sysmon EventID 1")
+        ])
+    );
+    assert_eq!(
+        mshta.url,
+        "https://github.com/splunk/security_content/blob/develop/detections/endpoint/suspicious_mshta_spawn.yml"
+    );
+    let (_, mshta_outcome) = outcomes
+        .iter()
+        .find(|(p, _)| p.ends_with("suspicious_mshta_spawn.yml"))
+        .expect("mshta");
+    let detail = &mshta_outcome.rules[0].detail;
+    assert!(
+        detail
+            .text
+            .starts_with("name: Fixture Suspicious Mshta Spawn")
+    );
+    assert_eq!(
+        detail.sections,
+        pairs(&[("How to implement", "Needs the Endpoint data model.")])
+    );
+
+    let powershell = rule_of(&outcomes, "encoded_powershell.yml");
+    assert_eq!(
+        powershell.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (eq EventCode|event.code "1") (wildcard Image|process.executable "*\powershell.exe")"#,
+            r#" (or (wildcard CommandLine|process.command_line "* -enc *") (wildcard CommandLine|process.command_line "* -EncodedCommand *"))"#,
+            r#" (not (eq User|user.name "NT AUTHORITY\SYSTEM")))"#
+        ))
+    );
+    assert!(
+        powershell
+            .attributes
+            .contains(&("post-processing filter".into(), "is_admin=false".into()))
+    );
+    assert!(
+        powershell
+            .attributes
+            .contains(&("threshold".into(), "count > 2".into()))
+    );
+
+    let undefined = rule_of(&outcomes, "uses_undefined_macro.yml");
+    assert_eq!(undefined.status, ParseStatus::Partial);
+    assert!(
+        undefined
+            .log_source
+            .contains(&("channel".into(), "security".into()))
+    );
+}
+
+#[test]
+fn no_input_panics() {
+    // Every prefix of a query using most constructs, and hostile fragments:
+    // whatever is cut off, the front end reports instead of panicking.
+    let spl = r#"| tstats `security_content_summariesonly` count values(Processes.process) as p from datamodel=Endpoint.Processes where (Processes.process_name IN ("a.exe", "b\"c") OR NOT Processes.process="*x\\y*") by Processes.dest | `drop_dm_object_name(Processes)` | join dest [search index=x ```c | d``` TERM(q) | rename a as b] | eval n=if(len(p)>2, "ü", 'x y') | where match(p, "(?i)\\d+") AND n=="ü" OR like(p, "%a_") | regex p!="[|]" | stats count by dest | where count > 1 | `m(1, "2")`"#;
+    for (end, _) in spl.char_indices() {
+        let _ = outcome(&spl[..end]);
+    }
+    for nasty in [
+        "`",
+        "```",
+        "[",
+        "]",
+        "(",
+        ")",
+        "\"",
+        "\\",
+        "|",
+        "'",
+        "NOT",
+        "OR",
+        "AND",
+        "IN (",
+        "a=",
+        "=",
+        "!=",
+        "`a(`",
+        "[[[",
+        "where",
+        "| where",
+        "| eval",
+        "| rename",
+        "| rex",
+        "| lookup",
+        "| spath",
+        "| join",
+        "| regex",
+        "| tstats",
+        "| from",
+        "| stats by",
+        "$",
+        "é`ß`",
+    ] {
+        let _ = outcome(nasty);
+        let _ = outcome(&nasty.repeat(300));
+    }
+}
+
+#[test]
+fn corpus_parses_at_least_97_percent() {
+    let root = common::corpus_dir().join("splunk");
+    if !root.join("macros").is_dir() {
+        eprintln!("no Splunk corpus at {}; skipped", root.display());
+        return;
+    }
+    let started = std::time::Instant::now();
+    let outcomes = parse_repo(&root);
+    let elapsed = started.elapsed();
+    let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut by_reason: BTreeMap<String, usize> = BTreeMap::new();
+    let mut skipped = 0;
+    let mut failed = Vec::new();
+    for (path, outcome) in &outcomes {
+        if outcome.skipped.is_some() {
+            skipped += 1;
+            continue;
+        }
+        let Some(parsed) = outcome.rules.first() else {
+            failed.push(path.clone());
+            continue;
+        };
+        *by_status.entry(parsed.rule.status.as_str()).or_default() += 1;
+        if parsed.rule.status != ParseStatus::Parsed {
+            for diagnostic in &outcome.diagnostics {
+                *by_reason.entry(diagnostic.reason.clone()).or_default() += 1;
+                eprintln!("  {path}: {}", diagnostic.message);
+            }
+        }
+    }
+    let active = outcomes.len() - skipped;
+    let parsed = by_status.get("parsed").copied().unwrap_or(0);
+    eprintln!(
+        "{} files, {active} active, {skipped} deprecated, read in {elapsed:?}",
+        outcomes.len()
+    );
+    eprintln!("by status: {by_status:?}");
+    eprintln!("not parsed, by reason: {by_reason:?}");
+    assert!(failed.is_empty(), "unreadable: {failed:?}");
+    let share = parsed as f64 / active as f64;
+    eprintln!("parsed: {parsed}/{active} = {:.2}%", share * 100.0);
+    assert!(share >= 0.97, "only {:.2}% parsed", share * 100.0);
+}
+
+/// Writes every corpus detection's logic, log source and attributes to the
+/// file named by SPLUNK_DUMP (for reviewing trees by hand).
+#[test]
+#[ignore]
+fn dump_corpus() {
+    let Some(out) = std::env::var_os("SPLUNK_DUMP") else {
+        return;
+    };
+    let root = common::corpus_dir().join("splunk");
+    let mut text = String::new();
+    for (path, outcome) in parse_repo(&root) {
+        let Some(parsed) = outcome.rules.first() else {
+            continue;
+        };
+        let rule = &parsed.rule;
+        text.push_str(&format!(
+            "### {path} [{}] {}\n",
+            rule.status.as_str(),
+            rule.reason.as_deref().unwrap_or("")
+        ));
+        text.push_str(&format!(
+            "LOGIC {}\n",
+            rule.logic.as_ref().map(sexpr).unwrap_or_default()
+        ));
+        text.push_str(&format!("SRC {:?}\n", rule.log_source));
+        let extra: Vec<_> = rule
+            .attributes
+            .iter()
+            .filter(|(k, _)| {
+                !matches!(
+                    k.as_str(),
+                    "analytic story"
+                        | "security domain"
+                        | "asset type"
+                        | "risk score"
+                        | "confidence"
+                        | "impact"
+                        | "version"
+                )
+            })
+            .collect();
+        text.push_str(&format!("ATTR {extra:?}\n\n"));
+    }
+    fs::write(out, text).expect("write dump");
+}
+
+/// Real detections whose trees were checked by hand against their SPL.
+#[test]
+fn corpus_spot_checks() {
+    let root = common::corpus_dir().join("splunk");
+    if !root.join("macros").is_dir() {
+        eprintln!("no Splunk corpus at {}; skipped", root.display());
+        return;
+    }
+    let repo = SplunkRepo::load(&root).expect("macros load");
+    let read = |rel: &str| {
+        let text = fs::read_to_string(root.join(rel)).expect("corpus file");
+        let outcome = splunk::parse_file(rel, &text, &fields(), &repo);
+        let rule = outcome.rules.into_iter().next().expect("one rule").rule;
+        assert_eq!(rule.status, ParseStatus::Parsed, "{rel}: {:?}", rule.reason);
+        rule
+    };
+
+    // `where Processes.process_name=wget (A OR B AND C) OR (D AND E)`: OR
+    // binds tighter, so (A OR B) AND C inside the first group.
+    let wget = read("detections/endpoint/wget_download_and_bash_execution.yml");
+    assert_eq!(
+        wget.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (eq process_name|process.name "wget") (or (and (or (wildcard process|process.command_line "*-q *")"#,
+            r#" (wildcard process|process.command_line "*--quiet*")) (wildcard process|process.command_line "*-O- *"))"#,
+            r#" (and (wildcard process|process.command_line "*|*") (wildcard process|process.command_line "*bash*"))))"#
+        ))
+    );
+
+    // `(path="…Winlogon*" AND name=DefaultPassword OR name=DefaultUserName)`
+    // is path AND (name OR name).
+    let winlogon = read("detections/endpoint/add_defaultuser_and_password_in_registry.yml");
+    assert_eq!(
+        winlogon.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (wildcard registry_path|registry.path "*SOFTWARE\Microsoft\Windows NT\CurrentVersion\Winlogon*")"#,
+            r#" (or (eq registry_value_name|registry.value "DefaultPassword") (eq registry_value_name|registry.value "DefaultUserName")))"#
+        ))
+    );
+    assert!(
+        winlogon
+            .log_source
+            .contains(&("data model".into(), "Endpoint.Registry".into()))
+    );
+
+    // `sysmon` EventCode=7 ImageLoaded IN (…) NOT(process_name IN(…)) NOT(Image IN(…)):
+    // the sysmon selector goes to the log source, the NOT groups stay whole.
+    let cmlua = read("detections/endpoint/cmlua_or_cmstplua_uac_bypass.yml");
+    assert_eq!(
+        cmlua.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (eq EventCode|event.code "7") (or (wildcard ImageLoaded|dll.path "*\CMLUA.dll")"#,
+            r#" (wildcard ImageLoaded|dll.path "*\CMSTPLUA.dll") (wildcard ImageLoaded|dll.path "*\CMLUAUTIL.dll"))"#,
+            r#" (not (or (eq process_name|process.name "CMSTP.exe") (eq process_name|process.name "CMMGR32.exe")))"#,
+            r#" (not (or (wildcard Image|process.executable "*\windows\\*") (wildcard Image|process.executable "*\program files*"))))"#
+        ))
+    );
+    assert_eq!(
+        &cmlua.log_source[..2],
+        &pairs(&[
+            ("macro", "sysmon"),
+            (
+                "sourcetype",
+                "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
+            )
+        ])[..]
+    );
+
+    // A predicate macro in tstats and a `| regex` on the carried command line.
+    let regasm = read("detections/endpoint/detect_regasm_with_no_command_line_arguments.yml");
+    assert_eq!(
+        regasm.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (or (eq process_name|process.name "regasm.exe") (eq original_file_name|process.pe.original_file_name "RegAsm.exe"))"#,
+            r#" (regex_match~ process|process.command_line "(?i)(regasm\.exe.{0,4}$)"))"#
+        ))
+    );
+}
