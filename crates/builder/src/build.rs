@@ -87,6 +87,9 @@ pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Re
         })
         .collect();
     let mut built = assemble(outcomes, attack, &fields, options);
+    for warning in splunk_repo.warnings() {
+        built.report.diagnostics.push(Diagnostic::new(Vendor::Splunk, "macros/", Severity::Warning, "unreadable macro", warning.clone()));
+    }
     built.report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(built)
 }

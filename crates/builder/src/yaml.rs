@@ -48,7 +48,19 @@ impl From<ScanError> for YamlError {
 const MAX_ALIAS_NODES: usize = 10_000;
 
 /// Reads every document of a YAML stream.
+///
+/// `saphyr-parser` follows the YAML 1.2 indentation rules strictly; a few
+/// rule files continue a quoted scalar at column 0, which the YAML 1.1 tools
+/// rule authors use accept. Those files are read again through serde-saphyr,
+/// which has a relaxed mode for exactly this, before giving up.
 pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, YamlError> {
+    parse_strict(text).or_else(|error| match error.message.contains("indentation") {
+        true => relaxed::parse(text).ok_or(error),
+        false => Err(error),
+    })
+}
+
+fn parse_strict(text: &str) -> Result<Vec<Yaml>, YamlError> {
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event?;
@@ -157,6 +169,94 @@ fn size(node: &Yaml) -> usize {
     }
 }
 
+/// The fallback reader: serde-saphyr in its relaxed mode, into [`Yaml`].
+mod relaxed {
+    use std::fmt;
+
+    use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+
+    use super::Yaml;
+
+    pub fn parse(text: &str) -> Option<Vec<Yaml>> {
+        let options = serde_saphyr::options! {
+            leading_zero_numbers_as_strings: true,
+            underscored_numbers_as_strings: true,
+            strict_booleans: true,
+            emit_comments: false,
+        };
+        serde_saphyr::from_multiple_with_options::<Relaxed>(text, options)
+            .ok()
+            .map(|docs| docs.into_iter().map(|d| d.0).collect())
+    }
+
+    struct Relaxed(Yaml);
+
+    impl<'de> Deserialize<'de> for Relaxed {
+        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+            deserializer.deserialize_any(RelaxedVisitor).map(Relaxed)
+        }
+    }
+
+    struct RelaxedVisitor;
+
+    impl<'de> Visitor<'de> for RelaxedVisitor {
+        type Value = Yaml;
+
+        fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+            f.write_str("any YAML value")
+        }
+
+        fn visit_bool<E: de::Error>(self, v: bool) -> Result<Yaml, E> {
+            Ok(Yaml::Bool(v))
+        }
+
+        fn visit_i64<E: de::Error>(self, v: i64) -> Result<Yaml, E> {
+            Ok(Yaml::Number(v.to_string()))
+        }
+
+        fn visit_u64<E: de::Error>(self, v: u64) -> Result<Yaml, E> {
+            Ok(Yaml::Number(v.to_string()))
+        }
+
+        fn visit_f64<E: de::Error>(self, v: f64) -> Result<Yaml, E> {
+            Ok(Yaml::Number(v.to_string()))
+        }
+
+        fn visit_str<E: de::Error>(self, v: &str) -> Result<Yaml, E> {
+            Ok(Yaml::String(v.to_owned()))
+        }
+
+        fn visit_none<E: de::Error>(self) -> Result<Yaml, E> {
+            Ok(Yaml::Null)
+        }
+
+        fn visit_unit<E: de::Error>(self) -> Result<Yaml, E> {
+            Ok(Yaml::Null)
+        }
+
+        fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Yaml, D::Error> {
+            deserializer.deserialize_any(RelaxedVisitor)
+        }
+
+        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Yaml, A::Error> {
+            let mut items = Vec::new();
+            while let Some(Relaxed(item)) = seq.next_element()? {
+                items.push(item);
+            }
+            Ok(Yaml::Seq(items))
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Yaml, A::Error> {
+            let mut entries = Vec::new();
+            while let Some(Relaxed(key)) = map.next_key()? {
+                let Relaxed(value) = map.next_value()?;
+                entries.push((super::key_text(key), value));
+            }
+            Ok(Yaml::Map(entries))
+        }
+    }
+}
+
 impl Yaml {
     /// The value of `key` in a mapping.
     pub fn get(&self, key: &str) -> Option<&Yaml> {
@@ -216,6 +316,13 @@ mod tests {
         assert_eq!(doc.get("e"), Some(&Yaml::String("00000429".into())));
         assert_eq!(doc.get("Y"), Some(&Yaml::String("yes".into())));
         assert_eq!(doc.text("f").as_deref(), Some("a\tb"));
+    }
+
+    #[test]
+    fn quoted_scalars_continued_at_column_zero_are_read() {
+        let docs = parse_documents("a: 1\nsearch: ' x=1\n| stats count'\nb: 2\n").expect("relaxed reading");
+        assert_eq!(docs[0].text("search").as_deref(), Some("x=1 | stats count"));
+        assert_eq!(docs[0].text("b").as_deref(), Some("2"));
     }
 
     #[test]

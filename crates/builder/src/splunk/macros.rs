@@ -11,9 +11,7 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-use serde::Deserialize;
 
-use super::metadata::Text;
 use super::text::strip_comments;
 
 /// Nesting deeper than this is taken for a recursive definition.
@@ -79,15 +77,6 @@ pub enum MacroProblem {
 pub struct Expansion {
     pub text: String,
     pub problems: Vec<MacroProblem>,
-}
-
-/// A macro file as written in macros/.
-#[derive(Debug, Deserialize)]
-struct MacroFile {
-    name: Option<Text>,
-    definition: Option<Text>,
-    #[serde(default)]
-    arguments: Option<Vec<Text>>,
 }
 
 /// A macro call parsed from between two backticks.
@@ -238,19 +227,11 @@ fn read_macro(path: &Path) -> Result<MacroDef, String> {
 
 /// Reads one macro file's text.
 pub fn parse_macro(text: &str) -> Result<MacroDef, String> {
-    let file: MacroFile = serde_saphyr::from_str(text).map_err(|e| e.to_string())?;
-    let name = file
-        .name
-        .map(Text::into_string)
-        .filter(|n| !n.trim().is_empty())
-        .ok_or("no `name`")?;
-    let definition = file.definition.map(Text::into_string).unwrap_or_default();
-    let arguments = file
-        .arguments
-        .unwrap_or_default()
-        .into_iter()
-        .map(Text::into_string)
-        .collect();
+    let documents = crate::yaml::parse_documents(text).map_err(|e| e.to_string())?;
+    let file = documents.first().ok_or("empty file")?;
+    let name = file.text("name").ok_or("no `name`")?;
+    let definition = file.get("definition").and_then(crate::yaml::Yaml::scalar_text).unwrap_or_default();
+    let arguments = file.texts("arguments");
     Ok(MacroDef {
         name: name.trim().to_owned(),
         arguments,

@@ -1,167 +1,104 @@
 //! A detection's YAML metadata (everything but the logic of its `search`)
 //! and how it fills the catalog's [`Rule`].
 
-use std::fmt;
-
 use atlas_catalog::{Rule, Vendor};
-use serde::Deserialize;
-use serde::de::{self, Deserializer, Visitor};
 
 use crate::frontend::{empty_rule, technique_id};
+use crate::yaml::Yaml;
 
 /// Where rule links point.
 pub const REPOSITORY: &str = "https://github.com/splunk/security_content";
 pub const BRANCH: &str = "develop";
 
-/// A scalar read as text whatever its YAML type (`confidence: 80`,
-/// `version: 3`, `date: 2024-05-20`), so that metadata of an unexpected type
-/// never rejects a detection.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Text(pub String);
-
-impl Text {
-    pub fn into_string(self) -> String {
-        self.0
-    }
-}
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(TextVisitor)
-    }
-}
-
-struct TextVisitor;
-
-impl<'de> Visitor<'de> for TextVisitor {
-    type Value = Text;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a scalar")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-        Ok(Text(v.to_owned()))
-    }
-
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Text, E> {
-        Ok(Text(v))
-    }
-
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Text, E> {
-        Ok(Text(v.to_string()))
-    }
-
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Text, E> {
-        Ok(Text(v.to_string()))
-    }
-
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Text, E> {
-        Ok(Text(v.to_string()))
-    }
-
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Text, E> {
-        Ok(Text(v.to_string()))
-    }
-
-    fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
-        Ok(Text::default())
-    }
-
-    fn visit_none<E: de::Error>(self) -> Result<Text, E> {
-        Ok(Text::default())
-    }
-
-    fn visit_some<D: Deserializer<'de>>(self, deserializer: D) -> Result<Text, D::Error> {
-        deserializer.deserialize_any(TextVisitor)
-    }
-}
-
-/// A list of scalars that may also be written as one scalar or `null`.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Texts(pub Vec<String>);
-
-impl<'de> Deserialize<'de> for Texts {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Shape {
-            Many(Vec<Option<Text>>),
-            One(Text),
-        }
-        Ok(match Option::<Shape>::deserialize(deserializer)? {
-            Some(Shape::Many(items)) => {
-                Texts(items.into_iter().flatten().map(Text::into_string).collect())
-            }
-            Some(Shape::One(text)) => Texts(vec![text.into_string()]),
-            None => Texts::default(),
-        })
-    }
-}
-
 /// The keys of a detection file Rule Atlas reads; others are ignored.
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+/// Every value is read as text whatever its YAML type (`confidence: 80`,
+/// `date: 2024-05-20`) and lists may be written as one scalar, so metadata of
+/// an unexpected shape never rejects a detection.
+#[derive(Debug, Default)]
 pub struct Detection {
-    pub name: Option<Text>,
-    pub id: Option<Text>,
-    pub version: Option<Text>,
-    pub date: Option<Text>,
-    pub author: Option<Text>,
-    pub status: Option<Text>,
-    #[serde(rename = "type")]
-    pub kind: Option<Text>,
-    pub description: Option<Text>,
-    pub data_source: Texts,
+    pub name: Option<String>,
+    pub id: Option<String>,
+    pub version: Option<String>,
+    pub date: Option<String>,
+    pub author: Option<String>,
+    pub status: Option<String>,
+    pub kind: Option<String>,
+    pub description: Option<String>,
+    pub data_source: Vec<String>,
     /// A misspelling found in a few files.
-    pub data_sources: Texts,
-    pub datamodel: Texts,
-    pub search: Option<Text>,
-    pub how_to_implement: Option<Text>,
-    pub known_false_positives: Option<Text>,
-    pub references: Texts,
-    pub cve: Texts,
-    #[serde(deserialize_with = "lenient_tags")]
+    pub data_sources: Vec<String>,
+    pub datamodel: Vec<String>,
+    pub search: Option<String>,
+    pub how_to_implement: Option<String>,
+    pub known_false_positives: Option<String>,
+    pub references: Vec<String>,
+    pub cve: Vec<String>,
     pub tags: Tags,
 }
 
-/// `tags` of an unexpected shape are ignored rather than rejecting the
-/// whole detection: they hold metadata, not logic.
-fn lenient_tags<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Tags, D::Error> {
-    #[derive(Deserialize)]
-    #[serde(untagged)]
-    enum Shape {
-        Tags(Tags),
-        Other(de::IgnoredAny),
-    }
-    Ok(match Option::<Shape>::deserialize(deserializer)? {
-        Some(Shape::Tags(tags)) => tags,
-        Some(Shape::Other(_)) | None => Tags::default(),
-    })
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Default)]
 pub struct Tags {
-    pub analytic_story: Texts,
-    pub asset_type: Option<Text>,
-    pub confidence: Option<Text>,
-    pub impact: Option<Text>,
-    pub risk_score: Option<Text>,
-    pub mitre_attack_id: Texts,
-    pub cve: Texts,
-    pub security_domain: Option<Text>,
+    pub analytic_story: Vec<String>,
+    pub asset_type: Option<String>,
+    pub confidence: Option<String>,
+    pub impact: Option<String>,
+    pub risk_score: Option<String>,
+    pub mitre_attack_id: Vec<String>,
+    pub cve: Vec<String>,
+    pub security_domain: Option<String>,
 }
 
 /// Trimmed text of an optional scalar, `None` when absent or empty.
-fn text(value: &Option<Text>) -> Option<String> {
-    value
-        .as_ref()
-        .map(|t| t.0.trim().to_owned())
-        .filter(|t| !t.is_empty())
+fn text(value: &Option<String>) -> Option<String> {
+    value.as_ref().map(|t| t.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
+/// A scalar's text as written (untrimmed), `None` when absent or null.
+fn raw(doc: &Yaml, key: &str) -> Option<String> {
+    doc.get(key).and_then(Yaml::scalar_text)
+}
+
+impl Tags {
+    /// `tags` of an unexpected shape are ignored: they hold metadata, not logic.
+    fn from_yaml(tags: Option<&Yaml>) -> Tags {
+        let Some(tags) = tags.filter(|t| t.is_map()) else { return Tags::default() };
+        Tags {
+            analytic_story: tags.texts("analytic_story"),
+            asset_type: raw(tags, "asset_type"),
+            confidence: raw(tags, "confidence"),
+            impact: raw(tags, "impact"),
+            risk_score: raw(tags, "risk_score"),
+            mitre_attack_id: tags.texts("mitre_attack_id"),
+            cve: tags.texts("cve"),
+            security_domain: raw(tags, "security_domain"),
+        }
+    }
 }
 
 impl Detection {
+    /// Reads a detection file's document.
+    pub fn from_yaml(doc: &Yaml) -> Detection {
+        Detection {
+            name: raw(doc, "name"),
+            id: raw(doc, "id"),
+            version: raw(doc, "version"),
+            date: raw(doc, "date"),
+            author: raw(doc, "author"),
+            status: raw(doc, "status"),
+            kind: raw(doc, "type"),
+            description: raw(doc, "description"),
+            data_source: doc.texts("data_source"),
+            data_sources: doc.texts("data_sources"),
+            datamodel: doc.texts("datamodel"),
+            search: raw(doc, "search"),
+            how_to_implement: raw(doc, "how_to_implement"),
+            known_false_positives: raw(doc, "known_false_positives"),
+            references: doc.texts("references"),
+            cve: doc.texts("cve"),
+            tags: Tags::from_yaml(doc.get("tags")),
+        }
+    }
+
     /// Whether the file looks like a detection at all (a YAML mapping
     /// without any of `name`, `id` and `search` is something else).
     pub fn is_detection(&self) -> bool {
@@ -174,10 +111,7 @@ impl Detection {
 
     /// The SPL, when there is any.
     pub fn search(&self) -> Option<&str> {
-        self.search
-            .as_ref()
-            .map(|t| t.0.as_str())
-            .filter(|s| !s.trim().is_empty())
+        self.search.as_deref().filter(|s| !s.trim().is_empty())
     }
 
     pub fn how_to_implement(&self) -> Option<String> {
@@ -187,9 +121,8 @@ impl Detection {
     /// The data sources named in `data_source` (or the misspelled key).
     pub fn data_sources(&self) -> impl Iterator<Item = &String> {
         self.data_source
-            .0
             .iter()
-            .chain(&self.data_sources.0)
+            .chain(&self.data_sources)
             .filter(|s| !s.trim().is_empty())
     }
 
@@ -212,9 +145,9 @@ impl Detection {
                     .collect()
             })
             .unwrap_or_default();
-        rule.references = nonempty(&self.references.0);
+        rule.references = nonempty(&self.references);
         rule.false_positives = text(&self.known_false_positives).into_iter().collect();
-        rule.techniques = techniques(&self.tags.mitre_attack_id.0);
+        rule.techniques = techniques(&self.tags.mitre_attack_id);
         rule.tags = self.tags();
         rule.log_source = self.log_source();
         rule.attributes = self.attributes();
@@ -225,14 +158,12 @@ impl Detection {
         let stories = self
             .tags
             .analytic_story
-            .0
             .iter()
             .map(|s| format!("story: {}", s.trim()));
         let cves = self
             .cve
-            .0
             .iter()
-            .chain(&self.tags.cve.0)
+            .chain(&self.tags.cve)
             .map(|c| c.trim().to_owned());
         dedup(
             stories
@@ -244,7 +175,6 @@ impl Detection {
     fn log_source(&self) -> Vec<(String, String)> {
         let models = self
             .datamodel
-            .0
             .iter()
             .map(|m| ("data model".to_owned(), m.trim().to_owned()));
         let sources = self
@@ -257,7 +187,6 @@ impl Detection {
         let mut out: Vec<(String, String)> = self
             .tags
             .analytic_story
-            .0
             .iter()
             .map(|s| ("analytic story".to_owned(), s.trim().to_owned()))
             .collect();
@@ -342,9 +271,14 @@ tags:
   security_domain: endpoint
 "#;
 
+    fn parse(text: &str) -> Detection {
+        let docs = crate::yaml::parse_documents(text).expect("fixture parses");
+        Detection::from_yaml(&docs[0])
+    }
+
     #[test]
     fn metadata_fills_the_rule() {
-        let detection: Detection = serde_saphyr::from_str(DETECTION).expect("fixture parses");
+        let detection = parse(DETECTION);
         let rule = detection.to_rule("detections/endpoint/example.yml");
         assert_eq!(rule.id, "11111111-2222-3333-4444-555555555555");
         assert_eq!(rule.title, "Example Detection");
@@ -391,17 +325,15 @@ tags:
 
     #[test]
     fn odd_shapes_are_tolerated() {
-        let detection: Detection =
-            serde_saphyr::from_str("name: x\nreferences: https://one\ndata_source:\ntags:\n  mitre_attack_id: T1003\nstatus: Deprecated\n").expect("fixture parses");
-        assert_eq!(detection.references.0, ["https://one"]);
-        assert!(detection.data_source.0.is_empty());
-        assert_eq!(detection.tags.mitre_attack_id.0, ["T1003"]);
+        let detection = parse("name: x\nreferences: https://one\ndata_source:\ntags:\n  mitre_attack_id: T1003\nstatus: Deprecated\n");
+        assert_eq!(detection.references, ["https://one"]);
+        assert!(detection.data_source.is_empty());
+        assert_eq!(detection.tags.mitre_attack_id, ["T1003"]);
         assert!(detection.is_deprecated());
-        let odd_tags: Detection =
-            serde_saphyr::from_str("name: x\ntags: just text\n").expect("tags are lenient");
-        assert!(odd_tags.tags.mitre_attack_id.0.is_empty());
+        let odd_tags = parse("name: x\ntags: just text\n");
+        assert!(odd_tags.tags.mitre_attack_id.is_empty());
         assert!(odd_tags.is_detection());
-        let not_one: Detection = serde_saphyr::from_str("description: x\n").expect("parses");
+        let not_one = parse("description: x\n");
         assert!(!not_one.is_detection());
     }
 }

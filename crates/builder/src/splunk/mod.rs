@@ -104,8 +104,8 @@ pub fn parse_file(
     fields: &FieldTable,
     repo: &SplunkRepo,
 ) -> FileOutcome {
-    let detection: Detection = match serde_saphyr::from_str(text) {
-        Ok(detection) => detection,
+    let detection = match crate::yaml::parse_documents(text) {
+        Ok(documents) => documents.first().map(Detection::from_yaml).unwrap_or_default(),
         Err(error) => return FileOutcome::failed(yaml_error(rel_path, &error)),
     };
     if !detection.is_detection() {
@@ -175,24 +175,7 @@ pub fn parse_file(
 }
 
 /// An unreadable detection: file, line and the parser's message.
-fn yaml_error(rel_path: &str, error: &serde_saphyr::Error) -> Diagnostic {
-    let line = error
-        .location()
-        .and_then(|l| u32::try_from(l.line()).ok())
-        .filter(|&l| l > 0);
-    let message = error.to_string();
-    let first_line = message
-        .lines()
-        .next()
-        .unwrap_or("invalid YAML")
-        .trim()
-        .to_owned();
-    Diagnostic::new(
-        Vendor::Splunk,
-        rel_path,
-        Severity::Error,
-        "invalid YAML",
-        first_line,
-    )
-    .at_line(line)
+fn yaml_error(rel_path: &str, error: &crate::yaml::YamlError) -> Diagnostic {
+    Diagnostic::new(Vendor::Splunk, rel_path, Severity::Error, "invalid YAML", format!("not valid YAML: {error}"))
+        .at_line(Some(error.line))
 }
