@@ -12,7 +12,8 @@
 //!   is `exists`; two fields compared with `==` are `fieldref`.
 //! - startsWith / endsWith / stringContains / wildcard are patterns
 //!   (`x*`, `*x`, `*x*`), cidrMatch is `cidr`, match is `regex_match`; function
-//!   names are read in any case and `~` makes them case-insensitive.
+//!   names are read in any case and `~` makes them case-insensitive; the
+//!   method form `field:startsWith("x")` is the call `startsWith(field, "x")`.
 //!   Any other function or arithmetic that carries logic is a `raw` leaf with
 //!   the condition as written (on its field when it has exactly one), and
 //!   the rule is `partial`.
@@ -22,6 +23,8 @@
 //!   keys (`by`), `maxspan`, `runs` and which steps are missing / until are
 //!   attributes of the rule.
 //! - `?field` is the field itself; backtick-quoted names are unquoted.
+//! - scripts/compare-eql.py checks these readings against Elastic's own EQL
+//!   parser (the `eql` package) on a detection-rules clone.
 
 use atlas_catalog::wildcard::Token as Pattern;
 use atlas_catalog::{Expr, Op};

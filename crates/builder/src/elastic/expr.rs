@@ -470,27 +470,41 @@ impl<'t> Parser<'t> {
         })
     }
 
+    /// unary := ("-" | "+") unary | postfix
     fn unary(&mut self) -> Parsed {
-        let Some(minus) = self.eat(&TokenKind::Minus) else {
+        let Some(sign) = self
+            .eat(&TokenKind::Minus)
+            .or_else(|| self.eat(&TokenKind::Plus))
+        else {
             return self.postfix();
         };
         self.enter()?;
         let operand = self.unary();
         self.leave();
         let operand = operand?;
-        let span = minus.span.to(operand.span);
-        // A negative number stays a number; anything else is computed.
+        let span = sign.span.to(operand.span);
+        let minus = sign.kind == TokenKind::Minus;
+        // A signed number stays a number (`+1` is the number 1, as Elastic's
+        // parsers read it); anything else is computed.
         let kind = match operand.kind {
-            NodeKind::Number(n) => NodeKind::Number(format!("-{n}")),
+            NodeKind::Number(n) if minus => NodeKind::Number(format!("-{n}")),
+            NodeKind::Number(n) => NodeKind::Number(n),
             _ => NodeKind::Computed(vec![operand]),
         };
         Ok(Node { kind, span })
     }
 
-    /// primary ("::" type)*
+    /// primary ("::" type | EQL ":" name "(" args ")")*
     fn postfix(&mut self) -> Parsed {
         let mut node = self.primary()?;
-        while self.eat(&TokenKind::DoubleColon).is_some() {
+        loop {
+            if self.at_method_call() {
+                node = self.method_call(node)?;
+                continue;
+            }
+            if self.eat(&TokenKind::DoubleColon).is_none() {
+                break;
+            }
             let ty = self
                 .advance()
                 .ok_or_else(|| self.unexpected("a type name"))?;
@@ -508,6 +522,42 @@ impl<'t> Parser<'t> {
             node = Node { kind, span };
         }
         Ok(node)
+    }
+
+    /// EQL's method syntax `a:length()`: a `:` followed by a name and `(`.
+    /// A `:` comparison cannot be followed by a call (its right side is a
+    /// string), so Elastic's parser reads this form as the call `length(a)`.
+    fn at_method_call(&self) -> bool {
+        self.dialect == Dialect::Eql
+            && self.at(&TokenKind::Colon)
+            && self
+                .peek_at(1)
+                .is_some_and(|t| matches!(t.kind, TokenKind::Ident { quoted: false, .. }))
+            && self.peek_at(2).is_some_and(|t| t.kind == TokenKind::LParen)
+    }
+
+    /// `receiver:name(args)` → `name(receiver, args)`.
+    fn method_call(&mut self, receiver: Node) -> Parsed {
+        self.pos += 1;
+        let Some(TokenKind::Ident { name, .. }) = self.advance().map(|t| &t.kind) else {
+            return Err(self.unexpected("a function name"));
+        };
+        let name = name.clone();
+        self.expect(&TokenKind::LParen, "`(`")?;
+        self.enter()?;
+        let args = self.comma_list(&TokenKind::RParen, "`,` or `)`");
+        self.leave();
+        let mut all = vec![receiver];
+        all.extend(args?);
+        let span = all[0].span.to(self.last_span());
+        Ok(Node {
+            kind: NodeKind::Call {
+                name,
+                insensitive: false,
+                args: all,
+            },
+            span,
+        })
     }
 
     fn primary(&mut self) -> Parsed {

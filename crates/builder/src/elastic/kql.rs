@@ -7,6 +7,8 @@
 //! - `field : value` is `eq`, or `wildcard` when the value has an unescaped `*`
 //!   (`?` is an ordinary character in KQL, a wildcard only in Lucene);
 //! - `field : *` is `exists`; `field < v` etc. are `lt`/`lte`/`gt`/`gte`;
+//! - an address block on an ECS `ip` field (`source.ip : 10.0.0.0/8`, quoted
+//!   or not) is `cidr`: Elasticsearch matches the addresses inside it;
 //! - `field : (a or b and not c)` applies the field to every value;
 //! - `field : { inner }` prefixes the inner fields with `field.`;
 //! - a value without a field is a full-text `match` anywhere in the event.
@@ -306,6 +308,10 @@ impl<'t> Parser<'_, 't> {
             Kind::Quoted(text) => {
                 self.pos += 1;
                 Ok(match field {
+                    Some(field) if is_ip_field(field) && is_cidr(text) => {
+                        self.maker
+                            .leaf(Some(field), Op::Cidr, Some(text.clone()), false)
+                    }
                     Some(field) if !is_full_text(field) => {
                         self.maker
                             .leaf(Some(field), Op::Eq, Some(text.clone()), true)
@@ -323,9 +329,16 @@ impl<'t> Parser<'_, 't> {
             }
             Kind::Word(_) => {
                 let tokens = self.words();
+                let cidr = wildcard::literal(&tokens).filter(|text| is_cidr(text));
                 Ok(match field {
-                    Some(field) if tokens == [Pattern::AnyRun] => {
+                    // `*`, `**`…: any value at all.
+                    Some(field)
+                        if !tokens.is_empty() && tokens.iter().all(|t| *t == Pattern::AnyRun) =>
+                    {
                         self.maker.leaf(Some(field), Op::Exists, None, false)
+                    }
+                    Some(field) if is_ip_field(field) && cidr.is_some() => {
+                        self.maker.leaf(Some(field), Op::Cidr, cidr, false)
                     }
                     Some(field) if !is_full_text(field) => {
                         self.maker.pattern(Some(field), &tokens, true)
@@ -370,6 +383,29 @@ fn is_full_text(field: &str) -> bool {
         "http.request.body.content",
     ];
     TEXT_FIELDS.contains(&field) || field.ends_with(".text")
+}
+
+/// Whether the field is an ECS `ip` field (`source.ip`, `host.ip`,
+/// `destination.nat.ip`…). Elasticsearch matches a CIDR block written as the
+/// value of such a field against the addresses inside it, and Elastic's
+/// KQL-to-EQL translation reads it as `cidrMatch`.
+fn is_ip_field(field: &str) -> bool {
+    field == "ip" || field.ends_with(".ip")
+}
+
+/// Whether the text is an address block such as `10.0.0.0/8` or `FE80::/10`.
+fn is_cidr(text: &str) -> bool {
+    let Some((address, bits)) = text.split_once('/') else {
+        return false;
+    };
+    let Ok(bits) = bits.parse::<u8>() else {
+        return false;
+    };
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => bits <= 32,
+        Ok(std::net::IpAddr::V6(_)) => bits <= 128,
+        Err(_) => false,
+    }
 }
 
 /// A field name or range bound as written (wildcards spelled `*` / `?`).
@@ -474,6 +510,34 @@ mod tests {
             kql("process.command_line.text : *"),
             leaf(Some("process.command_line.text"), "exists", None, false)
         );
+    }
+
+    #[test]
+    fn address_blocks_on_ip_fields_are_cidr() {
+        // From rules/linux/command_and_control_linux_kworker_netcon.toml:
+        // Elasticsearch reads a block on an `ip` field as a range of
+        // addresses, and Elastic's KQL-to-EQL translation as cidrMatch.
+        let cidr = |field: &str, block: &str| leaf(Some(field), "cidr", Some(block), false);
+        assert_eq!(
+            kql(r#"not destination.ip:(10.0.0.0/8 or "FE80::/10" or "::1")"#),
+            json!({"not": {"or": [
+                cidr("destination.ip", "10.0.0.0/8"),
+                cidr("destination.ip", "FE80::/10"),
+                eq("destination.ip", "::1")
+            ]}})
+        );
+        // Only on ip fields, and only real blocks.
+        assert_eq!(kql("url.path : 10.0.0.0/8"), eq("url.path", "10.0.0.0/8"));
+        assert_eq!(
+            kql("source.ip : 10.0.0.0/33"),
+            eq("source.ip", "10.0.0.0/33")
+        );
+        assert_eq!(
+            kql("source.ip : 10.*"),
+            leaf(Some("source.ip"), "wildcard", Some("10.*"), true)
+        );
+        // Any run of stars alone is `exists`.
+        assert_eq!(kql("a : **"), leaf(Some("a"), "exists", None, false));
     }
 
     #[test]

@@ -181,6 +181,21 @@ fn predicate_functions_become_leaves() {
 }
 
 #[test]
+fn method_calls_and_signed_numbers() {
+    // `field:function(args)` is `function(field, args)` in Elastic's parser.
+    assert_eq!(
+        cond(r#"process.name:startsWith("cmd") and a == +1"#),
+        r#"(and (wildcard~ process.name "cmd*") (eq~ a "1"))"#
+    );
+    let out = read("any where file.name:length() > 30");
+    assert_eq!(
+        sexpr(out.logic.as_ref().unwrap()),
+        r#"(raw file.name "file.name:length() > 30")"#
+    );
+    assert_eq!(out.partial, ["EQL function length() kept as text"]);
+}
+
+#[test]
 fn other_functions_are_raw_and_partial() {
     let out = read(
         r#"any where a == "1" and length(file.name) > 30 and startswith~(dll.name, process.name)"#,

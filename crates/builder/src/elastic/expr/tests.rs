@@ -140,3 +140,25 @@ fn errors_name_what_was_expected() {
         .unwrap_err();
     assert!(matches!(err, ParseError::RecursionLimit { .. }));
 }
+
+#[test]
+fn signed_numbers_and_eql_method_calls() {
+    // Elastic's EQL parser reads `+1` as the number 1 and `a:length()` as
+    // `length(a)` (found by scripts/compare-eql.py).
+    assert_eq!(
+        show(&parse("a == +1 and b > -2 and c != +d", Dialect::Eql)),
+        "and(Eq(a, 1), Gt(b, -2), NotEq(c, computed))"
+    );
+    assert_eq!(
+        show(&parse(
+            r#"a:length() > 3 and b:startsWith("x", "y")"#,
+            Dialect::Eql
+        )),
+        r#"and(Gt(length(a), 3), startsWith(b, "x", "y"))"#
+    );
+    // A `:` followed by a string stays the comparison.
+    assert_eq!(
+        show(&parse(r#"a:"x" and b : ("y")"#, Dialect::Eql)),
+        r#"and(Colon(a, ["x"]), Colon(b, ["y"]))"#
+    );
+}

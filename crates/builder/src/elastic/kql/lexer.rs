@@ -3,7 +3,8 @@
 //! KQL's unquoted values run up to whitespace or a special character
 //! (`\():<>"{}`); `*` inside them is a wildcard and a backslash escapes the
 //! next character. Quoted values are phrases: `*` in them is literal and only
-//! `\"`, `\\`, `\t`, `\r`, `\n` and `\uXXXX` are escapes. Keywords (`or`,
+//! `\"`, `\\`, `\t`, `\r` and `\n` are escapes (as in the grammar of
+//! Elastic's KQL parser, detection-rules `lib/kql`). Keywords (`or`,
 //! `and`, `not`) are words written without escapes; KQL takes them in any
 //! case, Lucene only in upper case.
 
@@ -174,8 +175,9 @@ fn quoted(source: &str, chars: &mut Chars<'_>) -> Result<String, KqlLexError> {
                     chars.next();
                     out.push(whitespace_escape(n));
                 }
-                Some('u') => out.push_str(&unicode_escape(chars)),
-                // Any other backslash is itself (`"C:\Windows"`).
+                // Any other backslash is itself (`"C:\Windows"`, and
+                // `"\u0041"`: Elastic's KQL grammar has no unicode escape
+                // in quoted values).
                 _ => out.push('\\'),
             },
             other => out.push(other),
@@ -189,24 +191,6 @@ fn whitespace_escape(c: char) -> char {
         't' => '\t',
         'r' => '\r',
         _ => '\n',
-    }
-}
-
-/// After a backslash at `u`: `\uXXXX` decoded, otherwise the backslash alone
-/// (the `u` is then read as an ordinary character).
-fn unicode_escape(chars: &mut Chars<'_>) -> String {
-    let mut lookahead = chars.clone();
-    lookahead.next();
-    let hex: String = lookahead.by_ref().take(4).map(|(_, c)| c).collect();
-    let decoded = (hex.len() == 4)
-        .then(|| u32::from_str_radix(&hex, 16).ok().and_then(char::from_u32))
-        .flatten();
-    match decoded {
-        Some(ch) => {
-            *chars = lookahead;
-            ch.to_string()
-        }
-        None => "\\".to_owned(),
     }
 }
 
@@ -314,6 +298,15 @@ mod tests {
                 Kind::Keyword(Keyword::Not),
                 Kind::Quoted("x*\"y".into()),
             ]
+        );
+    }
+
+    #[test]
+    fn quoted_escapes_are_only_the_five_of_the_grammar() {
+        // `\u0041` is not an escape inside quotes: the backslash stays.
+        assert_eq!(
+            kinds(r#""a\u0041\"\\\tb\Windows""#),
+            [Kind::Quoted("a\\u0041\"\\\tb\\Windows".into())]
         );
     }
 
