@@ -309,6 +309,65 @@ fn data_model_prefixes_are_stripped() {
     assert_eq!(rule.log_source, pairs(&[("data model", "Network_Traffic")]));
 }
 
+#[test]
+fn selector_macros_in_the_generating_command_are_the_log_source() {
+    // Review finding: `| mstats … where `kubernetes_metrics`` selected its
+    // index but the macro that names it was not listed, as it is for a base
+    // search; predicate macros in a tstats where clause stay unlisted.
+    let metrics = rule(
+        "| mstats avg(k8s.pod.network.io) as io where `kubernetes_metrics` by k8s.pod.name span=10s | where io > 5",
+    );
+    assert_eq!(metrics.status, ParseStatus::Parsed);
+    assert_eq!(metrics.logic, None);
+    assert_eq!(
+        metrics.log_source,
+        pairs(&[
+            ("macro", "kubernetes_metrics"),
+            ("index", "kubernetes_metrics")
+        ])
+    );
+    assert!(
+        metrics
+            .attributes
+            .contains(&("threshold".into(), "io > 5".into()))
+    );
+    let tstats = rule(
+        "| tstats `security_content_summariesonly` count from datamodel=Endpoint.Processes where `process_mshta` by Processes.dest",
+    );
+    assert_eq!(
+        tstats.log_source,
+        pairs(&[("data model", "Endpoint.Processes")])
+    );
+}
+
+#[test]
+fn joined_subsearches_add_where_they_read_to_the_log_source() {
+    // Review finding (detect_outlook_exe_writing_a_zip_file): the joined
+    // tstats reads Endpoint.Filesystem, which the log source left out.
+    let joined = rule(
+        "| tstats count from datamodel=Endpoint.Processes where Processes.process_name=outlook.exe by Processes.process_guid | `drop_dm_object_name(Processes)` | join process_guid [| tstats count values(Filesystem.file_name) as file_name from datamodel=Endpoint.Filesystem where Filesystem.file_name=*.zip by Filesystem.process_guid | `drop_dm_object_name(Filesystem)`] | where file_name != \"\"",
+    );
+    assert_eq!(joined.status, ParseStatus::Parsed);
+    assert_eq!(
+        joined.log_source,
+        pairs(&[
+            ("data model", "Endpoint.Processes"),
+            ("data model", "Endpoint.Filesystem")
+        ])
+    );
+    assert_eq!(
+        joined.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (eq process_name|process.name "outlook.exe")"#,
+            r#" (raw * "| tstats count values(Filesystem.file_name) as file_name from datamodel=Endpoint.Filesystem where Filesystem.file_name=*.zip by Filesystem.process_guid")"#,
+            r#" (not (eq~ file_name|file.name "")))"#
+        ))
+    );
+    // The main search's own selectors come first, the joined ones after.
+    let outer = rule("index=x a=1 | join type=outer user [search index=y b=2]");
+    assert_eq!(outer.log_source, pairs(&[("index", "x"), ("index", "y")]));
+}
+
 // --- pipeline -----------------------------------------------------------------
 
 #[test]
@@ -793,4 +852,204 @@ fn corpus_spot_checks() {
             r#" (regex_match~ process|process.command_line "(?i)(regasm\.exe.{0,4}$)"))"#
         ))
     );
+}
+
+/// The review sample of docs/splunk-review.md: detections drawn at random
+/// (seed 20250505) whose trees, log sources and attributes were checked by
+/// hand against their SPL after macro expansion.
+#[test]
+fn review_sample_trees() {
+    let root = common::corpus_dir().join("splunk");
+    if !root.join("macros").is_dir() {
+        eprintln!("no Splunk corpus at {}; skipped", root.display());
+        return;
+    }
+    let repo = SplunkRepo::load(&root).expect("macros load");
+    let read = |name: &str| {
+        let rel = format!("detections/{name}");
+        let text = fs::read_to_string(root.join(&rel)).expect("corpus file");
+        let outcome = splunk::parse_file(&rel, &text, &fields(), &repo);
+        let rule = outcome.rules.into_iter().next().expect("one rule").rule;
+        assert_eq!(rule.status, ParseStatus::Parsed, "{rel}: {:?}", rule.reason);
+        rule
+    };
+    let tree = |rule: &Rule| rule.logic.as_ref().map(sexpr).unwrap_or_default();
+
+    // `sysmon` EventCode=6 Signature="…" OR ImageLoaded="*\\WinRing0x64.sys":
+    // the OR groups the two tests after EventCode, the sysmon OR-chain of
+    // selectors is the log source.
+    let xmrig = read("endpoint/xmrig_driver_loaded.yml");
+    assert_eq!(
+        tree(&xmrig),
+        concat!(
+            r#"(and (eq EventCode|event.code "6") (or (eq Signature|process.code_signature.subject_name "Noriyuki MIYAZAKI")"#,
+            r#" (wildcard ImageLoaded|dll.path "*\WinRing0x64.sys")))"#
+        )
+    );
+    assert_eq!(
+        &xmrig.log_source[..2],
+        &pairs(&[
+            ("macro", "sysmon"),
+            (
+                "sourcetype",
+                "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
+            )
+        ])[..]
+    );
+
+    // `(A AND B) OR (C AND D) AND NOT(Image IN(…))` is
+    // ((A AND B) OR (C AND D)) AND NOT(…); `\\*` at the end keeps its
+    // backslash before the wildcard. Source fields only: the canonical
+    // field of OriginalFileName in an image load is the field table's call.
+    let credui = read("endpoint/windows_input_capture_using_credential_ui_dll.yml");
+    let shape = credui.logic.as_ref().map(source_sexpr).unwrap_or_default();
+    assert_eq!(
+        shape,
+        concat!(
+            r#"(and (eq EventCode "7") (or (and (wildcard ImageLoaded "*\credui.dll") (eq OriginalFileName "credui.dll"))"#,
+            r#" (and (wildcard ImageLoaded "*\wincredui.dll") (eq OriginalFileName "wincredui.dll")))"#,
+            r#" (not (or (wildcard Image "*\windows\explorer.exe") (wildcard Image "*\windows\system32\\*")"#,
+            r#" (wildcard Image "*\windows\sysWow64\\*") (wildcard Image "*:\program files*"))))"#
+        )
+    );
+
+    // `?` is literal in SPL, so the pattern escapes it; two parenthesized
+    // groups joined by OR after the selector.
+    let teamcity = read("web/jetbrains_teamcity_authentication_bypass_suricata_cve_2024_27198.yml");
+    assert_eq!(
+        tree(&teamcity),
+        concat!(
+            r#"(or (and (wildcard http.url|url.original "*\?jsp=*") (wildcard http.url|url.original "*;.jsp*")"#,
+            r#" (eq http.status|http.response.status_code "200") (eq http_method|http.request.method "POST"))"#,
+            r#" (and (or (wildcard http.url|url.original "*jsp=/app/rest/users;.jsp") (wildcard http.url|url.original "*\?jsp=/app/rest/users;.jsp")"#,
+            r#" (wildcard http.url|url.original "*\?jsp=.*/app/rest/users/id:*/tokens;*"))"#,
+            r#" (eq http.status|http.response.status_code "200") (eq http_method|http.request.method "POST")))"#
+        )
+    );
+
+    // tstats where: `(app=dns NOT port=53) OR ((…) NOT (…)) OR …`.
+    let mismatch = read("network/protocol_or_port_mismatch.yml");
+    assert_eq!(
+        tree(&mismatch),
+        concat!(
+            r#"(or (and (eq app "dns") (not (eq dest_port|destination.port "53")))"#,
+            r#" (and (or (eq app "web-browsing") (eq app "http")) (not (or (eq dest_port|destination.port "80")"#,
+            r#" (eq dest_port|destination.port "8080") (eq dest_port|destination.port "8000"))))"#,
+            r#" (and (eq app "ssl") (not (or (eq dest_port|destination.port "443") (eq dest_port|destination.port "8443"))))"#,
+            r#" (and (eq app "smtp") (not (eq dest_port|destination.port "25"))))"#
+        )
+    );
+    assert_eq!(
+        mismatch.log_source,
+        pairs(&[("data model", "Network_Traffic")])
+    );
+
+    // `!=` with a wildcard is a negated pattern.
+    let seven_zip = read("endpoint/detect_renamed_7_zip.yml");
+    assert_eq!(
+        tree(&seven_zip),
+        concat!(
+            r#"(and (wildcard original_file_name|process.pe.original_file_name "7z*.exe")"#,
+            r#" (not (wildcard process_name|process.name "7z*.exe")))"#
+        )
+    );
+
+    // IN lists are ORs, `NOT f IN (…)` a negated OR, `"*\\…\\*"` keeps one
+    // backslash except before the final wildcard.
+    let deletion = read("endpoint/windows_high_file_deletion_frequency.yml");
+    let Some(atlas_catalog::Expr::And(operands)) = &deletion.logic else {
+        panic!("{:?}", deletion.logic)
+    };
+    assert_eq!(operands.len(), 3);
+    assert_eq!(
+        sexpr(&operands[0]),
+        r#"(or (eq EventCode|event.code "23") (eq EventCode|event.code "26"))"#
+    );
+    assert!(
+        matches!(&operands[1], atlas_catalog::Expr::Or(items) if items.len() == 29),
+        "{}",
+        sexpr(&operands[1])
+    );
+    assert_eq!(
+        sexpr(&operands[2]),
+        r#"(not (wildcard TargetFilename|file.path "*\INetCache\Content.Outlook\\*"))"#
+    );
+    assert!(
+        deletion
+            .attributes
+            .contains(&("threshold".into(), "count >=100".into()))
+    );
+
+    // The okta selectors (an OR of eventtype and sourcetype) leave; the two
+    // parenthesized groups are OR-ed and AND-ed with the first test.
+    let okta = read("application/okta_multiple_failed_requests_to_access_applications.yml");
+    assert_eq!(
+        tree(&okta),
+        concat!(
+            r#"(and (eq target{}.type "AppInstance") (or (and (eq eventType|event.action "policy.evaluate_sign_on")"#,
+            r#" (eq outcome.result|event.outcome "CHALLENGE")) (and (eq eventType|event.action "user.authentication.sso")"#,
+            r#" (eq outcome.result|event.outcome "SUCCESS"))))"#
+        )
+    );
+    for (label, text) in [
+        ("threshold", "total_challenges > 0"),
+        ("post-processing filter", "ratio < 0.5"),
+        ("threshold", "total_challenges > 2"),
+    ] {
+        assert!(
+            okta.attributes.contains(&(label.into(), text.into())),
+            "{label}: {text}"
+        );
+    }
+
+    // A data-model `!=` in tstats; the where on a lookup output is
+    // post-processing.
+    let risky = read("application/splunk_risky_command_abuse_disclosed_february_2023.yml");
+    assert_eq!(
+        tree(&risky),
+        r#"(and (eq search_type "adhoc") (not (eq user|user.name "splunk-system-user")))"#
+    );
+    assert!(risky.attributes.contains(&(
+        "post-processing filter".into(),
+        r#"splunk_risky_command != "false""#.into()
+    )));
+
+    // Findings fixed by the review: the mstats selector macro and the
+    // joined data model are in the log source.
+    let kube = read("cloud/kubernetes_anomalous_inbound_to_outbound_network_io_ratio.yml");
+    assert_eq!(kube.logic, None);
+    assert_eq!(
+        kube.log_source,
+        pairs(&[
+            ("macro", "kubernetes_metrics"),
+            ("index", "kubernetes_metrics")
+        ])
+    );
+    let outlook = read("endpoint/detect_outlook_exe_writing_a_zip_file.yml");
+    assert_eq!(
+        &outlook.log_source[..2],
+        &pairs(&[
+            ("data model", "Endpoint.Processes"),
+            ("data model", "Endpoint.Filesystem")
+        ])[..]
+    );
+}
+
+/// `sexpr` without canonical fields: the tree as the rule writes it.
+fn source_sexpr(expr: &atlas_catalog::Expr) -> String {
+    use atlas_catalog::Expr;
+    let list = |items: &[Expr]| items.iter().map(source_sexpr).collect::<Vec<_>>().join(" ");
+    match expr {
+        Expr::And(items) => format!("(and {})", list(items)),
+        Expr::Or(items) => format!("(or {})", list(items)),
+        Expr::Not(inner) => format!("(not {})", source_sexpr(inner)),
+        Expr::Leaf(leaf) => {
+            let field = leaf.source_field.as_deref().unwrap_or("*");
+            let cased = if leaf.case_sensitive { "~" } else { "" };
+            match &leaf.value {
+                Some(value) => format!("({}{cased} {field} \"{value}\")", leaf.op),
+                None => format!("({}{cased} {field})", leaf.op),
+            }
+        }
+    }
 }

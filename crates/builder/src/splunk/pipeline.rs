@@ -179,9 +179,12 @@ impl<'a> Walker<'a> {
 
     /// The selector macros of a base search (`sysmon`, `cloudtrail`) name its
     /// log source the way the repository's authors think of it; macros that
-    /// only hold predicates (`process_net`) do not.
+    /// only hold predicates (`process_net`) do not. A query that starts with
+    /// a pipe selects in its generating command instead
+    /// (``| mstats … where `kubernetes_metrics` ``), so that stage counts.
     fn note_base_macros(&mut self, spl: &str, macros: &MacroTable) {
-        let Some(base) = split_pipeline(spl).into_iter().next() else {
+        let stages = split_pipeline(spl);
+        let Some(base) = stages.iter().find(|stage| !stage.text.trim().is_empty()) else {
             return;
         };
         for name in macros::call_names(base.text) {
@@ -514,8 +517,12 @@ impl<'a> Walker<'a> {
             return;
         };
         let subsearch = tidy_subsearch(&subsearch);
-        let joined = self.subsearch_fields(&subsearch);
+        let (joined, log_source) = self.walk_subsearch(&subsearch);
         self.env.join(joined);
+        // The joined events are read too: `join process_guid [| tstats … from
+        // datamodel=Endpoint.Registry …]` reads the Registry data model. They
+        // go after the main search's own sources, which are listed first.
+        self.selection.log_source.extend(log_source);
         let inner = join
             .kind
             .as_deref()
@@ -530,17 +537,20 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// The field provenance at the end of a subsearch (for `join`).
-    fn subsearch_fields(&self, subsearch: &str) -> FieldEnv {
+    /// The field provenance at the end of a subsearch (for `join`), and where
+    /// the subsearch reads (its data models and selectors).
+    fn walk_subsearch(&self, subsearch: &str) -> (FieldEnv, Vec<(String, String)>) {
         if self.depth >= MAX_SUBSEARCH_DEPTH {
             let mut env = FieldEnv::new();
             env.make_opaque();
-            return env;
+            return (env, Vec::new());
         }
         let mut walker = Walker::new(self.maker);
         walker.depth = self.depth + 1;
         walker.run(&split_pipeline(subsearch));
-        walker.env
+        let mut log_source = walker.log_source;
+        log_source.append(&mut walker.selection.log_source);
+        (walker.env, log_source)
     }
 
     fn finish(mut self) -> Analysis {
