@@ -31,8 +31,43 @@ pub struct BuildReport {
     pub distinct_indicators: usize,
     /// Indicator triples used by rules of every vendor in each set.
     pub shared_indicators: BTreeMap<String, usize>,
+    /// How rules map to catalog events (docs/events.md).
+    pub events: EventsSummary,
     /// Every problem found, file by file.
     pub diagnostics: Vec<Diagnostic>,
+}
+
+/// The event catalog's side of the build.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EventsSummary {
+    /// Events in the catalog (every event some rule reads, with parents).
+    pub listed: usize,
+    pub vendors: BTreeMap<Vendor, EventMapping>,
+}
+
+/// How one vendor's rules map to events.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct EventMapping {
+    pub rules: usize,
+    /// Rules that name a log source, index, data model or base macro.
+    pub naming_a_log_source: usize,
+    /// Of those, the rules mapped to at least one event.
+    pub mapped_of_those: usize,
+    /// Rules mapped to at least one event, in all.
+    pub mapped: usize,
+    /// Rules with no event, by reason.
+    pub unmapped: BTreeMap<String, usize>,
+}
+
+impl EventMapping {
+    /// Share of the rules that name a log source mapped to an event, in percent.
+    pub fn mapped_share(&self) -> f64 {
+        if self.naming_a_log_source == 0 {
+            100.0
+        } else {
+            self.mapped_of_those as f64 * 100.0 / self.naming_a_log_source as f64
+        }
+    }
 }
 
 /// What one vendor's repository gave.
@@ -98,6 +133,18 @@ impl BuildReport {
             self.techniques_in_attack,
             self.attack_version,
             self.unknown_techniques.len()
+        );
+        let mapped: Vec<String> = self
+            .events
+            .vendors
+            .iter()
+            .map(|(vendor, m)| format!("{} {:.1}%", vendor.label(), m.mapped_share()))
+            .collect();
+        let _ = writeln!(
+            out,
+            "events: {} in the catalog; rules naming a log source mapped: {}",
+            self.events.listed,
+            mapped.join(", ")
         );
         let shared: Vec<String> = self.shared_indicators.iter().map(|(k, v)| format!("{k} {v}")).collect();
         let _ = writeln!(out, "indicators: {} distinct; shared: {}", self.distinct_indicators, shared.join(", "));

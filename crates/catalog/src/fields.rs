@@ -11,6 +11,10 @@ use crate::model::Vendor;
 /// The field table as written in `data/fields.toml`.
 pub const FIELDS_TOML: &str = include_str!("../data/fields.toml");
 
+/// The event catalog as written in `data/events.toml` (docs/events.md); the
+/// builder reads it, the catalog carries the events rules use.
+pub const EVENTS_TOML: &str = include_str!("../data/events.toml");
+
 /// One canonical field and its aliases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FieldDef {
