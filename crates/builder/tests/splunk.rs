@@ -28,11 +28,7 @@ fn parse_repo(root: &Path) -> Vec<(String, FileOutcome)> {
     splunk::detection_files(root)
         .into_iter()
         .map(|path| {
-            let rel = path
-                .strip_prefix(root)
-                .expect("inside root")
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = path.strip_prefix(root).expect("inside root").to_string_lossy().replace('\\', "/");
             let text = fs::read_to_string(&path).expect("readable");
             let outcome = splunk::parse_file(&rel, &text, &fields, &repo);
             (rel, outcome)
@@ -41,15 +37,9 @@ fn parse_repo(root: &Path) -> Vec<(String, FileOutcome)> {
 }
 
 fn rule_of<'a>(outcomes: &'a [(String, FileOutcome)], name: &str) -> &'a Rule {
-    let (_, outcome) = outcomes
-        .iter()
-        .find(|(path, _)| path.ends_with(name))
-        .unwrap_or_else(|| panic!("{name} not found"));
-    &outcome
-        .rules
-        .first()
-        .unwrap_or_else(|| panic!("{name}: {:?}", outcome.diagnostics))
-        .rule
+    let (_, outcome) =
+        outcomes.iter().find(|(path, _)| path.ends_with(name)).unwrap_or_else(|| panic!("{name} not found"));
+    &outcome.rules.first().unwrap_or_else(|| panic!("{name}: {:?}", outcome.diagnostics)).rule
 }
 
 fn fixture_root() -> PathBuf {
@@ -70,21 +60,11 @@ fn detection(spl: &str) -> String {
 }
 
 fn outcome(spl: &str) -> FileOutcome {
-    splunk::parse_file(
-        "detections/endpoint/test.yml",
-        &detection(spl),
-        &fields(),
-        repo(),
-    )
+    splunk::parse_file("detections/endpoint/test.yml", &detection(spl), &fields(), repo())
 }
 
 fn rule(spl: &str) -> Rule {
-    outcome(spl)
-        .rules
-        .into_iter()
-        .next()
-        .expect("one rule")
-        .rule
+    outcome(spl).rules.into_iter().next().expect("one rule").rule
 }
 
 /// The logic of a detection that must come out `parsed`, rendered by `sexpr`.
@@ -96,10 +76,7 @@ fn logic(spl: &str) -> String {
 }
 
 fn pairs(items: &[(&str, &str)]) -> Vec<(String, String)> {
-    items
-        .iter()
-        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-        .collect()
+    items.iter().map(|(k, v)| ((*k).to_owned(), (*v).to_owned())).collect()
 }
 
 fn leaf(field: &str, source: &str, op: &str, value: &str) -> serde_json::Value {
@@ -116,14 +93,8 @@ fn in_search_or_binds_tighter_than_and() {
         serde_json::to_value(rule.logic.as_ref().expect("logic")).expect("json"),
         json!({"and": [leaf("a", "a", "eq", "1"), {"or": [leaf("b", "b", "eq", "2"), leaf("c", "c", "eq", "3")]}]})
     );
-    assert_eq!(
-        logic("index=main a=1 OR b=2 c=3"),
-        r#"(and (or (eq a "1") (eq b "2")) (eq c "3"))"#
-    );
-    assert_eq!(
-        logic("index=main a=1 AND b=2 OR c=3"),
-        r#"(and (eq a "1") (or (eq b "2") (eq c "3")))"#
-    );
+    assert_eq!(logic("index=main a=1 OR b=2 c=3"), r#"(and (or (eq a "1") (eq b "2")) (eq c "3"))"#);
+    assert_eq!(logic("index=main a=1 AND b=2 OR c=3"), r#"(and (eq a "1") (or (eq b "2") (eq c "3")))"#);
     // The same rule in the where clause of tstats.
     assert_eq!(
         logic(
@@ -136,14 +107,8 @@ fn in_search_or_binds_tighter_than_and() {
 #[test]
 fn in_where_and_binds_tighter_than_or() {
     // where: (a==1 AND b==2) OR c==3; == is case-sensitive.
-    assert_eq!(
-        logic("index=main | where a==1 AND b==2 OR c==3"),
-        r#"(or (and (eq~ a "1") (eq~ b "2")) (eq~ c "3"))"#
-    );
-    assert_eq!(
-        logic(r#"index=main | where NOT a=1 OR b!="x""#),
-        r#"(or (not (eq~ a "1")) (not (eq~ b "x")))"#
-    );
+    assert_eq!(logic("index=main | where a==1 AND b==2 OR c==3"), r#"(or (and (eq~ a "1") (eq~ b "2")) (eq~ c "3"))"#);
+    assert_eq!(logic(r#"index=main | where NOT a=1 OR b!="x""#), r#"(or (not (eq~ a "1")) (not (eq~ b "x")))"#);
 }
 
 // --- search values -----------------------------------------------------------
@@ -169,9 +134,7 @@ fn cim_fields_meet_the_other_vendors() {
     let rule = rule(
         r#"| tstats count from datamodel=Endpoint.Processes where Processes.process_name=mshta.exe Processes.process="*foo*" Processes.user=* by Processes.dest"#,
     );
-    let Some(atlas_catalog::Expr::And(operands)) = &rule.logic else {
-        panic!("{:?}", rule.logic)
-    };
+    let Some(atlas_catalog::Expr::And(operands)) = &rule.logic else { panic!("{:?}", rule.logic) };
     // Processes.process_name=mshta.exe is Sigma's Image|endswith '\mshta.exe'
     // and Elastic's process.name == "mshta.exe".
     assert_eq!(
@@ -184,18 +147,12 @@ fn cim_fields_meet_the_other_vendors() {
         leaf("process.command_line", "process", "wildcard", "*foo*")
     );
     assert_eq!(sexpr(&operands[2]), "(exists user|user.name)");
-    assert!(
-        rule.log_source
-            .contains(&("data model".into(), "Endpoint.Processes".into()))
-    );
+    assert!(rule.log_source.contains(&("data model".into(), "Endpoint.Processes".into())));
 }
 
 #[test]
 fn only_the_asterisk_is_a_wildcard() {
-    assert_eq!(
-        logic(r#"index=x a="what?" b="wh*t?""#),
-        r#"(and (eq a "what?") (wildcard b "wh*t\?"))"#
-    );
+    assert_eq!(logic(r#"index=x a="what?" b="wh*t?""#), r#"(and (eq a "what?") (wildcard b "wh*t\?"))"#);
 }
 
 #[test]
@@ -208,11 +165,34 @@ fn quoted_and_unquoted_escapes() {
 }
 
 #[test]
-fn free_terms_search_the_whole_event() {
+fn cidr_blocks_in_search_are_cidr_matches() {
+    // The search command matches an address field against a CIDR block; a
+    // lone address, a pattern or a path ending in `/8` stay as they were.
     assert_eq!(
-        logic(r#"index=x "access denied" error*"#),
-        r#"(and (match * "access denied") (match * "error*"))"#
+        logic(
+            r#"index=x dest_ip=10.0.0.0/8 src="192.168.0.0/16" NOT dest IN ("fe80::/10", "127.0.0.1") src_ip!=172.16.0.0/12 ip=10.1.* uri_path="/v1/8""#
+        ),
+        concat!(
+            r#"(and (cidr dest_ip|destination.ip "10.0.0.0/8") (cidr src|source.ip "192.168.0.0/16")"#,
+            r#" (not (or (cidr dest|host.name "fe80::/10") (eq dest|host.name "127.0.0.1")))"#,
+            r#" (not (cidr src_ip|source.ip "172.16.0.0/12")) (wildcard ip "10.1.*") (eq uri_path|url.path "/v1/8"))"#
+        )
     );
+    // Also in the where clause of tstats.
+    assert_eq!(
+        logic(
+            "| tstats count from datamodel=Network_Traffic where All_Traffic.dest_port=389 NOT All_Traffic.dest_ip IN (10.0.0.0/8, 192.168.0.0/16) by All_Traffic.src_ip"
+        ),
+        concat!(
+            r#"(and (eq dest_port|destination.port "389") (not (or (cidr dest_ip|destination.ip "10.0.0.0/8")"#,
+            r#" (cidr dest_ip|destination.ip "192.168.0.0/16"))))"#
+        )
+    );
+}
+
+#[test]
+fn free_terms_search_the_whole_event() {
+    assert_eq!(logic(r#"index=x "access denied" error*"#), r#"(and (match * "access denied") (match * "error*"))"#);
 }
 
 // --- macros ------------------------------------------------------------------
@@ -229,28 +209,18 @@ fn macros_expand_with_arguments_and_nesting() {
 
 #[test]
 fn filter_macros_are_no_ops() {
-    assert_eq!(
-        logic("index=x a=1 | `my_detection_filter`"),
-        r#"(eq a "1")"#
-    );
+    assert_eq!(logic("index=x a=1 | `my_detection_filter`"), r#"(eq a "1")"#);
 }
 
 #[test]
 fn an_undefined_macro_makes_the_rule_partial_and_is_named() {
-    let outcome =
-        outcome("`wineventlog_security` EventCode=4624 `get_user_info(user)` | `x_filter`");
+    let outcome = outcome("`wineventlog_security` EventCode=4624 `get_user_info(user)` | `x_filter`");
     let rule = &outcome.rules[0].rule;
     assert_eq!(rule.status, ParseStatus::Partial);
-    assert_eq!(
-        rule.reason.as_deref(),
-        Some("undefined macro `get_user_info(1)`")
-    );
+    assert_eq!(rule.reason.as_deref(), Some("undefined macro `get_user_info(1)`"));
     assert_eq!(outcome.diagnostics[0].reason, "undefined macro");
     assert_eq!(outcome.diagnostics[0].severity, Severity::Warning);
-    assert_eq!(
-        rule.logic.as_ref().map(sexpr).as_deref(),
-        Some(r#"(eq EventCode|event.code "4624")"#)
-    );
+    assert_eq!(rule.logic.as_ref().map(sexpr).as_deref(), Some(r#"(eq EventCode|event.code "4624")"#));
 }
 
 #[test]
@@ -264,22 +234,13 @@ fn malformed_macro_files_are_skipped_with_a_warning() {
 #[test]
 fn selector_macros_become_the_log_source() {
     let rule = rule("`sysmon` EventCode=1");
-    assert_eq!(
-        rule.logic.as_ref().map(sexpr).as_deref(),
-        Some(r#"(eq EventCode|event.code "1")"#)
-    );
+    assert_eq!(rule.logic.as_ref().map(sexpr).as_deref(), Some(r#"(eq EventCode|event.code "1")"#));
     assert_eq!(
         rule.log_source,
         pairs(&[
             ("macro", "sysmon"),
-            (
-                "sourcetype",
-                "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
-            ),
-            (
-                "source",
-                "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
-            ),
+            ("sourcetype", "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"),
+            ("source", "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"),
         ])
     );
     // Negated selectors and fields that only look like one stay in the logic.
@@ -288,11 +249,7 @@ fn selector_macros_become_the_log_source() {
         r#"(and (not (eq sourcetype "foo")) (eq eventType|event.action "user.session.start"))"#
     );
     let timed = self::rule("index=x earliest=-24h a=1");
-    assert!(
-        timed
-            .attributes
-            .contains(&("time range".into(), "earliest=-24h".into()))
-    );
+    assert!(timed.attributes.contains(&("time range".into(), "earliest=-24h".into())));
 }
 
 #[test]
@@ -310,6 +267,76 @@ fn data_model_prefixes_are_stripped() {
 }
 
 #[test]
+fn cim_names_are_read_in_their_data_model() {
+    // Web: `status` is the HTTP status, also after the prefix is dropped.
+    assert_eq!(
+        logic(
+            r#"| tstats count from datamodel=Web where Web.status=200 Web.http_method=POST by Web.dest Web.status | `drop_dm_object_name("Web")` | search status!=404"#
+        ),
+        concat!(
+            r#"(and (eq status|http.response.status_code "200") (eq http_method|http.request.method "POST")"#,
+            r#" (not (eq status|http.response.status_code "404")))"#
+        )
+    );
+    // Change: `status` is the outcome, `action` the kind of change,
+    // `user_type` the cloud identity type.
+    assert_eq!(
+        logic(
+            "| tstats count from datamodel=Change where All_Changes.action=created All_Changes.status=success All_Changes.user_type=AssumedRole by All_Changes.user"
+        ),
+        concat!(
+            r#"(and (eq action|event.type "created") (eq status|event.outcome "success")"#,
+            r#" (eq user_type|user_identity.type "AssumedRole"))"#
+        )
+    );
+    // Authentication: `action` is the outcome, `signature` the event name;
+    // `app` means different things in different models and stays itself.
+    assert_eq!(
+        logic(
+            "| tstats count from datamodel=Authentication where Authentication.action=failure Authentication.signature=ConsoleLogin Authentication.app=AwsConsoleSignIn by Authentication.user"
+        ),
+        concat!(
+            r#"(and (eq action|event.outcome "failure") (eq signature|event.action "ConsoleLogin")"#,
+            r#" (eq app "AwsConsoleSignIn"))"#
+        )
+    );
+    // Network_Traffic: `dest` is the remote address, `action` the decision;
+    // in Endpoint `dest` is the host. A joined subsearch keeps its own model.
+    assert_eq!(
+        logic(
+            "| tstats count from datamodel=Endpoint.Processes where Processes.dest!=unknown Processes.action=allowed by Processes.process_id | `drop_dm_object_name(Processes)` | join process_id [| tstats count from datamodel=Network_Traffic.All_Traffic where All_Traffic.action=blocked NOT All_Traffic.dest=10.0.0.0/8 by All_Traffic.process_id All_Traffic.dest | `drop_dm_object_name(All_Traffic)`]"
+        ),
+        concat!(
+            r#"(and (not (eq dest|host.name "unknown")) (eq action|event.type "allowed")"#,
+            r#" (eq action|event.type "blocked") (not (cidr dest|destination.address "10.0.0.0/8")))"#
+        )
+    );
+}
+
+#[test]
+fn ambiguous_cim_names_in_raw_searches_keep_their_own_name() {
+    // Review findings #20 and #31: in a raw Windows search `status=success` is
+    // an outcome and `user_type=computer` an account type, not an HTTP status
+    // or a cloud identity type; `Status` is still the Windows status code.
+    assert_eq!(
+        logic("index=x EventCode=4725 status=success action=success user_type=computer Status=0xC000006A dest=dc01"),
+        concat!(
+            r#"(and (eq EventCode|event.code "4725") (eq status "success") (eq action "success") (eq user_type "computer")"#,
+            r#" (eq Status|winlog.event_data.Status "0xC000006A") (eq dest|host.name "dc01"))"#
+        )
+    );
+    // The raw names that are unambiguous stay mapped.
+    assert_eq!(
+        logic(r#"index=x http_status=500 http.status=200 eventName=ConsoleLogin "properties.status.errorCode"=50126"#),
+        concat!(
+            r#"(and (eq http_status|http.response.status_code "500") (eq http.status|http.response.status_code "200")"#,
+            r#" (eq eventName|event.action "ConsoleLogin")"#,
+            r#" (eq properties.status.errorCode|azure.signinlogs.properties.status.error_code "50126"))"#
+        )
+    );
+}
+
+#[test]
 fn selector_macros_in_the_generating_command_are_the_log_source() {
     // Review finding: `| mstats … where `kubernetes_metrics`` selected its
     // index but the macro that names it was not listed, as it is for a base
@@ -319,25 +346,12 @@ fn selector_macros_in_the_generating_command_are_the_log_source() {
     );
     assert_eq!(metrics.status, ParseStatus::Parsed);
     assert_eq!(metrics.logic, None);
-    assert_eq!(
-        metrics.log_source,
-        pairs(&[
-            ("macro", "kubernetes_metrics"),
-            ("index", "kubernetes_metrics")
-        ])
-    );
-    assert!(
-        metrics
-            .attributes
-            .contains(&("threshold".into(), "io > 5".into()))
-    );
+    assert_eq!(metrics.log_source, pairs(&[("macro", "kubernetes_metrics"), ("index", "kubernetes_metrics")]));
+    assert!(metrics.attributes.contains(&("threshold".into(), "io > 5".into())));
     let tstats = rule(
         "| tstats `security_content_summariesonly` count from datamodel=Endpoint.Processes where `process_mshta` by Processes.dest",
     );
-    assert_eq!(
-        tstats.log_source,
-        pairs(&[("data model", "Endpoint.Processes")])
-    );
+    assert_eq!(tstats.log_source, pairs(&[("data model", "Endpoint.Processes")]));
 }
 
 #[test]
@@ -350,16 +364,13 @@ fn joined_subsearches_add_where_they_read_to_the_log_source() {
     assert_eq!(joined.status, ParseStatus::Parsed);
     assert_eq!(
         joined.log_source,
-        pairs(&[
-            ("data model", "Endpoint.Processes"),
-            ("data model", "Endpoint.Filesystem")
-        ])
+        pairs(&[("data model", "Endpoint.Processes"), ("data model", "Endpoint.Filesystem")])
     );
     assert_eq!(
         joined.logic.as_ref().map(sexpr).as_deref(),
         Some(concat!(
             r#"(and (eq process_name|process.name "outlook.exe")"#,
-            r#" (raw * "| tstats count values(Filesystem.file_name) as file_name from datamodel=Endpoint.Filesystem where Filesystem.file_name=*.zip by Filesystem.process_guid")"#,
+            r#" (wildcard file_name|file.name "*.zip")"#,
             r#" (not (eq~ file_name|file.name "")))"#
         ))
     );
@@ -385,26 +396,65 @@ fn subsearch_filters_make_the_rule_partial() {
 }
 
 #[test]
-fn joins_keep_their_subsearch_as_a_raw_leaf() {
-    let joined =
-        rule(r#"index=x a=1 | join user [search index=y b=2 | fields user c] | where c="z""#);
+fn inner_joins_and_the_subsearch_logic_into_the_tree() {
+    // An inner join keeps the events whose `user` the subsearch also returns:
+    // b=2 filters them as a=1 does, like a step of an EQL sequence.
+    let joined = rule(r#"index=x a=1 | join user [search index=y b=2 | fields user c] | where c="z""#);
     assert_eq!(joined.status, ParseStatus::Parsed);
+    assert_eq!(joined.logic.as_ref().map(sexpr).as_deref(), Some(r#"(and (eq a "1") (eq b "2") (eq~ c "z"))"#));
+    assert!(joined.attributes.contains(&("join on".into(), "user".into())));
+    assert_eq!(joined.log_source, pairs(&[("index", "x"), ("index", "y")]));
+    // `type=inner` is the default spelled out; the subsearch's threshold and
+    // time range are the rule's too, and its fields are stripped in its own
+    // data model.
+    let inner = rule(
+        "index=x a=1 | join type=inner dest, user [| tstats count from datamodel=Endpoint.Registry where earliest=-1d Registry.registry_path=*Run* by Registry.dest Registry.user | `drop_dm_object_name(Registry)` | where count > 5]",
+    );
+    assert_eq!(inner.status, ParseStatus::Parsed);
     assert_eq!(
-        joined.logic.as_ref().map(sexpr).as_deref(),
-        Some(r#"(and (eq a "1") (raw * "search index=y b=2 | fields user c") (eq~ c "z"))"#)
+        inner.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(and (eq a "1") (wildcard registry_path|registry.path "*Run*"))"#)
     );
-    assert!(joined.attributes.contains(&("join".into(), "user".into())));
-    // An outer join filters nothing.
-    let outer = rule("index=x a=1 | join type=outer user [search index=y b=2]");
+    for (label, text) in [("join on", "dest, user"), ("threshold", "count > 5"), ("time range", "earliest=-1d")] {
+        assert!(inner.attributes.contains(&(label.into(), text.into())), "{label}: {:?}", inner.attributes);
+    }
+    // A subsearch filter inside the joined subsearch is still a raw leaf
+    // that makes the rule partial.
+    let filtered = rule("index=x a=1 | join user [search index=y b=2 [| inputlookup t | fields user]]");
+    assert_eq!(filtered.status, ParseStatus::Partial);
     assert_eq!(
-        outer.logic.as_ref().map(sexpr).as_deref(),
-        Some(r#"(eq a "1")"#)
+        filtered.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(and (eq a "1") (eq b "2") (raw * "| inputlookup t | fields user"))"#)
     );
-    assert!(
-        outer
-            .attributes
-            .contains(&("outer join".into(), "search index=y b=2".into()))
+    // Joins nested five deep: the innermost is kept as written.
+    let deep = outcome(
+        "index=x a=1 | join u [search b=2 | join u [search c=3 | join u [search d=4 | join u [search e=5 | join u [search f=6]]]]]",
     );
+    let deep = &deep.rules[0].rule;
+    assert_eq!(deep.status, ParseStatus::Partial);
+    assert_eq!(
+        deep.logic.as_ref().map(sexpr).as_deref(),
+        Some(r#"(and (eq a "1") (eq b "2") (eq c "3") (eq d "4") (eq e "5") (raw * "search f=6"))"#)
+    );
+    // MLTK's `summary` returns a model, not events: nothing to add.
+    let model = rule("index=x a=1 | join HourOfDay [summary model_v1] | where isOutlier=1");
+    assert_eq!(model.status, ParseStatus::Parsed);
+    assert_eq!(model.logic.as_ref().map(sexpr).as_deref(), Some(r#"(eq a "1")"#));
+}
+
+#[test]
+fn outer_joins_and_appends_filter_nothing() {
+    for spl in [
+        "index=x a=1 | join type=outer user [search index=y b=2]",
+        "index=x a=1 | join type=left user [search index=y b=2]",
+    ] {
+        let outer = rule(spl);
+        assert_eq!(outer.logic.as_ref().map(sexpr).as_deref(), Some(r#"(eq a "1")"#), "{spl}");
+        assert!(outer.attributes.contains(&("outer join".into(), "search index=y b=2".into())), "{spl}");
+    }
+    let appended = rule("index=x a=1 | append [search index=y b=2]");
+    assert_eq!(appended.logic.as_ref().map(sexpr).as_deref(), Some(r#"(eq a "1")"#));
+    assert!(appended.attributes.contains(&("append".into(), "search index=y b=2".into())));
 }
 
 #[test]
@@ -420,14 +470,8 @@ fn filters_after_stats_on_computed_fields_are_thresholds() {
             r#"(and (eq EventCode|event.code "4625") (wildcard dest|host.name "dc*") (wildcard src|source.ip "10.*"))"#
         )
     );
-    assert!(
-        rule.attributes
-            .contains(&("threshold".into(), "count > 5".into()))
-    );
-    assert!(
-        rule.attributes
-            .contains(&("threshold".into(), "users > 3".into()))
-    );
+    assert!(rule.attributes.contains(&("threshold".into(), "count > 5".into())));
+    assert!(rule.attributes.contains(&("threshold".into(), "users > 3".into())));
 }
 
 #[test]
@@ -436,17 +480,62 @@ fn filters_on_eval_rex_and_lookup_outputs_are_post_processing() {
         r#"index=x | eval n=len(process), p=lower(process) | rex field=process "(?<exe>\w+\.exe)" | lookup tools name as exe OUTPUT risky | where n > 100 | search p="*evil*" exe=a.exe risky=true"#,
     );
     // p is lower(process): still the command line.
-    assert_eq!(
-        rule.logic.as_ref().map(sexpr).as_deref(),
-        Some(r#"(wildcard process|process.command_line "*evil*")"#)
-    );
+    assert_eq!(rule.logic.as_ref().map(sexpr).as_deref(), Some(r#"(wildcard process|process.command_line "*evil*")"#));
     for text in ["n > 100", "exe=a.exe", "risky=true"] {
         assert!(
-            rule.attributes
-                .contains(&("post-processing filter".into(), text.into())),
+            rule.attributes.contains(&("post-processing filter".into(), text.into())),
             "{text}: {:?}",
             rule.attributes
         );
+    }
+}
+
+#[test]
+fn if_flags_stand_for_their_condition() {
+    // `m` is 1 exactly when f matches: `m=1` is that test, OR-ed with b=2.
+    assert_eq!(
+        logic(r#"index=x a=1 | eval m=if(match(f, "^x"), 1, 0) | search (b=2 OR m=1)"#),
+        r#"(and (eq a "1") (or (eq b "2") (regex_match~ f "^x")))"#
+    );
+    // where `==1`, `>0`; `=0` and `!=1` are the negation.
+    for (test, tree) in [
+        ("where m==1", r#"(regex_match~ f "^x")"#),
+        ("where m > 0", r#"(regex_match~ f "^x")"#),
+        ("search m=0", r#"(not (regex_match~ f "^x"))"#),
+        ("where m!=1", r#"(not (regex_match~ f "^x"))"#),
+    ] {
+        assert_eq!(logic(&format!(r#"index=x | eval m=if(match(f, "^x"), 1, 0) | {test}"#)), tree, "{test}");
+    }
+    // A "true"/"false" flag, renamed, from a condition with several fields.
+    assert_eq!(
+        logic(
+            r#"index=x | eval r=if(like(process, "%-enc%") AND parent_process_name="cmd.exe", "true", "false") | rename r as risky | search risky="TRUE""#
+        ),
+        r#"(and (wildcard~ process|process.command_line "*-enc*") (eq~ parent_process_name|process.parent.name "cmd.exe"))"#
+    );
+    // `where ==` compares case: "TRUE" is neither value, so no reading.
+    let cased = rule(r#"index=x | eval r=if(match(f, "y"), "true", "false") | where r=="TRUE""#);
+    assert_eq!(cased.logic, None);
+    assert!(cased.attributes.contains(&("post-processing filter".into(), r#"r=="TRUE""#.into())));
+}
+
+#[test]
+fn other_if_values_stay_post_processing() {
+    for (spl, label, text) in [
+        // A flag of an aggregate is a threshold, not a test of events.
+        ("index=x | stats count by user | eval o=if(count > 5, 1, 0) | where o=1", "post-processing filter", "o=1"),
+        // A condition the model cannot express (a raw leaf) is not inlined.
+        ("index=x | eval m=if(len(process) > 10, 1, 0) | search m=1", "post-processing filter", "m=1"),
+        // Another shape (`"Yes"`/`"No"`), a value the flag never takes, a
+        // redefined flag.
+        (r#"index=x | eval m=if(match(f, "x"), "Yes", "No") | search m="Yes""#, "post-processing filter", r#"m="Yes""#),
+        (r#"index=x | eval m=if(match(f, "x"), 1, 0) | search m=2"#, "post-processing filter", "m=2"),
+        (r#"index=x | eval m=if(match(f, "x"), 1, 0) | eval m=len(f) | search m=1"#, "post-processing filter", "m=1"),
+    ] {
+        let rule = rule(spl);
+        assert_eq!(rule.status, ParseStatus::Parsed, "{spl}");
+        assert_eq!(rule.logic, None, "{spl}");
+        assert!(rule.attributes.contains(&(label.into(), text.into())), "{spl}: {:?}", rule.attributes);
     }
 }
 
@@ -458,16 +547,13 @@ fn renames_map_back_to_the_event_field() {
     );
     assert_eq!(
         logic("index=x | rename properties.* as * | search status.errorCode=500121"),
-        r#"(eq properties.status.errorCode "500121")"#
+        r#"(eq properties.status.errorCode|azure.signinlogs.properties.status.error_code "500121")"#
     );
 }
 
 #[test]
 fn comments_with_pipes_inside_are_removed() {
-    assert_eq!(
-        logic("index=x a=1 ```| where b=2 | stats count``` | search c=3"),
-        r#"(and (eq a "1") (eq c "3"))"#
-    );
+    assert_eq!(logic("index=x a=1 ```| where b=2 | stats count``` | search c=3"), r#"(and (eq a "1") (eq c "3"))"#);
 }
 
 #[test]
@@ -501,26 +587,15 @@ fn regex_command() {
 
 #[test]
 fn malformed_yaml_is_an_error_with_file_and_line() {
-    let outcome = splunk::parse_file(
-        "detections/x.yml",
-        "name: ok\nsearch: '`sysmon`\ntags: [unclosed\n",
-        &fields(),
-        repo(),
-    );
+    let outcome =
+        splunk::parse_file("detections/x.yml", "name: ok\nsearch: '`sysmon`\ntags: [unclosed\n", &fields(), repo());
     assert!(outcome.rules.is_empty());
     let diagnostic = &outcome.diagnostics[0];
     assert_eq!(
-        (
-            diagnostic.file.as_str(),
-            diagnostic.severity,
-            diagnostic.reason.as_str()
-        ),
+        (diagnostic.file.as_str(), diagnostic.severity, diagnostic.reason.as_str()),
         ("detections/x.yml", Severity::Error, "invalid YAML")
     );
-    assert!(
-        diagnostic.line.is_some_and(|line| line >= 2),
-        "{diagnostic:?}"
-    );
+    assert!(diagnostic.line.is_some_and(|line| line >= 2), "{diagnostic:?}");
 }
 
 #[test]
@@ -528,12 +603,7 @@ fn detection_files_skip_the_deprecated_folder() {
     let root = fixture_root();
     let names: Vec<String> = splunk::detection_files(&root)
         .iter()
-        .map(|p| {
-            p.strip_prefix(&root)
-                .expect("inside")
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
+        .map(|p| p.strip_prefix(&root).expect("inside").to_string_lossy().replace('\\', "/"))
         .collect();
     assert_eq!(
         names,
@@ -553,15 +623,9 @@ fn detection_files_skip_the_deprecated_folder() {
 #[test]
 fn fixture_repository_reads_with_one_bad_file() {
     let outcomes = parse_repo(&fixture_root());
-    let (_, retired) = outcomes
-        .iter()
-        .find(|(p, _)| p.ends_with("retired_by_status.yml"))
-        .expect("retired");
+    let (_, retired) = outcomes.iter().find(|(p, _)| p.ends_with("retired_by_status.yml")).expect("retired");
     assert!(retired.skipped.is_some() && retired.rules.is_empty());
-    let (_, malformed) = outcomes
-        .iter()
-        .find(|(p, _)| p.ends_with("malformed.yml"))
-        .expect("malformed");
+    let (_, malformed) = outcomes.iter().find(|(p, _)| p.ends_with("malformed.yml")).expect("malformed");
     assert_eq!(malformed.diagnostics[0].severity, Severity::Error);
     assert!(malformed.rules.is_empty());
 
@@ -581,31 +645,15 @@ fn fixture_repository_reads_with_one_bad_file() {
     assert_eq!(mshta.authors, ["Rule Atlas", "Fixture Team"]);
     assert_eq!(mshta.techniques, ["T1218.005"]);
     assert_eq!(mshta.tags, ["story: Fixture Story"]);
-    assert_eq!(
-        mshta.log_source,
-        pairs(&[
-            ("data model", "Endpoint.Processes"),
-            ("data source", "Sysmon EventID 1")
-        ])
-    );
+    assert_eq!(mshta.log_source, pairs(&[("data model", "Endpoint.Processes"), ("data source", "Sysmon EventID 1")]));
     assert_eq!(
         mshta.url,
         "https://github.com/splunk/security_content/blob/develop/detections/endpoint/suspicious_mshta_spawn.yml"
     );
-    let (_, mshta_outcome) = outcomes
-        .iter()
-        .find(|(p, _)| p.ends_with("suspicious_mshta_spawn.yml"))
-        .expect("mshta");
+    let (_, mshta_outcome) = outcomes.iter().find(|(p, _)| p.ends_with("suspicious_mshta_spawn.yml")).expect("mshta");
     let detail = &mshta_outcome.rules[0].detail;
-    assert!(
-        detail
-            .text
-            .starts_with("name: Fixture Suspicious Mshta Spawn")
-    );
-    assert_eq!(
-        detail.sections,
-        pairs(&[("How to implement", "Needs the Endpoint data model.")])
-    );
+    assert!(detail.text.starts_with("name: Fixture Suspicious Mshta Spawn"));
+    assert_eq!(detail.sections, pairs(&[("How to implement", "Needs the Endpoint data model.")]));
 
     let powershell = rule_of(&outcomes, "encoded_powershell.yml");
     assert_eq!(
@@ -616,24 +664,12 @@ fn fixture_repository_reads_with_one_bad_file() {
             r#" (not (eq User|user.name "NT AUTHORITY\SYSTEM")))"#
         ))
     );
-    assert!(
-        powershell
-            .attributes
-            .contains(&("post-processing filter".into(), "is_admin=false".into()))
-    );
-    assert!(
-        powershell
-            .attributes
-            .contains(&("threshold".into(), "count > 2".into()))
-    );
+    assert!(powershell.attributes.contains(&("post-processing filter".into(), "is_admin=false".into())));
+    assert!(powershell.attributes.contains(&("threshold".into(), "count > 2".into())));
 
     let undefined = rule_of(&outcomes, "uses_undefined_macro.yml");
     assert_eq!(undefined.status, ParseStatus::Partial);
-    assert!(
-        undefined
-            .log_source
-            .contains(&("channel".into(), "security".into()))
-    );
+    assert!(undefined.log_source.contains(&("channel".into(), "security".into())));
 }
 
 #[test]
@@ -717,10 +753,7 @@ fn corpus_parses_at_least_97_percent() {
     }
     let active = outcomes.len() - skipped;
     let parsed = by_status.get("parsed").copied().unwrap_or(0);
-    eprintln!(
-        "{} files, {active} active, {skipped} deprecated, read in {elapsed:?}",
-        outcomes.len()
-    );
+    eprintln!("{} files, {active} active, {skipped} deprecated, read in {elapsed:?}", outcomes.len());
     eprintln!("by status: {by_status:?}");
     eprintln!("not parsed, by reason: {by_reason:?}");
     assert!(failed.is_empty(), "unreadable: {failed:?}");
@@ -744,15 +777,8 @@ fn dump_corpus() {
             continue;
         };
         let rule = &parsed.rule;
-        text.push_str(&format!(
-            "### {path} [{}] {}\n",
-            rule.status.as_str(),
-            rule.reason.as_deref().unwrap_or("")
-        ));
-        text.push_str(&format!(
-            "LOGIC {}\n",
-            rule.logic.as_ref().map(sexpr).unwrap_or_default()
-        ));
+        text.push_str(&format!("### {path} [{}] {}\n", rule.status.as_str(), rule.reason.as_deref().unwrap_or("")));
+        text.push_str(&format!("LOGIC {}\n", rule.logic.as_ref().map(sexpr).unwrap_or_default()));
         text.push_str(&format!("SRC {:?}\n", rule.log_source));
         let extra: Vec<_> = rule
             .attributes
@@ -814,11 +840,7 @@ fn corpus_spot_checks() {
             r#" (or (eq registry_value_name|registry.value "DefaultPassword") (eq registry_value_name|registry.value "DefaultUserName")))"#
         ))
     );
-    assert!(
-        winlogon
-            .log_source
-            .contains(&("data model".into(), "Endpoint.Registry".into()))
-    );
+    assert!(winlogon.log_source.contains(&("data model".into(), "Endpoint.Registry".into())));
 
     // `sysmon` EventCode=7 ImageLoaded IN (…) NOT(process_name IN(…)) NOT(Image IN(…)):
     // the sysmon selector goes to the log source, the NOT groups stay whole.
@@ -834,13 +856,62 @@ fn corpus_spot_checks() {
     );
     assert_eq!(
         &cmlua.log_source[..2],
-        &pairs(&[
-            ("macro", "sysmon"),
-            (
-                "sourcetype",
-                "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
-            )
-        ])[..]
+        &pairs(&[("macro", "sysmon"), ("sourcetype", "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational")])[..]
+    );
+
+    // A joined raw search: its EventCode and CertThumbprint tests join the
+    // tree, its `wineventlog_security` selectors the log source.
+    let esc1 = read("detections/endpoint/windows_steal_authentication_certificates___esc1_authentication.yml");
+    assert_eq!(
+        esc1.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (eq EventCode|event.code "4887") (wildcard Attributes "*SAN:*upn*")"#,
+            r#" (wildcard Attributes "*CertificateTemplate:*") (eq EventCode|event.code "4768") (exists CertThumbprint))"#
+        ))
+    );
+    assert!(esc1.attributes.contains(&("join on".into(), "user".into())));
+
+    // `NOT (dest_ip IN (…))` with CIDR blocks in tstats: a negated OR of
+    // cidr leaves, as `where NOT cidrmatch(…)` would give.
+    let ldap = read("detections/network/detect_outbound_ldap_traffic.yml");
+    assert_eq!(
+        ldap.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (or (eq dest_port|destination.port "389") (eq dest_port|destination.port "636"))"#,
+            r#" (not (or (cidr dest_ip|destination.ip "10.0.0.0/8") (cidr dest_ip|destination.ip "192.168.0.0/16")"#,
+            r#" (cidr dest_ip|destination.ip "172.16.0.0/12"))) (not (fieldref~ src_ip|source.ip "dest_ip")))"#
+        ))
+    );
+    // Sysmon network connections of regasm.exe to non-RFC 1918 addresses.
+    let regasm_net = read("detections/endpoint/detect_regasm_with_network_connection.yml");
+    assert_eq!(
+        regasm_net.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (eq EventID|event.code "3") (not (cidr dest_ip|destination.ip "10.0.0.0/8"))"#,
+            r#" (not (cidr dest_ip|destination.ip "172.16.0.0/12")) (not (cidr dest_ip|destination.ip "192.168.0.0/16"))"#,
+            r#" (eq process_name|process.name "regasm.exe"))"#
+        ))
+    );
+
+    // The joined Network_Traffic subsearch tests `All_Traffic.dest`, the
+    // remote address, while the main search's `dest` is the Endpoint host.
+    let winlogon = read("detections/endpoint/windows_winlogon_with_public_network_connection.yml");
+    assert_eq!(
+        winlogon.logic.as_ref().map(sexpr).as_deref(),
+        Some(concat!(
+            r#"(and (eq process_name|process.name "winlogon.exe") (not (eq process|process.command_line "unknown"))"#,
+            r#" (not (eq dest_port|destination.port "0")) (not (or (eq dest|destination.address "127.0.0.1")"#,
+            r#" (cidr dest|destination.address "10.0.0.0/8") (cidr dest|destination.address "172.16.0.0/12")"#,
+            r#" (cidr dest|destination.address "192.168.0.0/16") (eq dest|destination.address "0:0:0:0:0:0:0:1"))))"#
+        ))
+    );
+    // Change: `action` is the kind of change, `status` the outcome.
+    let launched = read("detections/cloud/abnormally_high_number_of_cloud_instances_launched.yml");
+    assert_eq!(
+        launched.logic.as_ref().map(sexpr).as_deref(),
+        Some(
+            r#"(and (eq action|event.type "created") (eq status|event.outcome "success") (eq object_category "instance"))"#
+        )
     );
 
     // A predicate macro in tstats and a `| regex` on the carried command line.
@@ -888,13 +959,7 @@ fn review_sample_trees() {
     );
     assert_eq!(
         &xmrig.log_source[..2],
-        &pairs(&[
-            ("macro", "sysmon"),
-            (
-                "sourcetype",
-                "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational"
-            )
-        ])[..]
+        &pairs(&[("macro", "sysmon"), ("sourcetype", "XmlWinEventLog:Microsoft-Windows-Sysmon/Operational")])[..]
     );
 
     // `(A AND B) OR (C AND D) AND NOT(Image IN(…))` is
@@ -939,10 +1004,7 @@ fn review_sample_trees() {
             r#" (and (eq app "smtp") (not (eq dest_port|destination.port "25"))))"#
         )
     );
-    assert_eq!(
-        mismatch.log_source,
-        pairs(&[("data model", "Network_Traffic")])
-    );
+    assert_eq!(mismatch.log_source, pairs(&[("data model", "Network_Traffic")]));
 
     // `!=` with a wildcard is a negated pattern.
     let seven_zip = read("endpoint/detect_renamed_7_zip.yml");
@@ -957,28 +1019,12 @@ fn review_sample_trees() {
     // IN lists are ORs, `NOT f IN (…)` a negated OR, `"*\\…\\*"` keeps one
     // backslash except before the final wildcard.
     let deletion = read("endpoint/windows_high_file_deletion_frequency.yml");
-    let Some(atlas_catalog::Expr::And(operands)) = &deletion.logic else {
-        panic!("{:?}", deletion.logic)
-    };
+    let Some(atlas_catalog::Expr::And(operands)) = &deletion.logic else { panic!("{:?}", deletion.logic) };
     assert_eq!(operands.len(), 3);
-    assert_eq!(
-        sexpr(&operands[0]),
-        r#"(or (eq EventCode|event.code "23") (eq EventCode|event.code "26"))"#
-    );
-    assert!(
-        matches!(&operands[1], atlas_catalog::Expr::Or(items) if items.len() == 29),
-        "{}",
-        sexpr(&operands[1])
-    );
-    assert_eq!(
-        sexpr(&operands[2]),
-        r#"(not (wildcard TargetFilename|file.path "*\INetCache\Content.Outlook\\*"))"#
-    );
-    assert!(
-        deletion
-            .attributes
-            .contains(&("threshold".into(), "count >=100".into()))
-    );
+    assert_eq!(sexpr(&operands[0]), r#"(or (eq EventCode|event.code "23") (eq EventCode|event.code "26"))"#);
+    assert!(matches!(&operands[1], atlas_catalog::Expr::Or(items) if items.len() == 29), "{}", sexpr(&operands[1]));
+    assert_eq!(sexpr(&operands[2]), r#"(not (wildcard TargetFilename|file.path "*\INetCache\Content.Outlook\\*"))"#);
+    assert!(deletion.attributes.contains(&("threshold".into(), "count >=100".into())));
 
     // The okta selectors (an OR of eventtype and sourcetype) leave; the two
     // parenthesized groups are OR-ed and AND-ed with the first test.
@@ -996,43 +1042,81 @@ fn review_sample_trees() {
         ("post-processing filter", "ratio < 0.5"),
         ("threshold", "total_challenges > 2"),
     ] {
-        assert!(
-            okta.attributes.contains(&(label.into(), text.into())),
-            "{label}: {text}"
-        );
+        assert!(okta.attributes.contains(&(label.into(), text.into())), "{label}: {text}");
     }
 
     // A data-model `!=` in tstats; the where on a lookup output is
     // post-processing.
     let risky = read("application/splunk_risky_command_abuse_disclosed_february_2023.yml");
+    assert_eq!(tree(&risky), r#"(and (eq search_type "adhoc") (not (eq user|user.name "splunk-system-user")))"#);
+    assert!(risky.attributes.contains(&("post-processing filter".into(), r#"splunk_risky_command != "false""#.into())));
+
+    // Field-table findings #20 and #31 (follow-up): in raw Windows searches
+    // `user_type=computer` and `status=success` keep their own names; in the
+    // Web data model `status` is still the HTTP status (#13).
+    let computer = read("endpoint/windows_computer_account_created_by_computer_account.yml");
     assert_eq!(
-        tree(&risky),
-        r#"(and (eq search_type "adhoc") (not (eq user|user.name "splunk-system-user")))"#
+        tree(&computer),
+        concat!(
+            r#"(and (eq EventCode|event.code "4741") (eq user_type "computer")"#,
+            r#" (not (eq SubjectDomainName|user.domain "NT AUTHORITY")) (wildcard ServicePrincipalNames "*RestrictedKrbHost*"))"#
+        )
     );
-    assert!(risky.attributes.contains(&(
-        "post-processing filter".into(),
-        r#"splunk_risky_command != "false""#.into()
-    )));
+    let disabled = read("endpoint/windows_multiple_accounts_disabled.yml");
+    assert_eq!(tree(&disabled), r#"(and (eq EventCode|event.code "4725") (eq status "success"))"#);
+    let ivanti = read("web/ivanti_sentry_authentication_bypass.yml");
+    assert_eq!(
+        tree(&ivanti),
+        concat!(
+            r#"(and (or (wildcard url|url.original "/mics/services/configservice/*") (wildcard url|url.original "/mics/services/*")"#,
+            r#" (wildcard url|url.original "/mics/services/MICSLogService*")) (eq status|http.response.status_code "200"))"#
+        )
+    );
+
+    // Remaining doubt #26, resolved: `matchRegex=if(match(ClientInfoString,
+    // …), 1, 0)` makes `(AppId=… OR matchRegex=1)` an OR of the AppId test
+    // and the regular expression; `unique_mailboxes > 5` stays a threshold.
+    let mailboxes = read("cloud/o365_multiple_mailboxes_accessed_via_api.yml");
+    assert_eq!(
+        tree(&mailboxes),
+        concat!(
+            r#"(and (eq Workload|event.provider "Exchange") (eq Operation|event.action "MailItemsAccessed") (exists AppId)"#,
+            r#" (exists ClientAppId) (or (eq AppId "00000003-0000-0000-c000-000000000000")"#,
+            r#" (regex_match~ ClientInfoString "^Client=WebServices;ExchangeWebServices")))"#
+        )
+    );
+    assert_eq!(
+        mailboxes
+            .attributes
+            .iter()
+            .filter(|(label, _)| label == "threshold" || label == "post-processing filter")
+            .collect::<Vec<_>>(),
+        [&("threshold".to_owned(), "unique_mailboxes > 5".to_owned())]
+    );
 
     // Findings fixed by the review: the mstats selector macro and the
     // joined data model are in the log source.
     let kube = read("cloud/kubernetes_anomalous_inbound_to_outbound_network_io_ratio.yml");
     assert_eq!(kube.logic, None);
-    assert_eq!(
-        kube.log_source,
-        pairs(&[
-            ("macro", "kubernetes_metrics"),
-            ("index", "kubernetes_metrics")
-        ])
-    );
+    assert_eq!(kube.log_source, pairs(&[("macro", "kubernetes_metrics"), ("index", "kubernetes_metrics")]));
     let outlook = read("endpoint/detect_outlook_exe_writing_a_zip_file.yml");
     assert_eq!(
         &outlook.log_source[..2],
-        &pairs(&[
-            ("data model", "Endpoint.Processes"),
-            ("data model", "Endpoint.Filesystem")
-        ])[..]
+        &pairs(&[("data model", "Endpoint.Processes"), ("data model", "Endpoint.Filesystem")])[..]
     );
+    // Follow-up: the inner join's subsearch is AND-ed into the tree
+    // (`(file_path=*.zip* OR file_name=*.lnk) AND (file_path=C:\\Users* OR
+    // file_path=*Local\\Temp*)` in Endpoint.Filesystem), keyed on the
+    // renamed process id.
+    assert_eq!(
+        tree(&outlook),
+        concat!(
+            r#"(and (eq process_name|process.name "outlook.exe") (or (wildcard file_path|file.path "*.zip*")"#,
+            r#" (wildcard file_name|file.name "*.lnk")) (or (wildcard file_path|file.path "C:\Users*")"#,
+            r#" (wildcard file_path|file.path "*Local\Temp*")) (not (eq~ file_name|file.name "")))"#
+        )
+    );
+    assert!(outlook.attributes.contains(&("join on".into(), "malicious_id".into())));
 }
 
 /// `sexpr` without canonical fields: the tree as the rule writes it.

@@ -4,9 +4,19 @@
 //! rule logic; filters on computed values are thresholds or post-processing.
 //!
 //! Also the data-model prefixes: `Processes.process_name` in a `tstats` over
-//! `Endpoint.Processes` is the field `process_name`.
+//! `Endpoint.Processes` is the field `process_name`. The object a name was
+//! stripped from is remembered, because some CIM names mean different things
+//! in different data models (`Web.status` is an HTTP status, `All_Changes.status`
+//! an outcome).
+//!
+//! And the 0/1 flags an `eval` computes from a condition on event fields
+//! (`eval m=if(match(f, "re"), 1, 0)`): a later `m=1` is that condition.
 
 use std::collections::{HashMap, HashSet};
+
+use atlas_catalog::Expr;
+
+use super::search::CmpOp;
 
 /// Root objects of the Splunk CIM data models, the prefixes their fields
 /// carry (`All_Traffic.dest_port`).
@@ -72,6 +82,56 @@ pub enum Origin {
     Computed(Computed),
 }
 
+/// A field an `eval` set to one of two values by a condition on event
+/// fields: `if(cond, 1, 0)` or `if(cond, "true", "false")`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Flag {
+    /// The condition, already in the predicate model.
+    pub condition: Expr,
+    /// The value when the condition holds (`1`, `true`) and when it does not.
+    pub set: String,
+    pub unset: String,
+}
+
+impl Flag {
+    /// What `flag <op> literal` says about the events: the condition when
+    /// only the set value passes the test, its negation when only the unset
+    /// value does, nothing when both or neither do (`flag>=0`, `flag=2`).
+    pub fn reading(&self, op: CmpOp, literal: &str, case_sensitive: bool) -> Option<Expr> {
+        let set = compares(&self.set, op, literal, case_sensitive)?;
+        let unset = compares(&self.unset, op, literal, case_sensitive)?;
+        match (set, unset) {
+            (true, false) => Some(self.condition.clone()),
+            (false, true) => Some(Expr::not(self.condition.clone())),
+            _ => None,
+        }
+    }
+}
+
+/// `value <op> literal`: numerically when both are numbers, as text for
+/// `=` / `!=` otherwise; `None` for an ordering of texts.
+fn compares(value: &str, op: CmpOp, literal: &str, case_sensitive: bool) -> Option<bool> {
+    let ordering = match (value.parse::<f64>(), literal.parse::<f64>()) {
+        (Ok(a), Ok(b)) => a.partial_cmp(&b)?,
+        _ => {
+            let equal = if case_sensitive { value == literal } else { value.eq_ignore_ascii_case(literal) };
+            return match op {
+                CmpOp::Eq => Some(equal),
+                CmpOp::Ne => Some(!equal),
+                _ => None,
+            };
+        }
+    };
+    Some(match op {
+        CmpOp::Eq => ordering.is_eq(),
+        CmpOp::Ne => ordering.is_ne(),
+        CmpOp::Lt => ordering.is_lt(),
+        CmpOp::Le => ordering.is_le(),
+        CmpOp::Gt => ordering.is_gt(),
+        CmpOp::Ge => ordering.is_ge(),
+    })
+}
+
 /// `rename prefix.* as *`-style renames, applied to names not otherwise known.
 #[derive(Debug, Clone)]
 struct WildcardRename {
@@ -82,9 +142,7 @@ struct WildcardRename {
 impl WildcardRename {
     /// The name `name` had before this rename, if the rename produced it.
     fn original(&self, name: &str) -> Option<String> {
-        let middle = name
-            .strip_prefix(self.to.0.as_str())?
-            .strip_suffix(self.to.1.as_str())?;
+        let middle = name.strip_prefix(self.to.0.as_str())?.strip_suffix(self.to.1.as_str())?;
         Some(format!("{}{middle}{}", self.from.0, self.from.1))
     }
 }
@@ -105,6 +163,11 @@ pub struct FieldEnv {
     seen: HashSet<String>,
     /// The data-model objects whose prefixes are stripped.
     objects: HashSet<String>,
+    /// The object each stripped name was first stripped from
+    /// (`status` → `Web`).
+    stripped_from: HashMap<String, String>,
+    /// Names that currently hold a flag.
+    flags: HashMap<String, Flag>,
 }
 
 impl FieldEnv {
@@ -133,9 +196,10 @@ impl FieldEnv {
     }
 
     /// The field name without its data-model prefix, when it has one.
-    pub fn strip(&self, name: &str) -> String {
+    pub fn strip(&mut self, name: &str) -> String {
         match name.split_once('.') {
             Some((object, rest)) if !rest.is_empty() && self.objects.contains(object) => {
+                self.note_object(rest, object);
                 rest.to_owned()
             }
             _ => name.to_owned(),
@@ -147,10 +211,26 @@ impl FieldEnv {
         match name.split_once('.') {
             Some((object, rest)) if !rest.is_empty() && !object.is_empty() => {
                 self.objects.insert(object.to_owned());
+                self.note_object(rest, object);
                 rest.to_owned()
             }
             _ => name.to_owned(),
         }
+    }
+
+    /// The first object wins: a search reads its own data model before the
+    /// ones a later command brings in.
+    fn note_object(&mut self, name: &str, object: &str) {
+        // A wildcard rename (`rename All_Traffic.* as *`) names no field.
+        if !name.contains('*') && !self.stripped_from.contains_key(name) {
+            self.stripped_from.insert(name.to_owned(), object.to_owned());
+        }
+    }
+
+    /// The data-model object an event field was stripped from
+    /// (`Web` for `status` after `Web.status`), if it was.
+    pub fn object_of(&self, name: &str) -> Option<&str> {
+        self.stripped_from.get(name).map(String::as_str)
     }
 
     /// What `name` (already stripped) refers to.
@@ -172,12 +252,7 @@ impl FieldEnv {
                 return origin.clone();
             }
             let earlier = self.wildcard_renames.get(..renames).unwrap_or_default();
-            match earlier
-                .iter()
-                .enumerate()
-                .rev()
-                .find_map(|(i, rule)| rule.original(&name).map(|o| (i, o)))
-            {
+            match earlier.iter().enumerate().rev().find_map(|(i, rule)| rule.original(&name).map(|o| (i, o))) {
                 Some((i, original)) => {
                     name = original;
                     renames = i;
@@ -215,21 +290,36 @@ impl FieldEnv {
         if let Origin::Source(name) = &origin {
             self.note_source(&name.clone());
         }
-        self.defined.insert(to.to_owned(), origin);
+        let flag = self.flags.get(from).cloned();
+        self.define(to, origin);
+        if let Some(flag) = flag {
+            self.flags.insert(to.to_owned(), flag);
+        }
     }
 
     /// `name` now holds what `origin` says (an `eval` copy, an aggregate).
     pub fn define(&mut self, name: &str, origin: Origin) {
+        self.flags.remove(name);
         self.defined.insert(name.to_owned(), origin);
+    }
+
+    /// `name` is now a flag computed from event fields (see [`Flag`]).
+    pub fn define_flag(&mut self, name: &str, flag: Flag) {
+        self.define(name, Origin::Computed(Computed::Derived));
+        self.flags.insert(name.to_owned(), flag);
+    }
+
+    /// The flag `name` holds, if it holds one.
+    pub fn flag(&self, name: &str) -> Option<&Flag> {
+        self.flags.get(name)
     }
 
     /// A transforming command: only its group-by fields (keeping their
     /// origin) and its outputs exist afterwards.
     pub fn transform(&mut self, by: &[String], outputs: Vec<(String, Origin)>) {
-        let mut defined: HashMap<String, Origin> = by
-            .iter()
-            .map(|name| (name.clone(), self.resolve(name)))
-            .collect();
+        let mut defined: HashMap<String, Origin> = by.iter().map(|name| (name.clone(), self.resolve(name))).collect();
+        // A flag grouped by still holds its value; outputs are new values.
+        self.flags.retain(|name, _| by.contains(name) && !outputs.iter().any(|(output, _)| output == name));
         defined.extend(outputs);
         self.defined = defined;
         self.wildcard_renames.clear();
@@ -241,6 +331,7 @@ impl FieldEnv {
     /// its own making (`map`): no name refers to an event field any more.
     pub fn replace_all(&mut self) {
         self.defined.clear();
+        self.flags.clear();
         self.wildcard_renames.clear();
         self.transformed = true;
         self.made_by = Some(Computed::Derived);
@@ -251,6 +342,11 @@ impl FieldEnv {
     /// on both sides keep this side's meaning, as Splunk keeps the main
     /// search's values unless `overwrite` is set.
     pub fn join(&mut self, joined: FieldEnv) {
+        for (name, flag) in joined.flags {
+            if !self.defined.contains_key(&name) {
+                self.flags.insert(name, flag);
+            }
+        }
         for (name, origin) in joined.defined {
             self.defined.entry(name).or_insert(origin);
         }
@@ -258,6 +354,9 @@ impl FieldEnv {
         self.opaque |= joined.opaque;
         self.seen.extend(joined.seen);
         self.objects.extend(joined.objects);
+        for (name, object) in joined.stripped_from {
+            self.stripped_from.entry(name).or_insert(object);
+        }
     }
 
     /// `stats latest(*) as * by …` carries every field through.
@@ -278,10 +377,7 @@ mod tests {
     #[test]
     fn prefixes_and_provenance() {
         let mut env = FieldEnv::new();
-        assert_eq!(
-            env.strip("Processes.process_name"),
-            "Processes.process_name"
-        );
+        assert_eq!(env.strip("Processes.process_name"), "Processes.process_name");
         env.use_data_model("Endpoint.Processes");
         assert_eq!(env.strip("Processes.process_name"), "process_name");
         assert_eq!(env.strip("userIdentity.arn"), "userIdentity.arn");
@@ -291,10 +387,7 @@ mod tests {
         env.rename("dest", "host_name");
         assert_eq!(env.resolve("host_name"), Origin::Source("dest".into()));
         env.define("n", Origin::Computed(Computed::Derived));
-        env.transform(
-            &["host_name".into()],
-            vec![("count".into(), Origin::Computed(Computed::Aggregate))],
-        );
+        env.transform(&["host_name".into()], vec![("count".into(), Origin::Computed(Computed::Aggregate))]);
         assert_eq!(env.resolve("host_name"), Origin::Source("dest".into()));
         assert_eq!(env.resolve("count"), Origin::Computed(Computed::Aggregate));
         assert_eq!(env.resolve("n"), Origin::Computed(Computed::Aggregate));
@@ -302,13 +395,69 @@ mod tests {
     }
 
     #[test]
+    fn the_object_a_name_was_stripped_from_is_remembered() {
+        let mut env = FieldEnv::new();
+        env.use_data_model("Web");
+        assert_eq!(env.strip("Web.status"), "status");
+        assert_eq!(env.strip_any("All_Changes.status"), "status");
+        assert_eq!(env.strip_any("All_Traffic.dest"), "dest");
+        assert_eq!(env.strip("All_Traffic.*"), "*");
+        assert_eq!(env.object_of("status"), Some("Web"));
+        assert_eq!(env.object_of("dest"), Some("All_Traffic"));
+        assert_eq!(env.object_of("*"), None);
+        assert_eq!(env.object_of("user"), None);
+        // A joined subsearch's objects fill in, they do not override.
+        let mut joined = FieldEnv::new();
+        joined.strip_any("Processes.dest");
+        joined.strip_any("Processes.user");
+        env.join(joined);
+        assert_eq!(env.object_of("dest"), Some("All_Traffic"));
+        assert_eq!(env.object_of("user"), Some("Processes"));
+    }
+
+    #[test]
+    fn flags_read_as_their_condition_or_its_negation() {
+        let condition = Expr::Leaf(atlas_catalog::Leaf::new(Some("f"), atlas_catalog::Op::Eq, Some("x".into()), false));
+        let numeric = Flag { condition: condition.clone(), set: "1".into(), unset: "0".into() };
+        let negated = Expr::not(condition.clone());
+        assert_eq!(numeric.reading(CmpOp::Eq, "1", false), Some(condition.clone()));
+        assert_eq!(numeric.reading(CmpOp::Gt, "0", false), Some(condition.clone()));
+        assert_eq!(numeric.reading(CmpOp::Ge, "1.0", false), Some(condition.clone()));
+        assert_eq!(numeric.reading(CmpOp::Eq, "0", false), Some(negated.clone()));
+        assert_eq!(numeric.reading(CmpOp::Ne, "1", false), Some(negated.clone()));
+        assert_eq!(numeric.reading(CmpOp::Lt, "1", false), Some(negated.clone()));
+        assert_eq!(numeric.reading(CmpOp::Ge, "0", false), None);
+        assert_eq!(numeric.reading(CmpOp::Eq, "2", false), None);
+        let boolean = Flag { condition: condition.clone(), set: "true".into(), unset: "false".into() };
+        assert_eq!(boolean.reading(CmpOp::Eq, "TRUE", false), Some(condition.clone()));
+        assert_eq!(boolean.reading(CmpOp::Eq, "TRUE", true), None);
+        assert_eq!(boolean.reading(CmpOp::Ne, "true", true), Some(negated));
+        assert_eq!(boolean.reading(CmpOp::Gt, "a", false), None);
+    }
+
+    #[test]
+    fn flags_follow_renames_and_end_when_redefined() {
+        let condition = Expr::Leaf(atlas_catalog::Leaf::new(Some("f"), atlas_catalog::Op::Eq, Some("x".into()), false));
+        let flag = Flag { condition, set: "1".into(), unset: "0".into() };
+        let mut env = FieldEnv::new();
+        env.define_flag("m", flag.clone());
+        assert_eq!(env.resolve("m"), Origin::Computed(Computed::Derived));
+        env.rename("m", "n");
+        assert_eq!(env.flag("n"), Some(&flag));
+        env.define("m", Origin::Computed(Computed::Derived));
+        assert_eq!(env.flag("m"), None);
+        // Grouped by, a flag keeps its value; an aggregate output does not.
+        env.transform(&["n".into()], vec![("count".into(), Origin::Computed(Computed::Aggregate))]);
+        assert_eq!(env.flag("n"), Some(&flag));
+        env.transform(&[], Vec::new());
+        assert_eq!(env.flag("n"), None);
+    }
+
+    #[test]
     fn wildcard_renames_map_back() {
         let mut env = FieldEnv::new();
         env.rename("properties.*", "*");
-        assert_eq!(
-            env.resolve("status.errorCode"),
-            Origin::Source("properties.status.errorCode".into())
-        );
+        assert_eq!(env.resolve("status.errorCode"), Origin::Source("properties.status.errorCode".into()));
     }
 
     #[test]
@@ -326,9 +475,6 @@ mod tests {
         env.note_source("process");
         env.make_opaque();
         assert_eq!(env.resolve("process"), Origin::Source("process".into()));
-        assert_eq!(
-            env.resolve("isOutlier"),
-            Origin::Computed(Computed::Derived)
-        );
+        assert_eq!(env.resolve("isOutlier"), Origin::Computed(Computed::Derived));
     }
 }

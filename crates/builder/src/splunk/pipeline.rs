@@ -1,9 +1,9 @@
 //! Walks a detection's SPL pipeline command by command and collects what it
 //! says about events: the predicate logic (base search, `tstats … where`,
-//! later `search` / `where` / `regex` on event fields), the log source
-//! (selector macros, data models), and — as attributes — the filters on
-//! values the pipeline computed (thresholds after `stats`, post-processing
-//! after `eval` / `rex` / `lookup`).
+//! later `search` / `where` / `regex` on event fields, the subsearch of an
+//! inner `join`), the log source (selector macros, data models), and — as
+//! attributes — the filters on values the pipeline computed (thresholds
+//! after `stats`, post-processing after `eval` / `rex` / `lookup`).
 
 use atlas_catalog::{Expr, Op};
 
@@ -216,11 +216,7 @@ impl<'a> Walker<'a> {
             self.generating(first);
             rest
         } else {
-            let text = if first.command() == "search" {
-                first.arguments()
-            } else {
-                first.text
-            };
+            let text = if first.command() == "search" { first.arguments() } else { first.text };
             self.search_filter(text, false);
             rest
         };
@@ -256,20 +252,20 @@ impl<'a> Walker<'a> {
                 }
             }
             "makeresults" => {}
+            // MLTK's `summary model` returns a model's parameters, not
+            // events (`join HourOfDay [summary cloud_…_v1]`): fields of
+            // names unknown here, and nothing to filter.
+            "summary" => self.env.make_opaque(),
             other => {
                 self.env.make_opaque();
-                self.problem(
-                    "unsupported command",
-                    format!("unknown generating command `{other}`"),
-                );
+                self.problem("unsupported command", format!("unknown generating command `{other}`"));
             }
         }
     }
 
     fn data_model(&mut self, model: &str) {
         self.env.use_data_model(model);
-        self.log_source
-            .push(("data model".to_owned(), model.to_owned()));
+        self.log_source.push(("data model".to_owned(), model.to_owned()));
     }
 
     fn command(&mut self, stage: &Stage<'_>) {
@@ -279,9 +275,7 @@ impl<'a> Walker<'a> {
             "search" => self.search_filter(args, false),
             "where" => self.where_filter(args),
             "regex" => self.regex_filter(stage.text.trim(), args),
-            "stats" | "chart" | "timechart" | "sistats" | "tstats" | "mstats" => {
-                self.transform(args, false)
-            }
+            "stats" | "chart" | "timechart" | "sistats" | "tstats" | "mstats" => self.transform(args, false),
             "top" | "rare" => self.transform(args, true),
             "eventstats" | "streamstats" => self.side_aggregation(args),
             "transaction" => self.transaction(args),
@@ -305,8 +299,7 @@ impl<'a> Walker<'a> {
         }
         let lower = args.to_ascii_lowercase();
         if lower.contains("startswith") || lower.contains("endswith") {
-            self.attributes
-                .push(("transaction".to_owned(), args.trim().to_owned()));
+            self.attributes.push(("transaction".to_owned(), args.trim().to_owned()));
         }
     }
 
@@ -322,9 +315,7 @@ impl<'a> Walker<'a> {
             }
             "rex" => self.rex(args),
             "lookup" => match commands::lookup_outputs(args) {
-                Some(outputs) => outputs
-                    .iter()
-                    .for_each(|o| self.env.define(o, Origin::Computed(Computed::Derived))),
+                Some(outputs) => outputs.iter().for_each(|o| self.env.define(o, Origin::Computed(Computed::Derived))),
                 None => self.env.make_opaque(),
             },
             "spath" => {
@@ -341,10 +332,7 @@ impl<'a> Walker<'a> {
             "iplocation" => {
                 let prefix = commands::option(args, "prefix").unwrap_or_default();
                 for field in ["City", "Country", "Region", "lat", "lon"] {
-                    self.env.define(
-                        &format!("{prefix}{field}"),
-                        Origin::Computed(Computed::Derived),
-                    );
+                    self.env.define(&format!("{prefix}{field}"), Origin::Computed(Computed::Derived));
                 }
             }
             "bin" | "bucket" => {
@@ -375,26 +363,15 @@ impl<'a> Walker<'a> {
             self.search_filter(clause, data_model_fields);
         }
         let strip = |env: &mut FieldEnv, name: &str| {
-            if data_model_fields {
-                env.strip_any(name)
-            } else {
-                name.to_owned()
-            }
+            if data_model_fields { env.strip_any(name) } else { name.to_owned() }
         };
-        let by: Vec<String> = aggregation
-            .by
-            .iter()
-            .map(|b| strip(&mut self.env, b))
-            .collect();
+        let by: Vec<String> = aggregation.by.iter().map(|b| strip(&mut self.env, b)).collect();
         let outputs = aggregation
             .outputs
             .iter()
             .map(|a| {
                 let argument = a.argument.as_ref().map(|f| strip(&mut self.env, f));
-                (
-                    a.name.clone(),
-                    self.aggregate_origin(&a.function, argument.as_deref()),
-                )
+                (a.name.clone(), self.aggregate_origin(&a.function, argument.as_deref()))
             })
             .collect();
         self.finish_transform(by, outputs, carries_all(&aggregation.outputs));
@@ -408,22 +385,14 @@ impl<'a> Walker<'a> {
         let mut by: Vec<String> = aggregation.by.iter().map(|b| self.env.strip(b)).collect();
         let outputs = if outputs_are_groups {
             by.extend(aggregation.outputs.iter().map(|a| self.env.strip(&a.name)));
-            ["count", "percent"]
-                .iter()
-                .map(|n| ((*n).to_owned(), Origin::Computed(Computed::Aggregate)))
-                .collect()
+            ["count", "percent"].iter().map(|n| ((*n).to_owned(), Origin::Computed(Computed::Aggregate))).collect()
         } else {
             self.outputs(&aggregation.outputs)
         };
         self.finish_transform(by, outputs, carries_all(&aggregation.outputs));
     }
 
-    fn finish_transform(
-        &mut self,
-        by: Vec<String>,
-        outputs: Vec<(String, Origin)>,
-        carry_all: bool,
-    ) {
+    fn finish_transform(&mut self, by: Vec<String>, outputs: Vec<(String, Origin)>, carry_all: bool) {
         for field in &by {
             if let Origin::Source(source) = self.env.resolve(field) {
                 self.env.note_source(&source);
@@ -450,10 +419,7 @@ impl<'a> Walker<'a> {
             .iter()
             .map(|a| {
                 let argument = a.argument.as_ref().map(|f| self.env.strip(f));
-                (
-                    a.name.clone(),
-                    self.aggregate_origin(&a.function, argument.as_deref()),
-                )
+                (a.name.clone(), self.aggregate_origin(&a.function, argument.as_deref()))
             })
             .collect()
     }
@@ -473,26 +439,26 @@ impl<'a> Walker<'a> {
             return self.env.make_opaque();
         };
         for (name, value) in assignments {
+            if let Some(flag) = self.flag_of(&value, args) {
+                self.env.define_flag(&name, flag);
+                continue;
+            }
             // A copy, or a case change, of an event field is still that field.
             let copied = match &value.kind {
                 EvalKind::Field(field) => Some(field),
-                EvalKind::Call(function, args)
-                    if matches!(function.as_str(), "lower" | "upper" | "trim") =>
-                {
+                EvalKind::Call(function, args) if matches!(function.as_str(), "lower" | "upper" | "trim") => {
                     match args.as_slice() {
-                        [
-                            eval::Eval {
-                                kind: EvalKind::Field(field),
-                                ..
-                            },
-                        ] => Some(field),
+                        [eval::Eval { kind: EvalKind::Field(field), .. }] => Some(field),
                         _ => None,
                     }
                 }
                 _ => None,
             };
             let origin = match copied {
-                Some(field) => self.env.resolve(&self.env.strip(field)),
+                Some(field) => {
+                    let stripped = self.env.strip(field);
+                    self.env.resolve(&stripped)
+                }
                 None => Origin::Computed(Computed::Derived),
             };
             self.env.define(&name, origin);
@@ -509,57 +475,72 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// An inner join keeps only events matched by its subsearch: the
-    /// subsearch becomes a raw leaf. Outer joins only add fields.
+    /// An inner join keeps only the events whose keys the subsearch also
+    /// returns, so the subsearch's own predicates are part of the rule's
+    /// logic: its tree is AND-ed into the rule's, as the steps of an EQL
+    /// sequence are, and its thresholds, problems and time range come along.
+    /// Outer joins only add fields: their subsearch is an attribute.
     fn join(&mut self, args: &str) {
         let join = commands::join(args);
         let Some(subsearch) = join.subsearch else {
             return;
         };
         let subsearch = tidy_subsearch(&subsearch);
-        let (joined, log_source) = self.walk_subsearch(&subsearch);
-        self.env.join(joined);
+        let inner = join.kind.as_deref().is_none_or(|k| k.eq_ignore_ascii_case("inner"));
+        let Some(joined) = self.walk_subsearch(&subsearch) else {
+            return self.too_deep(&subsearch, inner);
+        };
+        self.env.join(joined.env);
         // The joined events are read too: `join process_guid [| tstats … from
         // datamodel=Endpoint.Registry …]` reads the Registry data model. They
         // go after the main search's own sources, which are listed first.
-        self.selection.log_source.extend(log_source);
-        let inner = join
-            .kind
-            .as_deref()
-            .is_none_or(|k| k.eq_ignore_ascii_case("inner"));
-        if inner {
-            self.logic
-                .push(self.maker.leaf(None, Op::Raw, Some(subsearch), false));
-            self.attributes
-                .push(("join".to_owned(), join.fields.join(", ")));
-        } else {
+        self.selection.log_source.extend(joined.log_source);
+        self.selection.log_source.extend(joined.selection.log_source);
+        if !inner {
             self.attributes.push(("outer join".to_owned(), subsearch));
+            return;
+        }
+        self.logic.extend(joined.logic);
+        self.attributes.extend(joined.attributes);
+        self.selection.time_range.extend(joined.selection.time_range);
+        for problem in joined.problems {
+            self.problem(problem.category, problem.message);
+        }
+        // Without fields Splunk joins on every field the two sides share;
+        // there is no key to name then.
+        if !join.fields.is_empty() {
+            self.attributes.push(("join on".to_owned(), join.fields.join(", ")));
         }
     }
 
-    /// The field provenance at the end of a subsearch (for `join`), and where
-    /// the subsearch reads (its data models and selectors).
-    fn walk_subsearch(&self, subsearch: &str) -> (FieldEnv, Vec<(String, String)>) {
+    /// A joined subsearch nested deeper than [`MAX_SUBSEARCH_DEPTH`]: its
+    /// fields are unknown and, for an inner join, its filter is kept as written.
+    fn too_deep(&mut self, subsearch: &str, inner: bool) {
+        self.env.make_opaque();
+        if inner {
+            self.logic.push(self.maker.leaf(None, Op::Raw, Some(subsearch.to_owned()), false));
+            self.problem("subsearch filter", format!("joins a subsearch nested too deep: [{subsearch}]"));
+        } else {
+            self.attributes.push(("outer join".to_owned(), subsearch.to_owned()));
+        }
+    }
+
+    /// The subsearch of a `join` read with the same walk as the main search
+    /// (field provenance, logic, log source, attributes and problems), or
+    /// `None` past [`MAX_SUBSEARCH_DEPTH`].
+    fn walk_subsearch(&self, subsearch: &str) -> Option<Walker<'a>> {
         if self.depth >= MAX_SUBSEARCH_DEPTH {
-            let mut env = FieldEnv::new();
-            env.make_opaque();
-            return (env, Vec::new());
+            return None;
         }
         let mut walker = Walker::new(self.maker);
         walker.depth = self.depth + 1;
         walker.run(&split_pipeline(subsearch));
-        let mut log_source = walker.log_source;
-        log_source.append(&mut walker.selection.log_source);
-        (walker.env, log_source)
+        Some(walker)
     }
 
     fn finish(mut self) -> Analysis {
         self.log_source.append(&mut self.selection.log_source);
-        let times = self
-            .selection
-            .time_range
-            .drain(..)
-            .map(|t| ("time range".to_owned(), t));
+        let times = self.selection.time_range.drain(..).map(|t| ("time range".to_owned(), t));
         self.attributes.extend(times);
         Analysis {
             logic: (!self.logic.is_empty()).then(|| Expr::and(self.logic)),
@@ -572,9 +553,7 @@ impl<'a> Walker<'a> {
 
 /// `values(*) as *`, `latest(*) as *`: every field goes through unchanged.
 fn carries_all(outputs: &[Aggregate]) -> bool {
-    outputs.iter().any(|a| {
-        a.name == "*"
-            && a.argument.as_deref() == Some("*")
-            && CARRYING.contains(&a.function.as_str())
-    })
+    outputs
+        .iter()
+        .any(|a| a.name == "*" && a.argument.as_deref() == Some("*") && CARRYING.contains(&a.function.as_str()))
 }

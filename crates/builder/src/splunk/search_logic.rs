@@ -1,11 +1,14 @@
-//! Turns parsed search expressions into the shared predicate model, and lifts
-//! out what selects the log source (`index`, `source`, `sourcetype`,
-//! `eventtype`…) the way Sigma's `logsource` does.
+//! Turns parsed search expressions into the shared predicate model (a CIDR
+//! block as a value is a `cidr` test, a test of an `eval` flag is the flag's
+//! condition), and lifts out what selects the log source (`index`, `source`,
+//! `sourcetype`, `eventtype`…) the way Sigma's `logsource` does.
+
+use std::net::IpAddr;
 
 use atlas_catalog::wildcard::{self, Token};
 use atlas_catalog::{Expr, Op};
 
-use super::env::Computed;
+use super::env::{Computed, Flag};
 use super::search::{Atom, CmpOp, Node, NodeKind, Value};
 use super::text::tidy_subsearch;
 use crate::frontend::LeafMaker;
@@ -28,10 +31,7 @@ fn selector_label(field: &str) -> Option<&'static str> {
 
 /// Time-range modifiers of the search command.
 fn is_time_modifier(field: &str) -> bool {
-    matches!(
-        field,
-        "earliest" | "latest" | "_index_earliest" | "_index_latest"
-    )
+    matches!(field, "earliest" | "latest" | "_index_earliest" | "_index_latest")
 }
 
 /// How the field names of a filter are resolved to event fields.
@@ -41,6 +41,8 @@ pub trait FieldSource {
     /// Whether a free-text term still searches events (not after a
     /// transforming command, whose rows are not events).
     fn terms_allowed(&self) -> bool;
+    /// The flag `name` holds, if an `eval` made it one (see [`Flag`]).
+    fn flag(&self, name: &str) -> Option<Flag>;
 }
 
 /// What the search selects its events from and over which time.
@@ -66,23 +68,14 @@ pub fn take_selectors(node: Node, selection: &mut Selection) -> Option<Node> {
     let span = node.span.clone();
     match node.kind {
         NodeKind::And(items) => {
-            let rest: Vec<Node> = items
-                .into_iter()
-                .filter_map(|n| take_selectors(n, selection))
-                .collect();
+            let rest: Vec<Node> = items.into_iter().filter_map(|n| take_selectors(n, selection)).collect();
             match rest.len() {
                 0 => None,
                 1 => rest.into_iter().next(),
-                _ => Some(Node {
-                    kind: NodeKind::And(rest),
-                    span,
-                }),
+                _ => Some(Node { kind: NodeKind::And(rest), span }),
             }
         }
-        NodeKind::Or(items) => Some(Node {
-            kind: NodeKind::Or(take_from_branches(items, selection)),
-            span,
-        }),
+        NodeKind::Or(items) => Some(Node { kind: NodeKind::Or(take_from_branches(items, selection)), span }),
         kind => Some(Node { kind, span }),
     }
 }
@@ -110,19 +103,12 @@ fn take_from_branches(items: Vec<Node>, selection: &mut Selection) -> Vec<Node> 
 /// The (label, value) pairs of a tree made only of positive selector tests.
 fn selector_pairs(node: &Node) -> Option<Vec<(String, String)>> {
     match &node.kind {
-        NodeKind::Atom(Atom::Compare {
-            field,
-            op: CmpOp::Eq,
-            value,
-        }) => Some(vec![(selector_label(field)?.to_owned(), value.text())]),
+        NodeKind::Atom(Atom::Compare { field, op: CmpOp::Eq, value }) => {
+            Some(vec![(selector_label(field)?.to_owned(), value.text())])
+        }
         NodeKind::Atom(Atom::In { field, values }) => {
             let label = selector_label(field)?;
-            Some(
-                values
-                    .iter()
-                    .map(|v| (label.to_owned(), v.text()))
-                    .collect(),
-            )
+            Some(values.iter().map(|v| (label.to_owned(), v.text())).collect())
         }
         NodeKind::And(items) | NodeKind::Or(items) if !items.is_empty() => {
             let mut pairs = Vec::new();
@@ -137,11 +123,9 @@ fn selector_pairs(node: &Node) -> Option<Vec<(String, String)>> {
 
 fn time_modifier(node: &Node) -> Option<String> {
     match &node.kind {
-        NodeKind::Atom(Atom::Compare {
-            field,
-            op: CmpOp::Eq,
-            value,
-        }) if is_time_modifier(field) => Some(format!("{field}={}", value.text())),
+        NodeKind::Atom(Atom::Compare { field, op: CmpOp::Eq, value }) if is_time_modifier(field) => {
+            Some(format!("{field}={}", value.text()))
+        }
         _ => None,
     }
 }
@@ -179,13 +163,7 @@ fn junction(
             None => {}
         }
     }
-    Ok((!operands.is_empty()).then(|| {
-        if is_or {
-            Expr::or(operands)
-        } else {
-            Expr::and(operands)
-        }
-    }))
+    Ok((!operands.is_empty()).then(|| if is_or { Expr::or(operands) } else { Expr::and(operands) }))
 }
 
 fn lower_atom(
@@ -196,6 +174,9 @@ fn lower_atom(
 ) -> Result<Option<Expr>, Computed> {
     Ok(match atom {
         Atom::Compare { field, op, value } => {
+            if let Some(condition) = flag_reading(fields, field, *op, value) {
+                return Ok(Some(condition));
+            }
             let field = fields.source(field)?;
             Some(compare(maker, &field, *op, value))
         }
@@ -204,10 +185,7 @@ fn lower_atom(
             let operands: Vec<Expr> = values.iter().map(|v| equals(maker, &field, v)).collect();
             (!operands.is_empty()).then(|| Expr::or(operands))
         }
-        Atom::Term {
-            value,
-            case_sensitive,
-        } => {
+        Atom::Term { value, case_sensitive } => {
             if !fields.terms_allowed() {
                 return Err(Computed::Derived);
             }
@@ -215,12 +193,7 @@ fn lower_atom(
             if tokens.iter().all(|t| *t == Token::AnyRun) {
                 return Ok(None);
             }
-            Some(maker.leaf(
-                None,
-                Op::Match,
-                Some(wildcard::encode(&tokens)),
-                *case_sensitive,
-            ))
+            Some(maker.leaf(None, Op::Match, Some(wildcard::encode(&tokens)), *case_sensitive))
         }
         Atom::Subsearch(text) => {
             let text = tidy_subsearch(text);
@@ -228,6 +201,14 @@ fn lower_atom(
             Some(maker.leaf(None, Op::Raw, Some(text), false))
         }
     })
+}
+
+/// `flag=1` on a flag an `eval` computed from a condition is that condition;
+/// search values compare case-insensitively and a pattern is no flag value.
+fn flag_reading(fields: &dyn FieldSource, field: &str, op: CmpOp, value: &Value) -> Option<Expr> {
+    let flag = fields.flag(field)?;
+    let literal = wildcard::literal(&value_tokens(value))?;
+    flag.reading(op, &literal, false)
 }
 
 fn compare(maker: &LeafMaker<'_>, field: &str, op: CmpOp, value: &Value) -> Expr {
@@ -243,13 +224,39 @@ fn compare(maker: &LeafMaker<'_>, field: &str, op: CmpOp, value: &Value) -> Expr
 }
 
 /// `field=value`: search values match case-insensitively, `*` is the only
-/// wildcard and `field=*` tests that the field exists.
+/// wildcard and `field=*` tests that the field exists. A CIDR block
+/// (`dest_ip=10.0.0.0/8`) matches the addresses inside it, as `cidrmatch()`
+/// does in `where`.
 fn equals(maker: &LeafMaker<'_>, field: &str, value: &Value) -> Expr {
     let tokens = value_tokens(value);
     if !tokens.is_empty() && tokens.iter().all(|t| *t == Token::AnyRun) {
         return maker.leaf(Some(field), Op::Exists, None, false);
     }
-    maker.pattern(Some(field), &tokens, false)
+    match wildcard::literal(&tokens) {
+        Some(text) if is_cidr_block(&text) => maker.leaf(Some(field), Op::Cidr, Some(text), false),
+        _ => maker.pattern(Some(field), &tokens, false),
+    }
+}
+
+/// `address/prefix` with an IPv4 or IPv6 address and a prefix length that
+/// fits it (`10.0.0.0/8`, `fe80::/10`). A lone address is not a block: the
+/// search command compares it as text.
+pub fn is_cidr_block(text: &str) -> bool {
+    let Some((address, prefix)) = text.split_once('/') else {
+        return false;
+    };
+    let Ok(length) = prefix.parse::<u8>() else {
+        return false;
+    };
+    // `parse::<u8>` accepts a leading `+`; a prefix is digits only.
+    if !prefix.bytes().all(|b| b.is_ascii_digit()) {
+        return false;
+    }
+    match address.parse::<IpAddr>() {
+        Ok(IpAddr::V4(_)) => length <= 32,
+        Ok(IpAddr::V6(_)) => length <= 128,
+        Err(_) => false,
+    }
 }
 
 /// A search value in the catalog's pattern tokens: `\\` and `\"` are
@@ -271,4 +278,23 @@ pub fn value_tokens(value: &Value) -> Vec<Token> {
         }
     }
     tokens
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cidr_blocks() {
+        for block in
+            ["10.0.0.0/8", "192.168.0.0/16", "0.0.0.0/0", "1.2.3.4/32", "fe80::/10", "::1/128", "2001:db8::/32"]
+        {
+            assert!(is_cidr_block(block), "{block}");
+        }
+        for text in
+            ["10.0.0.0", "10.0.0.0/33", "::/129", "10.0.0/8", "10.0.0.0/+8", "10.0.0.0/", "a/8", "/api/v1/8", "10.*/8"]
+        {
+            assert!(!is_cidr_block(text), "{text}");
+        }
+    }
 }

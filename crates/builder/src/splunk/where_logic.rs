@@ -2,14 +2,15 @@
 //! (case-sensitive), `!=`, comparisons, `IN`, `like()` (`%` `_`),
 //! `match()`, `cidrmatch()`, `isnull()` / `isnotnull()`, `searchmatch()`,
 //! `lower()` / `upper()` around a field (a case-insensitive test), field to
-//! field equality; anything else becomes a raw leaf with its text.
+//! field equality, a test of an `eval` flag (its condition); anything else
+//! becomes a raw leaf with its text.
 
 use atlas_catalog::wildcard::Token;
 use atlas_catalog::{Expr, Op};
 
 use super::env::Computed;
 use super::eval::{BinOp, Eval, EvalKind};
-use super::search;
+use super::search::{self, CmpOp};
 use super::search_logic::{self, FieldSource};
 use crate::frontend::LeafMaker;
 
@@ -44,19 +45,13 @@ struct FieldOperand<'e> {
 impl WhereLowering<'_, '_> {
     pub fn lower(&mut self, expr: &Eval) -> Result<Option<Expr>, Computed> {
         match &expr.kind {
-            EvalKind::Binary(BinOp::And, l, r) => {
-                Ok(junction(vec![self.lower(l)?, self.lower(r)?], false))
-            }
-            EvalKind::Binary(BinOp::Or, l, r) => {
-                Ok(junction(vec![self.lower(l)?, self.lower(r)?], true))
-            }
+            EvalKind::Binary(BinOp::And, l, r) => Ok(junction(vec![self.lower(l)?, self.lower(r)?], false)),
+            EvalKind::Binary(BinOp::Or, l, r) => Ok(junction(vec![self.lower(l)?, self.lower(r)?], true)),
             EvalKind::Not(inner) => Ok(self.lower(inner)?.map(Expr::not)),
             EvalKind::Bool(true) => Ok(None),
-            EvalKind::Binary(
-                op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
-                l,
-                r,
-            ) => self.comparison(expr, *op, l, r),
+            EvalKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), l, r) => {
+                self.comparison(expr, *op, l, r)
+            }
             EvalKind::Binary(BinOp::Like, l, r) => self.like(expr, l, r),
             EvalKind::In(left, items) => self.in_list(expr, left, items),
             EvalKind::Call(name, args) => self.call(expr, name, args),
@@ -64,19 +59,11 @@ impl WhereLowering<'_, '_> {
         }
     }
 
-    fn comparison(
-        &mut self,
-        whole: &Eval,
-        op: BinOp,
-        l: &Eval,
-        r: &Eval,
-    ) -> Result<Option<Expr>, Computed> {
+    fn comparison(&mut self, whole: &Eval, op: BinOp, l: &Eval, r: &Eval) -> Result<Option<Expr>, Computed> {
         let (operand, literal, op) = match (field_operand(l), field_operand(r)) {
             (Some(f), None) => (f, r, op),
             (None, Some(f)) => (f, l, mirror(op)),
-            (Some(a), Some(b))
-                if !a.case_folded && !b.case_folded && matches!(op, BinOp::Eq | BinOp::Ne) =>
-            {
+            (Some(a), Some(b)) if !a.case_folded && !b.case_folded && matches!(op, BinOp::Eq | BinOp::Ne) => {
                 return self.field_equality(a.name, b.name, op);
             }
             _ => return self.raw(whole),
@@ -84,12 +71,12 @@ impl WhereLowering<'_, '_> {
         let Some(value) = literal_text(literal) else {
             return self.raw(whole);
         };
+        if let Some(condition) = self.flag_reading(&operand, op, &value) {
+            return Ok(Some(condition));
+        }
         let field = self.fields.source(operand.name)?;
         let case_sensitive = !operand.case_folded;
-        let leaf = |op| {
-            self.maker
-                .leaf(Some(&field), op, Some(value.clone()), case_sensitive)
-        };
+        let leaf = |op| self.maker.leaf(Some(&field), op, Some(value.clone()), case_sensitive);
         Ok(Some(match op {
             BinOp::Eq => leaf(Op::Eq),
             BinOp::Ne => Expr::not(leaf(Op::Eq)),
@@ -100,48 +87,38 @@ impl WhereLowering<'_, '_> {
         }))
     }
 
-    fn field_equality(
-        &mut self,
-        left: &str,
-        right: &str,
-        op: BinOp,
-    ) -> Result<Option<Expr>, Computed> {
+    /// `flag==1` on a flag an `eval` computed from a condition is that
+    /// condition; `==` compares case-sensitively unless the flag is folded.
+    fn flag_reading(&self, operand: &FieldOperand<'_>, op: BinOp, literal: &str) -> Option<Expr> {
+        let op = match op {
+            BinOp::Eq => CmpOp::Eq,
+            BinOp::Ne => CmpOp::Ne,
+            BinOp::Lt => CmpOp::Lt,
+            BinOp::Le => CmpOp::Le,
+            BinOp::Gt => CmpOp::Gt,
+            BinOp::Ge => CmpOp::Ge,
+            _ => return None,
+        };
+        self.fields.flag(operand.name)?.reading(op, literal, !operand.case_folded)
+    }
+
+    fn field_equality(&mut self, left: &str, right: &str, op: BinOp) -> Result<Option<Expr>, Computed> {
         let left = self.fields.source(left)?;
         let right = self.fields.source(right)?;
-        let leaf = self
-            .maker
-            .leaf(Some(&left), Op::Fieldref, Some(right), true);
-        Ok(Some(if op == BinOp::Ne {
-            Expr::not(leaf)
-        } else {
-            leaf
-        }))
+        let leaf = self.maker.leaf(Some(&left), Op::Fieldref, Some(right), true);
+        Ok(Some(if op == BinOp::Ne { Expr::not(leaf) } else { leaf }))
     }
 
     /// `like(field, "pat")` and `field LIKE "pat"`.
-    fn like(
-        &mut self,
-        whole: &Eval,
-        subject: &Eval,
-        pattern: &Eval,
-    ) -> Result<Option<Expr>, Computed> {
+    fn like(&mut self, whole: &Eval, subject: &Eval, pattern: &Eval) -> Result<Option<Expr>, Computed> {
         let (Some(operand), Some(pattern)) = (field_operand(subject), literal_text(pattern)) else {
             return self.raw(whole);
         };
         let field = self.fields.source(operand.name)?;
-        Ok(Some(self.maker.pattern(
-            Some(&field),
-            &like_tokens(&pattern),
-            !operand.case_folded,
-        )))
+        Ok(Some(self.maker.pattern(Some(&field), &like_tokens(&pattern), !operand.case_folded)))
     }
 
-    fn in_list(
-        &mut self,
-        whole: &Eval,
-        subject: &Eval,
-        items: &[Eval],
-    ) -> Result<Option<Expr>, Computed> {
+    fn in_list(&mut self, whole: &Eval, subject: &Eval, items: &[Eval]) -> Result<Option<Expr>, Computed> {
         let Some(operand) = field_operand(subject) else {
             return self.raw(whole);
         };
@@ -149,13 +126,8 @@ impl WhereLowering<'_, '_> {
             return self.raw(whole);
         };
         let field = self.fields.source(operand.name)?;
-        let operands = values
-            .into_iter()
-            .map(|v| {
-                self.maker
-                    .leaf(Some(&field), Op::Eq, Some(v), !operand.case_folded)
-            })
-            .collect();
+        let operands =
+            values.into_iter().map(|v| self.maker.leaf(Some(&field), Op::Eq, Some(v), !operand.case_folded)).collect();
         Ok(Some(Expr::or(operands)))
     }
 
@@ -166,23 +138,13 @@ impl WhereLowering<'_, '_> {
                     return self.raw(whole);
                 };
                 let field = self.fields.source(operand.name)?;
-                let op = if name == "isnull" {
-                    Op::Null
-                } else {
-                    Op::Exists
-                };
+                let op = if name == "isnull" { Op::Null } else { Op::Exists };
                 Ok(Some(self.maker.leaf(Some(&field), op, None, false)))
             }
             ("like", [subject, pattern]) => self.like(whole, subject, pattern),
-            ("in", [subject, items @ ..]) if !items.is_empty() => {
-                self.in_list(whole, subject, items)
-            }
-            ("match", [subject, regex]) => {
-                self.value_test(whole, subject, regex, Op::RegexMatch, true)
-            }
-            ("cidrmatch", [cidr, subject]) => {
-                self.value_test(whole, subject, cidr, Op::Cidr, false)
-            }
+            ("in", [subject, items @ ..]) if !items.is_empty() => self.in_list(whole, subject, items),
+            ("match", [subject, regex]) => self.value_test(whole, subject, regex, Op::RegexMatch, true),
+            ("cidrmatch", [cidr, subject]) => self.value_test(whole, subject, cidr, Op::Cidr, false),
             ("searchmatch", [query]) => self.searchmatch(whole, query),
             _ => self.raw(whole),
         }
@@ -201,12 +163,7 @@ impl WhereLowering<'_, '_> {
             return self.raw(whole);
         };
         let field = self.fields.source(operand.name)?;
-        Ok(Some(self.maker.leaf(
-            Some(&field),
-            op,
-            Some(value),
-            case_sensitive && !operand.case_folded,
-        )))
+        Ok(Some(self.maker.leaf(Some(&field), op, Some(value), case_sensitive && !operand.case_folded)))
     }
 
     /// `searchmatch("…")` runs a search expression on the row.
@@ -215,9 +172,7 @@ impl WhereLowering<'_, '_> {
             return self.raw(whole);
         };
         match search::parse(&text) {
-            Ok(Some(node)) => {
-                search_logic::lower(&node, &self.maker, self.fields, &mut self.subsearches)
-            }
+            Ok(Some(node)) => search_logic::lower(&node, &self.maker, self.fields, &mut self.subsearches),
             Ok(None) => Ok(None),
             Err(_) => self.raw(whole),
         }
@@ -235,12 +190,7 @@ impl WhereLowering<'_, '_> {
                 sources.push(source);
             }
         }
-        let text = self
-            .src
-            .get(expr.span.clone())
-            .unwrap_or_default()
-            .trim()
-            .to_owned();
+        let text = self.src.get(expr.span.clone()).unwrap_or_default().trim().to_owned();
         let field = (sources.len() == 1).then(|| sources[0].as_str());
         Ok(Some(self.maker.leaf(field, Op::Raw, Some(text), true)))
     }
@@ -265,24 +215,11 @@ fn junction(operands: Vec<Option<Expr>>, is_or: bool) -> Option<Expr> {
 /// A field, or lower()/upper() of a field.
 fn field_operand(expr: &Eval) -> Option<FieldOperand<'_>> {
     match &expr.kind {
-        EvalKind::Field(name) => Some(FieldOperand {
-            name,
-            case_folded: false,
-        }),
-        EvalKind::Call(function, args) if matches!(function.as_str(), "lower" | "upper") => {
-            match args.as_slice() {
-                [
-                    Eval {
-                        kind: EvalKind::Field(name),
-                        ..
-                    },
-                ] => Some(FieldOperand {
-                    name,
-                    case_folded: true,
-                }),
-                _ => None,
-            }
-        }
+        EvalKind::Field(name) => Some(FieldOperand { name, case_folded: false }),
+        EvalKind::Call(function, args) if matches!(function.as_str(), "lower" | "upper") => match args.as_slice() {
+            [Eval { kind: EvalKind::Field(name), .. }] => Some(FieldOperand { name, case_folded: true }),
+            _ => None,
+        },
         _ => None,
     }
 }
@@ -358,9 +295,7 @@ pub fn loose_names(text: &str) -> Vec<&str> {
         }
         if !in_string && b.is_ascii_digit() {
             // A number or a time modifier (`70m@m`), not a name.
-            while i < bytes.len()
-                && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'.' | b'@'))
-            {
+            while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'.' | b'@')) {
                 i += 1;
             }
             continue;
@@ -370,18 +305,14 @@ pub fn loose_names(text: &str) -> Vec<&str> {
             continue;
         }
         let start = i;
-        while i < bytes.len()
-            && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'{' | b'}'))
-        {
+        while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || matches!(bytes[i], b'_' | b'.' | b'{' | b'}')) {
             i += 1;
         }
         let word = &text[start..i];
         let is_call = text[i..].trim_start().starts_with('(');
-        let keyword = [
-            "and", "or", "not", "xor", "like", "in", "true", "false", "null",
-        ]
-        .iter()
-        .any(|k| word.eq_ignore_ascii_case(k));
+        let keyword = ["and", "or", "not", "xor", "like", "in", "true", "false", "null"]
+            .iter()
+            .any(|k| word.eq_ignore_ascii_case(k));
         if !is_call && !keyword && !names.contains(&word) {
             names.push(word);
         }

@@ -2,13 +2,15 @@
 //! `| where`, `| regex` — and how each conjunct of a filter is sorted: into
 //! the rule logic when it tests event fields, into the attributes as a
 //! threshold or post-processing filter when it tests computed values.
+//! Also the `if(cond, 1, 0)` flags of `eval` (their tests are `cond`) and the
+//! data-model-qualified field lookup (`Web.status` before `status`).
 
 use atlas_catalog::{Expr, Op};
 
 use super::Walker;
 use crate::splunk::commands;
-use crate::splunk::env::{Computed, FieldEnv, Origin};
-use crate::splunk::eval;
+use crate::splunk::env::{Computed, FieldEnv, Flag, Origin};
+use crate::splunk::eval::{self, Eval, EvalKind};
 use crate::splunk::search;
 use crate::splunk::search_logic::{self, FieldSource};
 use crate::splunk::where_logic::{self, WhereLowering};
@@ -22,11 +24,7 @@ struct Resolver<'e> {
 
 impl FieldSource for Resolver<'_> {
     fn source(&mut self, name: &str) -> Result<String, Computed> {
-        let stripped = if self.strip_any {
-            self.env.strip_any(name)
-        } else {
-            self.env.strip(name)
-        };
+        let stripped = if self.strip_any { self.env.strip_any(name) } else { self.env.strip(name) };
         match self.env.resolve(&stripped) {
             Origin::Source(field) => Ok(field),
             Origin::Computed(how) => Err(how),
@@ -35,6 +33,10 @@ impl FieldSource for Resolver<'_> {
 
     fn terms_allowed(&self) -> bool {
         !self.env.is_transformed()
+    }
+
+    fn flag(&self, name: &str) -> Option<Flag> {
+        self.env.flag(name).cloned()
     }
 }
 
@@ -46,10 +48,7 @@ impl Walker<'_> {
             Ok(Some(node)) => node,
             Ok(None) => return,
             Err(error) => {
-                return self.problem(
-                    "search syntax",
-                    format!("cannot read `{}`: {error}", text.trim()),
-                );
+                return self.problem("search syntax", format!("cannot read `{}`: {error}", text.trim()));
             }
         };
         let Some(node) = search_logic::take_selectors(node, &mut self.selection) else {
@@ -57,20 +56,13 @@ impl Walker<'_> {
         };
         for conjunct in node.conjuncts() {
             let mut subsearches = Vec::new();
-            let mut resolver = Resolver {
-                env: &mut self.env,
-                strip_any: data_model_fields,
-            };
-            let lowered =
-                search_logic::lower(&conjunct, &self.maker, &mut resolver, &mut subsearches);
+            let mut resolver = Resolver { env: &mut self.env, strip_any: data_model_fields };
+            let lowered = search_logic::lower(&conjunct, &self.maker, &mut resolver, &mut subsearches);
             self.record(lowered, text.get(conjunct.span.clone()).unwrap_or(text));
             for sub in subsearches {
                 self.problem(
                     "subsearch filter",
-                    format!(
-                        "filters on the results of a subsearch: [{}]",
-                        abbreviate(&sub)
-                    ),
+                    format!("filters on the results of a subsearch: [{}]", abbreviate(&sub)),
                 );
             }
         }
@@ -82,29 +74,45 @@ impl Walker<'_> {
             Err(error) => return self.unreadable_where(text, &error.to_string()),
         };
         for conjunct in where_logic::conjuncts(expr) {
-            let mut resolver = Resolver {
-                env: &mut self.env,
-                strip_any: false,
-            };
-            let mut lowering = WhereLowering {
-                maker: self.maker,
-                fields: &mut resolver,
-                src: text,
-                subsearches: Vec::new(),
-            };
+            let mut resolver = Resolver { env: &mut self.env, strip_any: false };
+            let mut lowering =
+                WhereLowering { maker: self.maker, fields: &mut resolver, src: text, subsearches: Vec::new() };
             let lowered = lowering.lower(&conjunct);
             let subsearches = std::mem::take(&mut lowering.subsearches);
             self.record(lowered, text.get(conjunct.span.clone()).unwrap_or(text));
             for sub in subsearches {
                 self.problem(
                     "subsearch filter",
-                    format!(
-                        "filters on the results of a subsearch: [{}]",
-                        abbreviate(&sub)
-                    ),
+                    format!("filters on the results of a subsearch: [{}]", abbreviate(&sub)),
                 );
             }
         }
+    }
+
+    /// `if(cond, 1, 0)` or `if(cond, "true", "false")` where `cond` is a
+    /// condition on event fields the model can express (no raw leaf): the
+    /// flag a later `flag=1` reads as `cond`. Flags of computed values (risk
+    /// scores, outlier tests) are not flags of events.
+    pub(super) fn flag_of(&mut self, value: &Eval, src: &str) -> Option<Flag> {
+        let EvalKind::Call(function, args) = &value.kind else {
+            return None;
+        };
+        let ("if", [condition, set, unset]) = (function.as_str(), args.as_slice()) else {
+            return None;
+        };
+        let (set, unset) = flag_values(set, unset)?;
+        let mut resolver = Resolver { env: &mut self.env, strip_any: false };
+        let mut lowering = WhereLowering { maker: self.maker, fields: &mut resolver, src, subsearches: Vec::new() };
+        let lowered = lowering.lower(condition);
+        if !lowering.subsearches.is_empty() {
+            return None;
+        }
+        let mut condition = lowered.ok()??;
+        if condition.leaves().iter().any(|leaf| leaf.op == Op::Raw) {
+            return None;
+        }
+        self.qualify(&mut condition);
+        Some(Flag { condition, set, unset })
     }
 
     /// A where clause that does not parse (broken quoting after a macro
@@ -114,19 +122,19 @@ impl Walker<'_> {
         let names = where_logic::loose_names(text);
         let computed: Vec<Computed> = names
             .iter()
-            .filter_map(|name| match self.env.resolve(&self.env.strip(name)) {
-                Origin::Computed(how) => Some(how),
-                Origin::Source(_) => None,
+            .filter_map(|name| {
+                let stripped = self.env.strip(name);
+                match self.env.resolve(&stripped) {
+                    Origin::Computed(how) => Some(how),
+                    Origin::Source(_) => None,
+                }
             })
             .collect();
         match computed.first() {
-            Some(how) if computed.len() == names.len() => self
-                .attributes
-                .push((how.label().to_owned(), text.trim().to_owned())),
-            _ => self.problem(
-                "where syntax",
-                format!("cannot read `where {}`: {error}", text.trim()),
-            ),
+            Some(how) if computed.len() == names.len() => {
+                self.attributes.push((how.label().to_owned(), text.trim().to_owned()))
+            }
+            _ => self.problem("where syntax", format!("cannot read `where {}`: {error}", text.trim())),
         }
     }
 
@@ -135,14 +143,9 @@ impl Walker<'_> {
         let Some((field, negated, regex)) = commands::regex(args) else {
             return self.problem("search syntax", format!("cannot read `{whole}`"));
         };
-        let mut resolver = Resolver {
-            env: &mut self.env,
-            strip_any: false,
-        };
+        let mut resolver = Resolver { env: &mut self.env, strip_any: false };
         let lowered = resolver.source(&field).map(|source| {
-            let leaf = self
-                .maker
-                .leaf(Some(&source), Op::RegexMatch, Some(regex), true);
+            let leaf = self.maker.leaf(Some(&source), Op::RegexMatch, Some(regex), true);
             Some(if negated { Expr::not(leaf) } else { leaf })
         });
         self.record(lowered, whole);
@@ -152,7 +155,8 @@ impl Walker<'_> {
     /// kept as an attribute with its text.
     fn record(&mut self, lowered: Result<Option<Expr>, Computed>, text: &str) {
         match lowered {
-            Ok(Some(expr)) => {
+            Ok(Some(mut expr)) => {
+                self.qualify(&mut expr);
                 for leaf in expr.leaves() {
                     if let Some(source) = &leaf.source_field {
                         self.env.note_source(source);
@@ -161,9 +165,31 @@ impl Walker<'_> {
                 self.logic.push(expr);
             }
             Ok(None) => {}
-            Err(how) => self
-                .attributes
-                .push((how.label().to_owned(), text.trim().to_owned())),
+            Err(how) => self.attributes.push((how.label().to_owned(), text.trim().to_owned())),
+        }
+    }
+
+    /// Some CIM names mean different things in different data models
+    /// (`status` is an HTTP status in Web and an outcome in Change): a field
+    /// stripped from a data-model object is looked up with that object first
+    /// (`Web.status`), and keeps the canonical field of its bare name only
+    /// when the table has no entry for the qualified one.
+    fn qualify(&self, expr: &mut Expr) {
+        match expr {
+            Expr::And(items) | Expr::Or(items) => items.iter_mut().for_each(|item| self.qualify(item)),
+            Expr::Not(inner) => self.qualify(inner),
+            Expr::Leaf(leaf) => {
+                let Some(source) = leaf.source_field.as_deref() else {
+                    return;
+                };
+                let Some(object) = self.env.object_of(source) else {
+                    return;
+                };
+                let qualified = format!("{object}.{source}");
+                if let Some(canonical) = self.maker.fields.canonical(self.maker.vendor, &qualified) {
+                    leaf.field = Some(canonical.to_owned());
+                }
+            }
         }
     }
 }
@@ -175,4 +201,17 @@ fn abbreviate(subsearch: &str) -> String {
         Some((cut, _)) => format!("{}…", &subsearch[..cut]),
         None => subsearch.to_owned(),
     }
+}
+
+/// The two values of a flag: `1` / `0` (numbers or strings) or `"true"` /
+/// `"false"`, as written.
+fn flag_values(set: &Eval, unset: &Eval) -> Option<(String, String)> {
+    let text = |e: &Eval| match &e.kind {
+        EvalKind::Num(text) | EvalKind::Str(text) => Some(text.clone()),
+        _ => None,
+    };
+    let (set, unset) = (text(set)?, text(unset)?);
+    let numeric = set == "1" && unset == "0";
+    let boolean = set.eq_ignore_ascii_case("true") && unset.eq_ignore_ascii_case("false");
+    (numeric || boolean).then_some((set, unset))
 }
