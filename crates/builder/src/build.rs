@@ -14,7 +14,7 @@ use rayon::prelude::*;
 
 use crate::attack::{self, Resolution, Resolver};
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::frontend::{FileOutcome, ParsedRule};
+use crate::frontend::{self, FileOutcome, ParsedRule};
 use crate::report::{BuildReport, VendorSummary};
 use crate::{elastic, events, fieldtable, sigma, splunk};
 
@@ -132,11 +132,11 @@ fn read_one(job: &Job, rel: &str, fields: &FieldTable, splunk_repo: &splunk::Spl
             ));
         }
     };
-    match job.vendor {
+    frontend::settle(match job.vendor {
         Vendor::Sigma => sigma::parse_file(rel, &text, fields),
         Vendor::Elastic => elastic::parse_file(rel, &text, fields),
         Vendor::Splunk => splunk::parse_file(rel, &text, fields, splunk_repo),
-    }
+    })
 }
 
 /// Path inside the repository, with `/` separators.

@@ -8,7 +8,7 @@ use atlas_catalog::{Attack, Expr, FieldTable, ParseStatus, Vendor};
 use serde::Serialize;
 
 use crate::attack::{Resolution, Resolver};
-use crate::frontend::FileOutcome;
+use crate::frontend::{self, FileOutcome};
 use crate::{elastic, sigma, splunk};
 
 /// One line of `explain` output.
@@ -68,7 +68,7 @@ pub fn explain_file(path: &Path, fields: &FieldTable, attack: Option<&Attack>) -
             splunk::parse_file(&shown, &text, fields, &repo)
         }
     };
-    Ok(lines(&shown, vendor, outcome, attack))
+    Ok(lines(&shown, vendor, frontend::settle(outcome), attack))
 }
 
 fn lines(file: &str, vendor: Vendor, outcome: FileOutcome, attack: Option<&Attack>) -> Vec<Explained> {

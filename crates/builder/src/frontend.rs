@@ -140,6 +140,20 @@ pub fn technique_id(text: &str) -> Option<String> {
     (digits(main, 4) && sub.is_none_or(|s| digits(s, 3))).then_some(id)
 }
 
+/// Every front end's outcome passes through here: a tree that keeps a
+/// condition as written (an `Op::Raw` leaf) means part of the logic was not
+/// understood, so the rule cannot be `parsed` (docs/catalog-format.md).
+pub fn settle(mut outcome: FileOutcome) -> FileOutcome {
+    for parsed in &mut outcome.rules {
+        let rule = &mut parsed.rule;
+        let has_raw = rule.logic.as_ref().is_some_and(|logic| logic.leaves().iter().any(|leaf| leaf.op == Op::Raw));
+        if has_raw && rule.status == ParseStatus::Parsed {
+            downgrade(rule, ParseStatus::Partial, "condition kept as written");
+        }
+    }
+    outcome
+}
+
 /// Records a problem on a rule: the worst status wins, reasons accumulate.
 pub fn downgrade(rule: &mut Rule, status: ParseStatus, reason: &str) {
     let rank = |s: ParseStatus| match s {
