@@ -2,15 +2,19 @@
 //!
 //! The app deserializes the catalog once and wraps it here; after that each
 //! view is a lookup or a pass over a technique's few hundred rules, never over
-//! the whole corpus.
+//! the whole corpus. The two triple indexes (the costliest, a walk over every
+//! leaf of every rule) are built on first use, so a cold link to the coverage
+//! matrix, which needs neither, renders sooner.
 
 use std::collections::HashMap;
+use std::sync::OnceLock;
 
 use crate::fields::FieldTable;
 use crate::index::IndicatorIndex;
 use crate::model::{Catalog, Rule, Technique};
 use crate::predicate::Polarity;
 
+use super::order;
 use super::search::SearchIndex;
 
 /// The catalog with its prepared indexes.
@@ -18,8 +22,8 @@ use super::search::SearchIndex;
 pub struct Atlas {
     catalog: Catalog,
     fields: FieldTable,
-    indicators: IndicatorIndex,
-    exclusions: IndicatorIndex,
+    indicators: OnceLock<IndicatorIndex>,
+    exclusions: OnceLock<IndicatorIndex>,
     search: SearchIndex,
     /// Rule id → position in `catalog.rules` (the first, should ids repeat).
     rule_ids: HashMap<String, u32>,
@@ -30,14 +34,14 @@ pub struct Atlas {
     /// Parent technique id → its sub-technique ids, from ATT&CK and from the
     /// tags themselves (rules may tag sub-techniques ATT&CK does not list).
     subs: HashMap<String, Vec<String>>,
+    /// Event id → position in `catalog.events`.
+    event_ids: HashMap<String, u32>,
 }
 
 impl Atlas {
     /// Builds every index over the catalog.
     pub fn new(catalog: Catalog) -> Atlas {
         let fields = FieldTable::new(catalog.fields.clone());
-        let indicators = IndicatorIndex::build(&catalog.rules, &fields, Polarity::Indicator);
-        let exclusions = IndicatorIndex::build(&catalog.rules, &fields, Polarity::Exclusion);
         let search = SearchIndex::new(&catalog);
         let mut rule_ids = HashMap::with_capacity(catalog.rules.len());
         let mut tagged: HashMap<String, Vec<u32>> = HashMap::new();
@@ -59,7 +63,9 @@ impl Atlas {
             .map(|(i, t)| (normalize_technique_id(&t.id), to_u32(i)))
             .collect();
         let subs = sub_techniques(&catalog, &tagged);
-        Atlas { catalog, fields, indicators, exclusions, search, rule_ids, technique_ids, tagged, subs }
+        let event_ids = catalog.events.iter().enumerate().map(|(i, e)| (e.id.clone(), to_u32(i))).collect();
+        let (indicators, exclusions) = (OnceLock::new(), OnceLock::new());
+        Atlas { catalog, fields, indicators, exclusions, search, rule_ids, technique_ids, tagged, subs, event_ids }
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -84,12 +90,14 @@ impl Atlas {
         &self.fields
     }
 
-    /// The index of triples rules look for, or of triples they exclude.
-    pub fn index(&self, polarity: Polarity) -> &IndicatorIndex {
-        match polarity {
-            Polarity::Exclusion => &self.exclusions,
-            _ => &self.indicators,
-        }
+    /// The index of triples rules look for, or of triples they exclude
+    /// (built on first use).
+    pub fn index_of(&self, polarity: Polarity) -> &IndicatorIndex {
+        let (cell, polarity) = match polarity {
+            Polarity::Exclusion => (&self.exclusions, Polarity::Exclusion),
+            _ => (&self.indicators, Polarity::Indicator),
+        };
+        cell.get_or_init(|| IndicatorIndex::build(&self.catalog.rules, &self.fields, polarity))
     }
 
     pub fn search_index(&self) -> &SearchIndex {
@@ -117,6 +125,11 @@ impl Atlas {
         self.subs.get(&normalize_technique_id(id)).map_or(&[], Vec::as_slice)
     }
 
+    /// The position of a catalog event in `catalog.events`.
+    pub fn event_position(&self, id: &str) -> Option<u32> {
+        self.event_ids.get(id).copied()
+    }
+
     /// Whether ATT&CK or at least one rule knows the id.
     pub fn knows_technique(&self, id: &str) -> bool {
         self.technique(id).is_some() || !self.tagged(id).is_empty()
@@ -129,8 +142,7 @@ impl Atlas {
         for sub in self.subtechniques(id) {
             rules.extend_from_slice(self.tagged(sub));
         }
-        rules.sort_unstable();
-        rules.dedup();
+        order::sort_dedup(&mut rules);
         rules
     }
 
@@ -143,7 +155,7 @@ impl Atlas {
             .filter(|(id, _)| !self.technique_ids.contains_key(*id))
             .map(|(id, rules)| (id.clone(), to_u32(rules.len())))
             .collect();
-        unknown.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        order::sort_by(&mut unknown, |a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         unknown
     }
 }
@@ -163,8 +175,7 @@ fn sub_techniques(catalog: &Catalog, tagged: &HashMap<String, Vec<u32>>) -> Hash
         }
     }
     for ids in subs.values_mut() {
-        ids.sort_unstable();
-        ids.dedup();
+        order::sort_dedup(ids);
     }
     subs
 }

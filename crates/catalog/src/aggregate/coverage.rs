@@ -8,6 +8,7 @@ use crate::model::{Technique, Vendor};
 
 use super::Atlas;
 use super::atlas::to_u32;
+use super::order;
 
 /// A set of vendors; the empty set means "every vendor" (no filter).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -37,10 +38,14 @@ impl VendorSet {
         self.0 == 0 || self.0 == (1 << Vendor::ALL.len()) - 1
     }
 
-    /// The set with `vendor` switched on or off.
+    /// The set after a click on `vendor`: from "every vendor" it narrows to
+    /// that vendor alone; otherwise it switches the vendor on or off, and an
+    /// empty or full set means every vendor again.
     pub fn toggled(self, vendor: Vendor) -> VendorSet {
-        let current = if self.0 == 0 { (1 << Vendor::ALL.len()) - 1 } else { self.0 };
-        let next = VendorSet(current ^ (1 << vendor as u8));
+        if self.is_all() {
+            return VendorSet::of([vendor]);
+        }
+        let next = VendorSet(self.0 ^ (1 << vendor as u8));
         if next.is_all() { VendorSet::all() } else { next }
     }
 
@@ -165,11 +170,21 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
             if counts.total() > 0 {
                 covered.insert(technique.id.as_str());
             }
-            cells.push(Cell { id: technique.id.clone(), name: technique.name.clone(), counts, subs: sub_cells(atlas, technique, filter) });
+            cells.push(Cell {
+                id: technique.id.clone(),
+                name: technique.name.clone(),
+                counts,
+                subs: sub_cells(atlas, technique, filter),
+            });
         }
         order_cells(&mut cells, filter.order);
         let column_covered = cells.iter().filter(|c| c.counts.total() > 0).count();
-        columns.push(Column { tactic_id: tactic.id.clone(), name: tactic.name.clone(), cells, covered: column_covered });
+        columns.push(Column {
+            tactic_id: tactic.id.clone(),
+            name: tactic.name.clone(),
+            cells,
+            covered: column_covered,
+        });
     }
     Coverage {
         columns,
@@ -197,10 +212,12 @@ fn sub_cells(atlas: &Atlas, technique: &Technique, filter: &CoverageFilter) -> V
         .collect()
 }
 
-fn order_cells(cells: &mut [Cell], order: CellOrder) {
-    match order {
-        CellOrder::Name => cells.sort_by(|a, b| a.name.cmp(&b.name)),
-        CellOrder::Rules => cells.sort_by(|a, b| b.counts.total().cmp(&a.counts.total()).then_with(|| a.name.cmp(&b.name))),
+fn order_cells(cells: &mut Vec<Cell>, cell_order: CellOrder) {
+    match cell_order {
+        CellOrder::Name => order::sort_by(cells, |a, b| a.name.cmp(&b.name)),
+        CellOrder::Rules => {
+            order::sort_by(cells, |a, b| b.counts.total().cmp(&a.counts.total()).then_with(|| a.name.cmp(&b.name)))
+        }
     }
 }
 
@@ -266,7 +283,10 @@ mod tests {
         let coverage = coverage(&atlas(), &CoverageFilter::default());
         let t1204 = cell(&coverage, "TA0002", "T1204");
         // r1 and r5 (Sigma), r2 (Elastic, tagged with T1204 and T1204.002: once), r3 (Splunk).
-        assert_eq!((t1204.counts.get(Vendor::Sigma), t1204.counts.get(Vendor::Elastic), t1204.counts.get(Vendor::Splunk)), (2, 1, 1));
+        assert_eq!(
+            (t1204.counts.get(Vendor::Sigma), t1204.counts.get(Vendor::Elastic), t1204.counts.get(Vendor::Splunk)),
+            (2, 1, 1)
+        );
         assert_eq!(t1204.counts.total(), 4);
         let subs: Vec<_> = t1204.subs.iter().map(|s| (s.id.as_str(), s.counts.total())).collect();
         assert_eq!(subs, [("T1204.001", 0), ("T1204.002", 3)]);
@@ -306,7 +326,9 @@ mod tests {
         assert!(set.contains(Vendor::Sigma) && !set.contains(Vendor::Splunk));
         assert_eq!(set.to_param(), "sigma,elastic");
         assert_eq!(set.toggled(Vendor::Splunk), VendorSet::all());
-        assert_eq!(VendorSet::all().toggled(Vendor::Sigma).to_param(), "elastic,splunk");
+        assert_eq!(set.toggled(Vendor::Sigma).to_param(), "elastic");
+        assert_eq!(VendorSet::all().toggled(Vendor::Sigma).to_param(), "sigma");
+        assert_eq!(VendorSet::of([Vendor::Sigma]).toggled(Vendor::Sigma), VendorSet::all());
         assert_eq!(VendorSet::parse("").to_param(), "");
     }
 

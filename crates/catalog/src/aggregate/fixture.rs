@@ -2,7 +2,7 @@
 //!
 //! Rules (position: id, vendor, techniques) and their logic:
 //! - 0: r1 Sigma [T1204, T1218.005]: Image `*\mshta.exe`, ParentImage `*\WINWORD.EXE`,
-//!   CommandLine `*http*`; not (CommandLine `*\Teams\*` or ParentImage `*\explorer.exe`)
+//!   CommandLine `*http*`; not (CommandLine `*\Teams\\*` or ParentImage `*\explorer.exe`)
 //! - 1: r2 Elastic [T1204, T1204.002]: process.name `mshta.exe` and `MSHTA.exe` (one
 //!   triple twice), process.parent.name `winword.exe`; not process.parent.name `explorer.exe`
 //! - 2: r3 Splunk [T1204.002]: process_name `mshta.exe`, (process `*http*` or
@@ -13,9 +13,11 @@
 //! - 5: r6 Elastic [T1059, T1059.001]: process.name `powershell.exe`, process.command_line `*-enc*`
 //! - 6: r7 Sigma [T1999, unknown to ATT&CK]: Image `*\mshta.exe`
 //! - 7: r8 Sigma [no technique]: CommandLine `*http*`
+//!
+//! Every rule but the Splunk one reads the one catalog event, `sysmon-1`.
 
 use crate::fields::FieldDef;
-use crate::model::{Attack, Catalog, FORMAT_NAME, FORMAT_VERSION, ParseStatus, Rule, Tactic, Technique, Vendor};
+use crate::model::{Attack, Catalog, Event, FORMAT_NAME, FORMAT_VERSION, ParseStatus, Rule, Tactic, Technique, Vendor};
 use crate::predicate::{Expr, Leaf, Op};
 
 use super::Atlas;
@@ -32,6 +34,18 @@ pub fn catalog() -> Catalog {
         sources: vec![],
         attack: attack(),
         fields: fields(),
+        events: vec![Event {
+            id: "sysmon-1".into(),
+            name: "Process creation".into(),
+            source: "Sysmon".into(),
+            platform: "windows".into(),
+            code: Some("1".into()),
+            channel: None,
+            description: String::new(),
+            data_components: vec![],
+            fields: vec![],
+            parent: None,
+        }],
         rules: rules(),
         detail_shards: 4,
     }
@@ -42,42 +56,75 @@ fn rules() -> Vec<Rule> {
     let and = Expr::and;
     let not = Expr::not;
     vec![
-        rule("r1", Sigma, "Mshta Spawned by Word", &["T1204", "T1218.005"], and(vec![
-            w("Image", "process.executable", r"*\mshta.exe"),
-            w("ParentImage", "process.parent.executable", r"*\WINWORD.EXE"),
-            w("CommandLine", "process.command_line", "*http*"),
-            not(Expr::or(vec![
-                w("CommandLine", "process.command_line", r"*\Teams\*"),
-                w("ParentImage", "process.parent.executable", r"*\explorer.exe"),
-            ])),
-        ])),
-        rule("r2", Elastic, "Microsoft HTML Application from Office", &["T1204", "T1204.002"], and(vec![
-            eq("process.name", "process.name", "mshta.exe"),
-            eq("process.name", "process.name", "MSHTA.exe"),
-            eq("process.parent.name", "process.parent.name", "winword.exe"),
-            not(eq("process.parent.name", "process.parent.name", "explorer.exe")),
-        ])),
-        rule("r3", Splunk, "Suspicious mshta child", &["T1204.002"], and(vec![
-            eq("process_name", "process.name", "mshta.exe"),
-            Expr::or(vec![
-                w("process", "process.command_line", "*http*"),
-                w("process", "process.command_line", "*javascript:*"),
+        rule(
+            "r1",
+            Sigma,
+            "Mshta Spawned by Word",
+            &["T1204", "T1218.005"],
+            and(vec![
+                w("Image", "process.executable", r"*\mshta.exe"),
+                w("ParentImage", "process.parent.executable", r"*\WINWORD.EXE"),
+                w("CommandLine", "process.command_line", "*http*"),
+                not(Expr::or(vec![
+                    w("CommandLine", "process.command_line", r"*\Teams\\*"),
+                    w("ParentImage", "process.parent.executable", r"*\explorer.exe"),
+                ])),
             ]),
-            not(eq("parent_process_name", "process.parent.name", "explorer.exe")),
-        ])),
-        rule("r4", Sigma, "PowerShell Download", &["T1059.001"], and(vec![
-            w("Image", "process.executable", r"*\powershell.exe"),
-            w("CommandLine", "process.command_line", "*http*"),
-            not(w("ParentImage", "process.parent.executable", r"*\explorer.exe")),
-        ])),
-        rule("r5", Sigma, "LNK File Opened", &["T1204.002"], and(vec![
-            w("TargetFilename", "file.path", "*.lnk"),
-            w("Image", "process.executable", r"*\explorer.exe"),
-        ])),
-        rule("r6", Elastic, "Encoded PowerShell", &["T1059", "T1059.001"], and(vec![
-            eq("process.name", "process.name", "powershell.exe"),
-            w("process.command_line", "process.command_line", "*-enc*"),
-        ])),
+        ),
+        rule(
+            "r2",
+            Elastic,
+            "Microsoft HTML Application from Office",
+            &["T1204", "T1204.002"],
+            and(vec![
+                eq("process.name", "process.name", "mshta.exe"),
+                eq("process.name", "process.name", "MSHTA.exe"),
+                eq("process.parent.name", "process.parent.name", "winword.exe"),
+                not(eq("process.parent.name", "process.parent.name", "explorer.exe")),
+            ]),
+        ),
+        rule(
+            "r3",
+            Splunk,
+            "Suspicious mshta child",
+            &["T1204.002"],
+            and(vec![
+                eq("process_name", "process.name", "mshta.exe"),
+                Expr::or(vec![
+                    w("process", "process.command_line", "*http*"),
+                    w("process", "process.command_line", "*javascript:*"),
+                ]),
+                not(eq("parent_process_name", "process.parent.name", "explorer.exe")),
+            ]),
+        ),
+        rule(
+            "r4",
+            Sigma,
+            "PowerShell Download",
+            &["T1059.001"],
+            and(vec![
+                w("Image", "process.executable", r"*\powershell.exe"),
+                w("CommandLine", "process.command_line", "*http*"),
+                not(w("ParentImage", "process.parent.executable", r"*\explorer.exe")),
+            ]),
+        ),
+        rule(
+            "r5",
+            Sigma,
+            "LNK File Opened",
+            &["T1204.002"],
+            and(vec![w("TargetFilename", "file.path", "*.lnk"), w("Image", "process.executable", r"*\explorer.exe")]),
+        ),
+        rule(
+            "r6",
+            Elastic,
+            "Encoded PowerShell",
+            &["T1059", "T1059.001"],
+            and(vec![
+                eq("process.name", "process.name", "powershell.exe"),
+                w("process.command_line", "process.command_line", "*-enc*"),
+            ]),
+        ),
         rule("r7", Sigma, "Mshta Anywhere", &["T1999"], w("Image", "process.executable", r"*\mshta.exe")),
         rule("r8", Sigma, "Any URL on a Command Line", &[], w("CommandLine", "process.command_line", "*http*")),
     ]
@@ -108,9 +155,13 @@ fn attack() -> Attack {
             technique("T1218", "System Binary Proxy Execution", &["defense-evasion"], &["Windows"]),
             technique("T1218.005", "Mshta", &["defense-evasion"], &["Windows"]),
             technique("T1027", "Obfuscated Files or Information", &["defense-evasion"], &["Windows", "Linux"]),
-            Technique { deprecated: true, ..technique("T1064", "Scripting", &["execution", "defense-evasion"], &["Windows"]) },
+            Technique {
+                deprecated: true,
+                ..technique("T1064", "Scripting", &["execution", "defense-evasion"], &["Windows"])
+            },
         ],
         revoked: vec![],
+        data_components: vec![],
     }
 }
 
@@ -128,15 +179,16 @@ fn technique(id: &str, name: &str, tactics: &[&str], platforms: &[&str]) -> Tech
 }
 
 fn fields() -> Vec<FieldDef> {
-    let def = |name: &str, sigma: &[&str], splunk: &[&str], basename_of: Option<&str>, extension_of: Option<&str>| FieldDef {
-        name: name.into(),
-        description: String::new(),
-        sigma: sigma.iter().map(|s| (*s).into()).collect(),
-        elastic: vec![],
-        splunk: splunk.iter().map(|s| (*s).into()).collect(),
-        basename_of: basename_of.map(Into::into),
-        extension_of: extension_of.map(Into::into),
-    };
+    let def =
+        |name: &str, sigma: &[&str], splunk: &[&str], basename_of: Option<&str>, extension_of: Option<&str>| FieldDef {
+            name: name.into(),
+            description: String::new(),
+            sigma: sigma.iter().map(|s| (*s).into()).collect(),
+            elastic: vec![],
+            splunk: splunk.iter().map(|s| (*s).into()).collect(),
+            basename_of: basename_of.map(Into::into),
+            extension_of: extension_of.map(Into::into),
+        };
     vec![
         def("process.executable", &["Image"], &["process_path"], None, None),
         def("process.name", &[], &["process_name"], Some("process.executable"), None),
@@ -173,6 +225,7 @@ fn rule(id: &str, vendor: Vendor, title: &str, techniques: &[&str], logic: Expr)
         log_source: vec![("product".into(), "windows".into()), ("category".into(), "process_creation".into())],
         attributes: vec![],
         logic: Some(logic),
+        events: if vendor == Vendor::Splunk { vec![] } else { vec!["sysmon-1".into()] },
     }
 }
 

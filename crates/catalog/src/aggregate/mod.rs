@@ -14,6 +14,7 @@ mod coverage;
 mod description;
 mod guide;
 mod lookup;
+pub mod order;
 mod search;
 mod technique;
 
@@ -21,9 +22,13 @@ mod technique;
 mod fixture;
 
 pub use atlas::{Atlas, normalize_technique_id};
-pub use coverage::{Cell, CellOrder, Column, Coverage, CoverageFilter, SubCell, VendorCounts, VendorSet, coverage, platforms, shade};
+pub use coverage::{
+    Cell, CellOrder, Column, Coverage, CoverageFilter, SubCell, VendorCounts, VendorSet, coverage, platforms, shade,
+};
 pub use description::{Block, Span, description_blocks};
 pub use guide::{FieldRow, Guide, OpCount, ValueRow, guide};
 pub use lookup::{KeyReach, RowQuery, rule_keys, rules_for_row};
 pub use search::{SearchHits, SearchIndex};
-pub use technique::{LogSourceCount, RuleRef, TechniqueView, VendorGroup, log_sources, technique_view};
+pub use technique::{
+    EventCount, LogSourceCount, RuleRef, TechniqueView, VendorGroup, events_covered, log_sources, technique_view,
+};

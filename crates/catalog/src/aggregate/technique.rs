@@ -7,6 +7,7 @@ use crate::model::Vendor;
 
 use super::Atlas;
 use super::atlas::{normalize_technique_id, to_u32};
+use super::order;
 
 /// What the technique page shows besides the ATT&CK text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,7 +75,8 @@ pub fn technique_view(atlas: &Atlas, id: &str) -> Option<TechniqueView> {
 
 fn group_by_vendor(atlas: &Atlas, id: &str, rules: &[u32]) -> Vec<VendorGroup> {
     let family_prefix = format!("{id}.");
-    let mut groups: Vec<VendorGroup> = Vendor::ALL.into_iter().map(|vendor| VendorGroup { vendor, rules: vec![] }).collect();
+    let mut groups: Vec<VendorGroup> =
+        Vendor::ALL.into_iter().map(|vendor| VendorGroup { vendor, rules: vec![] }).collect();
     for &position in rules {
         let Some(rule) = atlas.rule(position) else { continue };
         let mut tagged: Vec<String> = rule
@@ -83,8 +85,7 @@ fn group_by_vendor(atlas: &Atlas, id: &str, rules: &[u32]) -> Vec<VendorGroup> {
             .map(|t| normalize_technique_id(t))
             .filter(|t| t.starts_with(&family_prefix))
             .collect();
-        tagged.sort_unstable();
-        tagged.dedup();
+        order::sort_dedup(&mut tagged);
         let entry = RuleRef { position, title: rule.title.clone(), tagged };
         if let Some(group) = groups.iter_mut().find(|g| g.vendor == rule.vendor) {
             group.rules.push(entry);
@@ -92,7 +93,7 @@ fn group_by_vendor(atlas: &Atlas, id: &str, rules: &[u32]) -> Vec<VendorGroup> {
     }
     groups.retain(|g| !g.rules.is_empty());
     for group in &mut groups {
-        group.rules.sort_by_cached_key(|r| r.title.to_lowercase());
+        order::sort_by_key(&mut group.rules, |r| r.title.to_lowercase());
     }
     groups
 }
@@ -116,7 +117,31 @@ pub fn log_sources(atlas: &Atlas, rules: &[u32]) -> Vec<LogSourceCount> {
         .filter(|(pairs, _)| !pairs.is_empty())
         .map(|(pairs, rules)| LogSourceCount { pairs: pairs.to_vec(), rules })
         .collect();
-    out.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.pairs.cmp(&b.pairs)));
+    order::sort_by(&mut out, |a, b| b.rules.cmp(&a.rules).then_with(|| a.pairs.cmp(&b.pairs)));
+    out
+}
+
+/// A catalog event and how many of the given rules read it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventCount {
+    /// Position in `catalog.events`.
+    pub event: u32,
+    pub rules: u32,
+}
+
+/// The catalog events the given rules read, most rules first (empty while
+/// the catalog has no event list).
+pub fn events_covered(atlas: &Atlas, rules: &[u32]) -> Vec<EventCount> {
+    let mut counts: HashMap<u32, u32> = HashMap::new();
+    for rule in rules.iter().filter_map(|&p| atlas.rule(p)) {
+        let mut read: Vec<u32> = rule.events.iter().filter_map(|id| atlas.event_position(id)).collect();
+        order::sort_dedup(&mut read);
+        for event in read {
+            *counts.entry(event).or_default() += 1;
+        }
+    }
+    let mut out: Vec<EventCount> = counts.into_iter().map(|(event, rules)| EventCount { event, rules }).collect();
+    order::sort_by(&mut out, |a, b| b.rules.cmp(&a.rules).then_with(|| a.event.cmp(&b.event)));
     out
 }
 
@@ -142,7 +167,10 @@ mod tests {
         assert_eq!(lnk.tagged, ["T1204.002"]);
         assert!(view.groups[0].rules[1].tagged.is_empty());
         assert_eq!(view.groups[1].rules[0].tagged, ["T1204.002"]);
-        assert_eq!(view.subtechniques, [("T1204.001".into(), "Malicious Link".into(), 0), ("T1204.002".into(), "Malicious File".into(), 3)]);
+        assert_eq!(
+            view.subtechniques,
+            [("T1204.001".into(), "Malicious Link".into(), 0), ("T1204.002".into(), "Malicious File".into(), 3)]
+        );
     }
 
     #[test]
@@ -164,6 +192,14 @@ mod tests {
         assert!(technique_view(&atlas, "T4242").is_none());
         // Known to ATT&CK, no rule: a page with no rules.
         assert!(technique_view(&atlas, "T1027").expect("known").groups.is_empty());
+    }
+
+    #[test]
+    fn events_count_rules() {
+        let atlas = atlas();
+        // r1, r2 and r5 read sysmon-1; r3 (Splunk) reads no catalog event.
+        assert_eq!(events_covered(&atlas, &atlas.rules_under("T1204")), [EventCount { event: 0, rules: 3 }]);
+        assert!(events_covered(&atlas, &[2]).is_empty());
     }
 
     #[test]

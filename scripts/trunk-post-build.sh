@@ -1,0 +1,19 @@
+#!/bin/sh
+# Trunk post-build hook (see Trunk.toml); runs in the staging directory's
+# parent with TRUNK_STAGING_DIR set.
+#  - 404.html = index.html: GitHub Pages and Netlify serve it for unknown
+#    paths, so a deep link such as /technique/T1204 boots the app, which
+#    routes on the path (docs/app.md).
+#  - The catalog: $RULE_ATLAS_CATALOG (a folder holding catalog.json and
+#    details/) if set, else public/catalog if present, copied to catalog/.
+set -eu
+staging="${TRUNK_STAGING_DIR:?run by trunk}"
+cp "$staging/index.html" "$staging/404.html"
+catalog="${RULE_ATLAS_CATALOG:-public/catalog}"
+if [ -f "$catalog/catalog.json" ]; then
+  rm -rf "$staging/catalog"
+  mkdir -p "$staging/catalog"
+  cp "$catalog/catalog.json" "$staging/catalog/"
+  [ -d "$catalog/details" ] && cp -R "$catalog/details" "$staging/catalog/"
+fi
+exit 0

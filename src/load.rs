@@ -1,0 +1,203 @@
+//! Fetching the catalog and rule details.
+//!
+//! `catalog/catalog.json` is fetched once, relative to the document base (so
+//! the app works under any sub-path), deserialized once and wrapped in an
+//! [`Atlas`] whose indexes every view shares. A rule page fetches the detail
+//! shard holding its text; shards are cached for the session.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use atlas_catalog::aggregate::Atlas;
+use atlas_catalog::model::{FORMAT_NAME, FORMAT_VERSION, detail_shard};
+use atlas_catalog::{Catalog, RuleDetail};
+use leptos::prelude::*;
+use serde::Deserialize;
+
+/// Where the catalog lives, relative to the document base.
+pub const CATALOG_PATH: &str = "catalog/catalog.json";
+
+/// Why the catalog (or a rule's detail) could not be loaded. Strings rather
+/// than the source errors, so the error can be cloned into every view.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LoadError {
+    /// The request itself failed (offline, blocked, CORS).
+    #[error("could not fetch {url}: {message}")]
+    Network { url: String, message: String },
+    /// The server answered, but not with the file (`404 Not Found`).
+    #[error("{url} answered HTTP {status} {status_text}")]
+    Status { url: String, status: u16, status_text: String },
+    /// The body is not JSON (`{"format": …` cut short, an HTML page…).
+    #[error("{url} is not valid JSON: {message}")]
+    Json { url: String, message: String },
+    /// JSON, but another kind of file.
+    #[error("{url} is not a Rule Atlas catalog: its format is {found}, expected \"{FORMAT_NAME}\"")]
+    Format { url: String, found: String },
+    /// A catalog written for another version of the app.
+    #[error(
+        "{url} is catalog version {found}, but this app reads version {FORMAT_VERSION}; rebuild the catalog or the app"
+    )]
+    Version { url: String, found: String },
+    /// The right format and version, but a field has the wrong shape.
+    #[error("{url} does not match the catalog format: {message}")]
+    Schema { url: String, message: String },
+}
+
+/// The loaded catalog, shared by every view.
+pub type AtlasResult = Result<Arc<Atlas>, LoadError>;
+
+/// Fetches, checks and indexes the catalog.
+pub async fn load_atlas() -> AtlasResult {
+    let url = absolute(CATALOG_PATH);
+    let bytes = fetch(&url).await?;
+    let fetched = now();
+    let catalog = parse_catalog(&url, &bytes)?;
+    drop(bytes);
+    let parsed = now();
+    let atlas = Atlas::new(catalog);
+    // The cold-start budget is spent here; say where it went.
+    web_sys::console::debug_1(
+        &format!("catalog: parsed in {} ms, indexed in {} ms", (parsed - fetched) as u32, (now() - parsed) as u32)
+            .into(),
+    );
+    Ok(Arc::new(atlas))
+}
+
+/// Milliseconds since the page started loading.
+fn now() -> f64 {
+    window().performance().map_or(0.0, |p| p.now())
+}
+
+/// Reads catalog bytes, naming what is wrong when they are not a catalog this
+/// app can read.
+pub fn parse_catalog(url: &str, bytes: &[u8]) -> Result<Catalog, LoadError> {
+    let url = url.to_owned();
+    // One UTF-8 check over the whole file is cheaper than serde_json's check
+    // of every string in it.
+    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::Json { url: url.clone(), message: e.to_string() })?;
+    match serde_json::from_str::<Catalog>(text) {
+        Ok(catalog) => {
+            check_header(
+                &url,
+                &Header { format: Some(catalog.format.clone()), version: Some(u64::from(catalog.version)) },
+            )?;
+            Ok(catalog)
+        }
+        Err(error) if error.is_syntax() || error.is_eof() => Err(LoadError::Json { url, message: error.to_string() }),
+        Err(error) => {
+            // A wrong format or version explains a shape mismatch better than
+            // the mismatch itself does.
+            if let Ok(header) = serde_json::from_str::<Header>(text) {
+                check_header(&url, &header)?;
+            }
+            Err(LoadError::Schema { url, message: error.to_string() })
+        }
+    }
+}
+
+/// The two fields every catalog version keeps. (Plain types rather than
+/// `serde_json::Value`, whose deserializer would add to the WASM.)
+#[derive(Debug, Deserialize)]
+struct Header {
+    format: Option<String>,
+    version: Option<u64>,
+}
+
+fn check_header(url: &str, header: &Header) -> Result<(), LoadError> {
+    if header.format.as_deref() != Some(FORMAT_NAME) {
+        let found = header.format.as_ref().map_or_else(|| "missing".to_owned(), |f| format!("\"{f}\""));
+        return Err(LoadError::Format { url: url.to_owned(), found });
+    }
+    if header.version != Some(u64::from(FORMAT_VERSION)) {
+        let found = header.version.map_or_else(|| "missing".to_owned(), |v| v.to_string());
+        return Err(LoadError::Version { url: url.to_owned(), found });
+    }
+    Ok(())
+}
+
+/// One `details/<n>.json` file: rule id → detail.
+type Shard = HashMap<String, RuleDetail>;
+
+/// Detail shards fetched so far, so going back to a rule page is instant.
+#[derive(Clone, Copy)]
+pub struct DetailCache(StoredValue<HashMap<u32, Arc<Shard>>>);
+
+impl DetailCache {
+    pub fn new() -> DetailCache {
+        DetailCache(StoredValue::new(HashMap::new()))
+    }
+
+    /// The detail of a rule; `Ok(None)` when its shard does not list it.
+    pub async fn detail(self, rule_id: String, shards: u32) -> Result<Option<RuleDetail>, LoadError> {
+        let n = detail_shard(&rule_id, shards);
+        let cached = self.0.with_value(|cache| cache.get(&n).cloned());
+        let shard = match cached {
+            Some(shard) => shard,
+            None => {
+                let url = absolute(&format!("catalog/details/{n}.json"));
+                let bytes = fetch(&url).await?;
+                let json = |message: String| LoadError::Json { url: url.clone(), message };
+                let text = std::str::from_utf8(&bytes).map_err(|e| json(e.to_string()))?;
+                let shard: Shard = serde_json::from_str(text).map_err(|e| json(e.to_string()))?;
+                let shard = Arc::new(shard);
+                self.0.update_value(|cache| {
+                    cache.insert(n, Arc::clone(&shard));
+                });
+                shard
+            }
+        };
+        Ok(shard.get(&rule_id).cloned())
+    }
+}
+
+impl Default for DetailCache {
+    fn default() -> Self {
+        DetailCache::new()
+    }
+}
+
+async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
+    let response = gloo_net::http::Request::get(url)
+        .send()
+        .await
+        .map_err(|e| LoadError::Network { url: url.to_owned(), message: e.to_string() })?;
+    if !response.ok() {
+        return Err(LoadError::Status {
+            url: url.to_owned(),
+            status: response.status(),
+            status_text: response.status_text(),
+        });
+    }
+    response.binary().await.map_err(|e| LoadError::Network { url: url.to_owned(), message: e.to_string() })
+}
+
+/// A path resolved against the document base, for fetching and for error
+/// messages that say exactly which URL failed.
+fn absolute(path: &str) -> String {
+    let base = document().base_uri().ok().flatten().unwrap_or_default();
+    let dir = base.rsplit_once('/').map_or(base.as_str(), |(dir, _)| dir);
+    format!("{dir}/{path}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn error(json: &str) -> LoadError {
+        parse_catalog("c.json", json.as_bytes()).expect_err("should fail")
+    }
+
+    #[test]
+    fn names_what_is_wrong() {
+        assert!(matches!(error("{\"format\": "), LoadError::Json { .. }));
+        assert!(matches!(error("<!DOCTYPE html>"), LoadError::Json { .. }));
+        assert_eq!(
+            error("{\"format\": \"other\", \"rules\": 3}"),
+            LoadError::Format { url: "c.json".into(), found: "\"other\"".into() }
+        );
+        let version = error(&format!("{{\"format\": \"{FORMAT_NAME}\", \"version\": 99}}"));
+        assert_eq!(version, LoadError::Version { url: "c.json".into(), found: "99".into() });
+        let schema = error(&format!("{{\"format\": \"{FORMAT_NAME}\", \"version\": {FORMAT_VERSION}, \"rules\": 3}}"));
+        assert!(matches!(schema, LoadError::Schema { .. }), "{schema:?}");
+    }
+}

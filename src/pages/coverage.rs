@@ -1,0 +1,245 @@
+//! `/`: the ATT&CK coverage matrix with its filters (vendor, platform,
+//! order) and search, all kept in the URL query.
+
+use std::sync::Arc;
+
+use atlas_catalog::Vendor;
+use atlas_catalog::aggregate::{
+    Atlas, Cell, CellOrder, Coverage, CoverageFilter, VendorSet, coverage, platforms, shade,
+};
+use leptos::prelude::*;
+
+use crate::components::search::{SearchBox, SearchResults};
+use crate::components::status::with_atlas;
+use crate::components::vendor::VendorTally;
+use crate::state::{QueryWriter, query_param};
+use crate::url::{Links, param, set_title};
+
+/// The coverage page.
+#[component]
+pub fn CoveragePage() -> impl IntoView {
+    set_title("ATT&CK coverage");
+    with_atlas(|atlas| view! { <CoverageView atlas/> }.into_any())
+}
+
+/// The filters, search and matrix over a loaded catalog.
+#[component]
+fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
+    let writer = QueryWriter::new();
+    let vendor_param = query_param(param::VENDOR);
+    let platform = query_param(param::PLATFORM);
+    let order = query_param(param::ORDER);
+    let query = query_param(param::QUERY);
+    let vendors = Memo::new(move |_| vendor_param.with(|v| VendorSet::parse(v)));
+    let filter = Memo::new(move |_| CoverageFilter {
+        vendors: vendors.get(),
+        platform: platform.with(|p| (!p.is_empty()).then(|| p.clone())),
+        order: if order.with(|o| o == "rules") { CellOrder::Rules } else { CellOrder::Name },
+    });
+    let matrix = {
+        let atlas = Arc::clone(&atlas);
+        Memo::new(move |_| filter.with(|f| coverage(&atlas, f)))
+    };
+    let links = expect_context::<Links>();
+    let on_search = {
+        let writer = writer.clone();
+        Callback::new(move |text: String| writer.set(param::QUERY, &text))
+    };
+    view! {
+        <h1 class="page-title">"ATT&CK coverage"</h1>
+        <div class="toolbar">
+            <SearchBox value=query on_input=on_search/>
+            <VendorFilter vendors writer=writer.clone()/>
+            <PlatformFilter options=platforms(&atlas) platform writer=writer.clone()/>
+            <label class="select">
+                "Order "
+                <select
+                    prop:value=move || if order.get() == "rules" { "rules" } else { "name" }
+                    on:change=move |ev| writer.set(param::ORDER, if event_target_value(&ev) == "rules" { "rules" } else { "" })
+                >
+                    <option value="name">"by name"</option>
+                    <option value="rules">"by rules"</option>
+                </select>
+            </label>
+        </div>
+        <SearchResults atlas=Arc::clone(&atlas) query vendors/>
+        <p class="summary">{move || matrix.with(summary)}</p>
+        <Legend/>
+        <div class="matrix-scroll">{move || matrix.with(|m| matrix_view(m, &links))}</div>
+        <Unmapped atlas/>
+    }
+}
+
+fn summary(m: &Coverage) -> String {
+    format!("{} of {} techniques have at least one rule · {} rules mapped to them", m.covered, m.techniques, m.rules)
+}
+
+/// Toggle buttons, one per vendor; none pressed means every vendor.
+#[component]
+fn VendorFilter(vendors: Memo<VendorSet>, writer: QueryWriter) -> impl IntoView {
+    let buttons = Vendor::ALL
+        .into_iter()
+        .map(|vendor| {
+            let writer = writer.clone();
+            let pressed = move || (!vendors.get().is_all() && vendors.get().contains(vendor)).to_string();
+            view! {
+                <button
+                    type="button"
+                    class=format!("toggle vendor-{}", vendor.as_str())
+                    aria-pressed=pressed
+                    on:click=move |_| writer.set(param::VENDOR, &vendors.get_untracked().toggled(vendor).to_param())
+                >
+                    {vendor.label()}
+                </button>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="vendors" role="group" aria-label="Vendors (none selected: all)">
+            {buttons}
+        </div>
+    }
+}
+
+/// The ATT&CK platform the matrix is limited to.
+#[component]
+fn PlatformFilter(options: Vec<String>, platform: Memo<String>, writer: QueryWriter) -> impl IntoView {
+    let options = options.into_iter().map(|p| view! { <option value=p.clone()>{p.clone()}</option> }).collect_view();
+    view! {
+        <label class="select">
+            "Platform "
+            <select prop:value=move || platform.get() on:change=move |ev| writer.set(param::PLATFORM, &event_target_value(&ev))>
+                <option value="">"all"</option>
+                {options}
+            </select>
+        </label>
+    }
+}
+
+/// What the shades mean.
+#[component]
+fn Legend() -> impl IntoView {
+    let steps = [("0", 0), ("1", 1), ("2–3", 2), ("4–9", 3), ("10–24", 4), ("25+", 5)];
+    let items = steps
+        .into_iter()
+        .map(|(label, step)| view! { <span class=format!("swatch shade-{step}")>{label}</span> })
+        .collect_view();
+    view! {
+        <div class="legend" aria-hidden="true">
+            "Rules per technique: "
+            {items}
+        </div>
+    }
+}
+
+fn matrix_view(m: &Coverage, links: &Links) -> impl IntoView + use<> {
+    let columns = m
+        .columns
+        .iter()
+        .map(|column| {
+            let cells = column
+                .cells
+                .iter()
+                .map(|cell| view! { <MatrixCell cell=cell.clone() links=links.clone()/> })
+                .collect_view();
+            view! {
+                <section class="tactic" aria-label=column.name.clone()>
+                    <h2>
+                        {column.name.clone()}
+                        <span class="count">{format!("{}/{}", column.covered, column.cells.len())}</span>
+                    </h2>
+                    <ul>{cells}</ul>
+                </section>
+            }
+        })
+        .collect_view();
+    view! { <div class="matrix">{columns}</div> }
+}
+
+/// One technique: name, id, rules per vendor, and its sub-techniques on demand.
+#[component]
+fn MatrixCell(cell: Cell, links: Links) -> impl IntoView {
+    let expanded = RwSignal::new(false);
+    let total = cell.counts.total();
+    let subs = cell.subs.clone();
+    let toggle = (!subs.is_empty()).then(|| {
+        let label = format!("{} sub-techniques", subs.len());
+        view! {
+            <button
+                type="button"
+                class="expand"
+                aria-expanded=move || expanded.get().to_string()
+                aria-label=format!("{label} of {}", cell.name)
+                on:click=move |_| expanded.update(|e| *e = !*e)
+            >
+                {move || if expanded.get() { "▾" } else { "▸" }}
+                {format!(" {}", subs.len())}
+            </button>
+        }
+    });
+    let sub_list = {
+        let links = links.clone();
+        move || {
+            expanded.get().then(|| {
+                let items = subs
+                    .iter()
+                    .map(|sub| {
+                        view! {
+                            <li class=format!("sub shade-{}", shade(sub.counts.total()))>
+                                <a href=links.technique(&sub.id)>
+                                    <span class="name">{sub.name.clone()}</span>
+                                    <span class="id">{sub.id.clone()}</span>
+                                </a>
+                                <span class="tallies">
+                                    <VendorTally counts=sub.counts/>
+                                </span>
+                            </li>
+                        }
+                    })
+                    .collect_view();
+                view! { <ul class="subs">{items}</ul> }
+            })
+        }
+    };
+    view! {
+        <li class=format!("cell shade-{}", shade(total))>
+            <div class="cell-head">
+                <a href=links.technique(&cell.id) title=format!("{} {} — {total} rules", cell.id, cell.name)>
+                    <span class="name">{cell.name.clone()}</span>
+                </a>
+                <div class="cell-meta">
+                    <span class="id">{cell.id.clone()}</span>
+                    <VendorTally counts=cell.counts/>
+                    {toggle}
+                </div>
+            </div>
+            {sub_list}
+        </li>
+    }
+}
+
+/// Rules the matrix cannot place: tags ATT&CK does not know, or no tag.
+#[component]
+fn Unmapped(atlas: Arc<Atlas>) -> impl IntoView {
+    let links = expect_context::<Links>();
+    let unknown = atlas.unknown_techniques();
+    let untagged = atlas.untagged_rules();
+    let unknown_view = (!unknown.is_empty()).then(|| {
+        let items = unknown
+            .into_iter()
+            .map(|(id, n)| view! { <a href=links.technique(&id)>{format!("{id} ({n})")}</a> " " })
+            .collect_view();
+        view! {
+            <p>
+                {format!("Technique IDs ATT&CK {} does not know, tagged by rules: ", atlas.catalog().attack.version)}
+                {items}
+            </p>
+        }
+    });
+    view! {
+        <div class="unmapped">
+            {unknown_view}
+            <p>{format!("{untagged} rules tag no ATT&CK technique and appear in no cell.")}</p>
+        </div>
+    }
+}

@@ -1,0 +1,173 @@
+//! The URL is the app's state: the document base (so the app works under a
+//! sub-path), the hrefs of every view, and the query parameters, named once.
+//!
+//! Links are plain `<a href>` with the base already applied: the router
+//! intercepts clicks on them, and they still open in a new tab.
+
+use std::fmt::Write;
+
+use atlas_catalog::IndicatorKey;
+use atlas_catalog::Polarity;
+
+/// Query parameter names, in one place.
+pub mod param {
+    /// Vendors shown in the matrix (`sigma,elastic`).
+    pub const VENDOR: &str = "vendor";
+    /// ATT&CK platform the matrix is filtered to.
+    pub const PLATFORM: &str = "platform";
+    /// Search text.
+    pub const QUERY: &str = "q";
+    /// Cell order in the matrix (`rules`).
+    pub const ORDER: &str = "order";
+    /// Rules list: technique scope, field, operator, value, and `exclusion`.
+    pub const TECHNIQUE: &str = "technique";
+    pub const FIELD: &str = "field";
+    pub const OP: &str = "op";
+    pub const VALUE: &str = "value";
+    pub const KIND: &str = "kind";
+}
+
+/// The path of the document base without its trailing slash: `""` at the
+/// root, `/rule-atlas` under `trunk build --public-url /rule-atlas/`.
+pub fn base_path() -> String {
+    let base = leptos::prelude::document().base_uri().ok().flatten().unwrap_or_default();
+    path_of(&base)
+}
+
+/// The path part of an absolute URL, without trailing slash.
+fn path_of(url: &str) -> String {
+    let after_scheme = url.split_once("://").map_or(url, |(_, rest)| rest);
+    let path = after_scheme.find('/').map_or("", |i| &after_scheme[i..]);
+    let path = path.split(['?', '#']).next().unwrap_or_default();
+    path.trim_end_matches('/').to_owned()
+}
+
+/// Builds app hrefs under the document base.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Links {
+    base: String,
+}
+
+impl Links {
+    pub fn new(base: String) -> Links {
+        Links { base }
+    }
+
+    pub fn base(&self) -> &str {
+        &self.base
+    }
+
+    pub fn home(&self) -> String {
+        format!("{}/", self.base)
+    }
+
+    pub fn technique(&self, id: &str) -> String {
+        format!("{}/technique/{}", self.base, encode(id))
+    }
+
+    pub fn guide(&self, id: &str) -> String {
+        format!("{}/technique/{}/guide", self.base, encode(id))
+    }
+
+    pub fn rule(&self, id: &str) -> String {
+        format!("{}/rule/{}", self.base, encode(id))
+    }
+
+    /// The rules under `technique` (or in the catalog) that test a field.
+    pub fn rules_with_field(&self, technique: Option<&str>, field: &str) -> String {
+        let mut pairs = vec![(param::FIELD, field)];
+        pairs.extend(technique.map(|t| (param::TECHNIQUE, t)));
+        self.rules(&pairs)
+    }
+
+    /// The rules under `technique` (or in the catalog) that use a triple.
+    pub fn rules_with_key(&self, technique: Option<&str>, key: &IndicatorKey, polarity: Polarity) -> String {
+        let mut pairs =
+            vec![(param::FIELD, key.field.as_str()), (param::OP, key.op.as_str()), (param::VALUE, key.value.as_str())];
+        if polarity == Polarity::Exclusion {
+            pairs.push((param::KIND, "exclusion"));
+        }
+        pairs.extend(technique.map(|t| (param::TECHNIQUE, t)));
+        self.rules(&pairs)
+    }
+
+    fn rules(&self, pairs: &[(&str, &str)]) -> String {
+        format!("{}/rules{}", self.base, query_string(pairs))
+    }
+}
+
+/// `?a=1&b=2`, skipping empty values; empty when nothing is left.
+pub fn query_string(pairs: &[(&str, &str)]) -> String {
+    let mut out = String::new();
+    for (name, value) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        out.push(if out.is_empty() { '?' } else { '&' });
+        out.push_str(&encode(name));
+        out.push('=');
+        out.push_str(&encode(value));
+    }
+    out
+}
+
+/// Percent-encodes everything but unreserved characters (RFC 3986), so a
+/// value such as `*\temp\*` or `a&b` survives a round trip through the URL.
+pub fn encode(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            let _ = write!(out, "%{byte:02X}");
+        }
+    }
+    out
+}
+
+/// The URL when it is safe to link to from catalog text: `http(s)` only, so
+/// a `javascript:` or `data:` URL in a rule or description stays text.
+pub fn external(url: &str) -> Option<&str> {
+    let url = url.trim();
+    let scheme = url.split_once("://").map(|(s, _)| s.to_ascii_lowercase());
+    matches!(scheme.as_deref(), Some("http" | "https")).then_some(url)
+}
+
+/// Sets the page title of the current view.
+pub fn set_title(title: &str) {
+    leptos::prelude::document().set_title(&format!("{title} · Rule Atlas"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use atlas_catalog::Op;
+
+    #[test]
+    fn base_is_the_path_of_the_document_base() {
+        assert_eq!(path_of("http://127.0.0.1:8080/"), "");
+        assert_eq!(path_of("https://x.github.io/rule-atlas/"), "/rule-atlas");
+        assert_eq!(path_of("https://x.github.io/rule-atlas/?q=1#/t"), "/rule-atlas");
+        assert_eq!(path_of("file:///srv/dist/index.html"), "/srv/dist/index.html");
+    }
+
+    #[test]
+    fn hrefs_carry_the_base_and_encode_values() {
+        let links = Links::new("/rule-atlas".into());
+        assert_eq!(links.technique("T1059.001"), "/rule-atlas/technique/T1059.001");
+        assert_eq!(links.guide("T1204"), "/rule-atlas/technique/T1204/guide");
+        let key = IndicatorKey { field: "process.executable".into(), op: Op::Wildcard, value: r"*\temp\*&x".into() };
+        assert_eq!(
+            links.rules_with_key(Some("T1204"), &key, Polarity::Exclusion),
+            "/rule-atlas/rules?field=process.executable&op=wildcard&value=%2A%5Ctemp%5C%2A%26x&kind=exclusion&technique=T1204"
+        );
+        assert_eq!(Links::new(String::new()).home(), "/");
+        assert_eq!(query_string(&[("q", ""), ("vendor", "")]), "");
+    }
+
+    #[test]
+    fn only_web_links_from_catalog_text() {
+        assert_eq!(external(" https://attack.mitre.org/x "), Some("https://attack.mitre.org/x"));
+        assert!(external("javascript:alert(1)").is_none());
+        assert!(external("JavaScript://%0aalert(1)").is_none());
+        assert!(external("data:text/html,x").is_none());
+        assert!(external("Internal Research").is_none());
+    }
+}
