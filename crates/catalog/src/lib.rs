@@ -4,6 +4,7 @@
 //! and native alike.
 
 pub mod aggregate;
+pub mod expr_json;
 pub mod fields;
 pub mod index;
 pub mod indicator;

@@ -270,8 +270,9 @@ pub struct Rule {
     /// Further labelled metadata (risk score, building block, analytic story…).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<(String, String)>,
-    /// The rule's logic, when there is any.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The rule's logic, when there is any; written in the compact form
+    /// (`expr_json`), read in either form.
+    #[serde(default, skip_serializing_if = "Option::is_none", with = "crate::expr_json::compact_option")]
     pub logic: Option<Expr>,
     /// Ids of the catalog events the rule reads.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -11,11 +11,10 @@
 
 use std::fmt;
 
-use serde::de::{self, MapAccess, Visitor};
-use serde::ser::SerializeMap;
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::{Deserialize, Serialize};
 
-/// A node of a rule's logic.
+/// A node of a rule's logic. Serialized as the JSON contract above (see
+/// `expr_json` for the compact form catalog.json uses).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Expr {
     And(Vec<Expr>),
@@ -271,77 +270,6 @@ impl Expr {
     }
 }
 
-impl Serialize for Expr {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Expr::Leaf(leaf) => leaf.serialize(serializer),
-            Expr::And(operands) => single_entry(serializer, "and", operands),
-            Expr::Or(operands) => single_entry(serializer, "or", operands),
-            Expr::Not(inner) => single_entry(serializer, "not", inner),
-        }
-    }
-}
-
-fn single_entry<S: Serializer, T: Serialize + ?Sized>(serializer: S, key: &str, value: &T) -> Result<S::Ok, S::Error> {
-    let mut map = serializer.serialize_map(Some(1))?;
-    map.serialize_entry(key, value)?;
-    map.end()
-}
-
-impl<'de> Deserialize<'de> for Expr {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ExprVisitor)
-    }
-}
-
-struct ExprVisitor;
-
-impl<'de> Visitor<'de> for ExprVisitor {
-    type Value = Expr;
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("an object with `and`, `or`, `not`, or the fields of a leaf")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Expr, A::Error> {
-        let mut field = None;
-        let mut source_field = None;
-        let mut op = None;
-        let mut value = None;
-        let mut case_sensitive = None;
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "and" => return Ok(Expr::And(finish(map.next_value()?, map)?)),
-                "or" => return Ok(Expr::Or(finish(map.next_value()?, map)?)),
-                "not" => return Ok(Expr::Not(Box::new(finish(map.next_value()?, map)?))),
-                "field" => field = map.next_value()?,
-                "source_field" => source_field = map.next_value()?,
-                "op" => op = Some(map.next_value()?),
-                "value" => value = map.next_value()?,
-                "case_sensitive" => case_sensitive = Some(map.next_value()?),
-                _ => {
-                    map.next_value::<de::IgnoredAny>()?;
-                }
-            }
-        }
-        Ok(Expr::Leaf(Leaf {
-            field,
-            source_field,
-            op: op.ok_or_else(|| de::Error::missing_field("op"))?,
-            value,
-            case_sensitive: case_sensitive.unwrap_or(false),
-        }))
-    }
-}
-
-/// Rejects anything after the single key of an `and` / `or` / `not` object.
-fn finish<'de, T, A: MapAccess<'de>>(value: T, mut map: A) -> Result<T, A::Error> {
-    if let Some(extra) = map.next_key::<String>()? {
-        return Err(de::Error::custom(format!("unexpected key `{extra}` beside a boolean operator")));
-    }
-    Ok(value)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -386,9 +314,4 @@ mod tests {
         assert_eq!(names(Expr::not(leaf("x", "1")).exclusions()), ["x"]);
     }
 
-    #[test]
-    fn rejects_extra_keys_beside_operators() {
-        let err = serde_json::from_str::<Expr>(r#"{"not":{"op":"exists","field":"a"},"and":[]}"#);
-        assert!(err.is_err());
-    }
 }
