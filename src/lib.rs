@@ -9,6 +9,7 @@ pub mod load;
 pub mod pages;
 pub mod state;
 pub mod url;
+pub mod warmup;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};

@@ -83,7 +83,7 @@ impl Links {
     /// The rules under `technique` (or in the catalog) that use a triple.
     pub fn rules_with_key(&self, technique: Option<&str>, key: &IndicatorKey, polarity: Polarity) -> String {
         let mut pairs =
-            vec![(param::FIELD, key.field.as_str()), (param::OP, key.op.as_str()), (param::VALUE, key.value.as_str())];
+            vec![(param::FIELD, &*key.field), (param::OP, key.op.as_str()), (param::VALUE, key.value.as_str())];
         if polarity == Polarity::Exclusion {
             pairs.push((param::KIND, "exclusion"));
         }

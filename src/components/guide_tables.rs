@@ -135,7 +135,7 @@ fn value_row(links: &Links, technique: &str, polarity: Polarity, row: ValueRow) 
         view! { <a href=everywhere title="Every rule in the catalog using this triple">{n}</a> }
     });
     let value = shown_value(&row.key);
-    let field = if row.key.field.is_empty() { ANY_FIELD.to_owned() } else { row.key.field };
+    let field = if row.key.field.is_empty() { ANY_FIELD.to_owned() } else { row.key.field.to_string() };
     view! {
         <tr>
             <td class="field">{field}</td>

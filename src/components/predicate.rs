@@ -124,7 +124,7 @@ fn test(leaf: &Leaf, list: Option<(&'static str, &[&Leaf])>) -> impl IntoView + 
         None => ().into_any(),
     };
     view! {
-        <span class="field">{written.unwrap_or_else(|| "any field".to_owned())}</span>
+        <span class="field">{written.map_or_else(|| "any field".to_owned(), |w| w.to_string())}</span>
         {canonical.map(|c| view! { <span class="canonical" title="canonical field">{c}</span> })}
         " "
         <span class="op">{leaf.op.symbol()}</span>

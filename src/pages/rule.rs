@@ -160,7 +160,7 @@ fn key_table(
     let rows = keys
         .iter()
         .map(|k| {
-            let field = if k.key.field.is_empty() { "(any field)".to_owned() } else { k.key.field.clone() };
+            let field = if k.key.field.is_empty() { "(any field)".to_owned() } else { k.key.field.to_string() };
             let value = shown_value(&k.key);
             view! {
                 <tr>

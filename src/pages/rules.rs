@@ -33,7 +33,7 @@ impl RowParams {
         }
         let op = Op::ALL.into_iter().find(|o| o.as_str() == self.op)?;
         let polarity = if self.exclusion { Polarity::Exclusion } else { Polarity::Indicator };
-        Some(RowQuery::Key { key: IndicatorKey { field: self.field.clone(), op, value: self.value.clone() }, polarity })
+        Some(RowQuery::Key { key: IndicatorKey { field: self.field.as_str().into(), op, value: self.value.clone() }, polarity })
     }
 }
 

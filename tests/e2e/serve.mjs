@@ -7,7 +7,8 @@
 //     (python -m http.server), which is what hash links are for.
 // Use as a module (startServer) or from the command line:
 //   node serve.mjs --root ../../dist --catalog fixtures/catalog --prefix /rule-atlas/ --port 8123 [--no-fallback]
-import { createReadStream, existsSync, statSync } from "node:fs";
+import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
+import { brotliCompressSync, constants } from "node:zlib";
 import { createServer } from "node:http";
 import { extname, join, normalize, resolve, sep } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -30,8 +31,29 @@ function inside(root, relative) {
   return path === root || path.startsWith(root + sep) ? path : null;
 }
 
-function send(res, status, path) {
-  res.writeHead(status, { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store" });
+/** Brotli bodies by file, as a CDN compresses them (once per file version). */
+const compressed = new Map();
+function brotli(path) {
+  const { mtimeMs, size } = statSync(path);
+  const key = `${path} ${mtimeMs} ${size}`;
+  if (!compressed.has(key)) {
+    const params = { [constants.BROTLI_PARAM_QUALITY]: 5, [constants.BROTLI_PARAM_SIZE_HINT]: size };
+    compressed.set(key, brotliCompressSync(readFileSync(path), { params }));
+  }
+  return compressed.get(key);
+}
+
+const COMPRESSIBLE = new Set([".html", ".js", ".mjs", ".wasm", ".css", ".json", ".svg"]);
+
+/** Sends a file, brotli-compressed when the client accepts it, like a CDN. */
+function send(req, res, status, path) {
+  const headers = { "content-type": TYPES[extname(path)] ?? "application/octet-stream", "cache-control": "no-store" };
+  if (COMPRESSIBLE.has(extname(path)) && /\bbr\b/.test(req.headers["accept-encoding"] ?? "")) {
+    const body = brotli(path);
+    res.writeHead(status, { ...headers, "content-encoding": "br", "content-length": body.length }).end(body);
+    return;
+  }
+  res.writeHead(status, headers);
   createReadStream(path).pipe(res);
 }
 
@@ -53,9 +75,9 @@ export function startServer({ root, catalog, prefix = "/rule-atlas/", port = 0, 
       ? inside(catalogDir, relative.slice("catalog/".length))
       : inside(rootDir, relative);
     if (file && existsSync(file) && statSync(file).isDirectory()) file = join(file, "index.html");
-    if (file && existsSync(file) && statSync(file).isFile()) return send(res, 200, file);
+    if (file && existsSync(file) && statSync(file).isFile()) return send(req, res, 200, file);
     const notFound = join(rootDir, "404.html");
-    if (fallback && existsSync(notFound)) return send(res, 404, notFound);
+    if (fallback && existsSync(notFound)) return send(req, res, 404, notFound);
     res.writeHead(404, { "content-type": "text/plain" }).end("Not found");
   });
   return new Promise((ready) => {

@@ -53,8 +53,8 @@ impl<'a> LeafMaker<'a> {
     /// A leaf with its canonical field resolved.
     pub fn leaf(&self, source_field: Option<&str>, op: Op, value: Option<String>, case_sensitive: bool) -> Expr {
         Expr::Leaf(Leaf {
-            field: source_field.map(|f| self.fields.resolve(self.vendor, f)),
-            source_field: source_field.map(str::to_owned),
+            field: source_field.map(|f| self.fields.resolve(self.vendor, f).into()),
+            source_field: source_field.map(Into::into),
             op,
             value,
             case_sensitive,

@@ -11,13 +11,16 @@
 //!
 //! Reading accepts both forms anywhere in a tree.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::ser::{SerializeMap, SerializeSeq, Serializer};
 use serde::{Deserialize, Serialize};
 
-use crate::predicate::{Expr, Leaf, Op};
+use rustc_hash::FxHashMap;
+
+use crate::predicate::{Expr, FieldName, Leaf, Op};
 
 impl Serialize for Expr {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -147,8 +150,8 @@ impl<'de> Visitor<'de> for ExprVisitor {
                 Key::And => return Ok(Expr::And(finish(map.next_value()?, map)?)),
                 Key::Or => return Ok(Expr::Or(finish(map.next_value()?, map)?)),
                 Key::Not => return Ok(Expr::Not(Box::new(finish(map.next_value()?, map)?))),
-                Key::Field => leaf.field = map.next_value()?,
-                Key::SourceField => leaf.source_field = map.next_value()?,
+                Key::Field => leaf.field = map.next_value::<Option<Interned>>()?.map(|n| n.0),
+                Key::SourceField => leaf.source_field = map.next_value::<Option<Interned>>()?.map(|n| n.0),
                 Key::Op => {
                     leaf.op = map.next_value()?;
                     has_op = true;
@@ -169,9 +172,9 @@ impl<'de> Visitor<'de> for ExprVisitor {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Expr, A::Error> {
         let op: Op = seq.next_element()?.ok_or_else(|| de::Error::invalid_length(0, &"a leaf's operator"))?;
         let value: Option<String> = seq.next_element()?.flatten();
-        let field: Option<String> = seq.next_element()?.flatten();
-        let source_field = match seq.next_element::<Option<String>>()? {
-            Some(source) => source,
+        let field = seq.next_element::<Option<Interned>>()?.flatten().map(|n| n.0);
+        let source_field = match seq.next_element::<Option<Interned>>()? {
+            Some(source) => source.map(|n| n.0),
             None => field.clone(),
         };
         let case_sensitive = seq.next_element()?.unwrap_or(false);
@@ -179,6 +182,44 @@ impl<'de> Visitor<'de> for ExprVisitor {
             return Err(de::Error::invalid_length(6, &"at most five leaf elements"));
         }
         Ok(Expr::Leaf(Leaf { field, source_field, op, value, case_sensitive }))
+    }
+}
+
+/// A field name read through the interner: each distinct name is allocated
+/// once per thread however many leaves use it.
+struct Interned(FieldName);
+
+thread_local! {
+    static NAMES: RefCell<FxHashMap<Box<str>, FieldName>> = RefCell::new(FxHashMap::default());
+}
+
+impl<'de> Deserialize<'de> for Interned {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(InternVisitor)
+    }
+}
+
+struct InternVisitor;
+
+impl Visitor<'_> for InternVisitor {
+    type Value = Interned;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a field name")
+    }
+
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Interned, E> {
+        Ok(Interned(NAMES.with(|names| {
+            let mut names = names.borrow_mut();
+            match names.get(name) {
+                Some(shared) => shared.clone(),
+                None => {
+                    let shared = FieldName::from(name);
+                    names.insert(name.into(), shared.clone());
+                    shared
+                }
+            }
+        })))
     }
 }
 

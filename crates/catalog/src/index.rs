@@ -2,7 +2,9 @@
 //! (field, operator, value) triple. It gives a triple's corpus reach, the
 //! rules behind a guide row, and how many indicators the vendors share.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 
 use crate::fields::FieldTable;
 use crate::indicator::{IndicatorKey, key};
@@ -13,13 +15,13 @@ use crate::predicate::Polarity;
 #[derive(Debug, Default, Clone)]
 pub struct IndicatorIndex {
     /// Rule positions (in the catalog's rule list), ascending, each once.
-    by_key: HashMap<IndicatorKey, Vec<u32>>,
+    by_key: FxHashMap<IndicatorKey, Vec<u32>>,
 }
 
 impl IndicatorIndex {
     /// Indexes every rule's leaves of the given polarity.
     pub fn build(rules: &[Rule], fields: &FieldTable, polarity: Polarity) -> Self {
-        let mut by_key: HashMap<IndicatorKey, Vec<u32>> = HashMap::new();
+        let mut by_key: FxHashMap<IndicatorKey, Vec<u32>> = FxHashMap::default();
         for (position, rule) in rules.iter().enumerate() {
             let Some(logic) = &rule.logic else { continue };
             let position = u32::try_from(position).unwrap_or(u32::MAX);

@@ -9,14 +9,14 @@ use std::net::IpAddr;
 use serde::{Deserialize, Serialize};
 
 use crate::fields::FieldTable;
-use crate::predicate::{Leaf, Op};
+use crate::predicate::{FieldName, Leaf, Op};
 use crate::wildcard::{self, Token};
 
 /// A normalized (field, operator, value) triple.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct IndicatorKey {
     /// Canonical field; empty for a field-less search.
-    pub field: String,
+    pub field: FieldName,
     pub op: Op,
     /// The value, case-folded where the operator compares text.
     pub value: String,
@@ -53,7 +53,7 @@ impl fmt::Display for IndicatorKey {
 /// 8. a `cidr` block of a single address (`/32`, `/128` or no prefix) is an
 ///    `eq` of the address.
 pub fn key(leaf: &Leaf, fields: &FieldTable) -> IndicatorKey {
-    let field = leaf.field.clone().unwrap_or_default();
+    let field = leaf.field.clone().unwrap_or_else(no_field);
     let value = leaf.value.clone().unwrap_or_default();
     let (field, op, value) = match leaf.op {
         Op::Wildcard => wildcard_key(field, value, fields),
@@ -80,14 +80,25 @@ pub fn key(leaf: &Leaf, fields: &FieldTable) -> IndicatorKey {
     };
     let value = match op {
         Op::RegexMatch | Op::Fieldref | Op::Raw => value,
+        _ if value.is_ascii() => {
+            let mut value = value;
+            value.make_ascii_lowercase();
+            value
+        }
         _ => value.to_lowercase(),
     };
     let value = match op {
-        Op::Eq | Op::Wildcard if REGISTRY_PATH_FIELDS.contains(&field.as_str()) => short_hive(op, value),
-        Op::Eq if field == REGISTRY_DATA_FIELD => dword_hex(value),
+        Op::Eq | Op::Wildcard if REGISTRY_PATH_FIELDS.contains(&&*field) => short_hive(op, value),
+        Op::Eq if &*field == REGISTRY_DATA_FIELD => dword_hex(value),
         _ => value,
     };
     IndicatorKey { field, op, value }
+}
+
+/// The field of a field-less search, shared like every other name.
+fn no_field() -> FieldName {
+    static EMPTY: std::sync::OnceLock<FieldName> = std::sync::OnceLock::new();
+    EMPTY.get_or_init(|| FieldName::from("")).clone()
 }
 
 /// Fields holding a full registry path, whose hive spelling depends only on
@@ -120,6 +131,10 @@ const HIVES: &[(&str, &str)] = &[
 /// Rewrites a leading hive to its short name. Works on the decoded pattern so
 /// that an escape right after the hive (`HKEY_USERS\\*`) is kept intact.
 fn short_hive(op: Op, value: String) -> String {
+    // Cheap test first: most registry paths start with a short hive already.
+    if !HIVES.iter().any(|(long, _)| value.starts_with(long)) {
+        return value;
+    }
     let tokens = match op {
         Op::Wildcard => wildcard::decode(&value),
         _ => wildcard::literal_tokens(&value),
@@ -153,7 +168,7 @@ fn dword_hex(value: String) -> String {
 /// A block holding one address is that address: `cidrMatch(ip, "::1")` and
 /// `DestinationIp: '::1'` test the same thing. Only a parseable address
 /// qualifies, so placeholders and malformed blocks stay `cidr`.
-fn cidr_key(field: String, value: String) -> (String, Op, String) {
+fn cidr_key(field: FieldName, value: String) -> (FieldName, Op, String) {
     let (address, prefix) = match value.split_once('/') {
         Some((address, prefix)) => (address, Some(prefix)),
         None => (value.as_str(), None),
@@ -170,7 +185,15 @@ fn cidr_key(field: String, value: String) -> (String, Op, String) {
     }
 }
 
-fn wildcard_key(field: String, value: String, fields: &FieldTable) -> (String, Op, String) {
+fn wildcard_key(field: FieldName, value: String, fields: &FieldTable) -> (FieldName, Op, String) {
+    // Most patterns (`*evil*` on a command line) need no rewriting: skip
+    // decoding them, which is most of the cost of keying a whole catalog.
+    let related = fields.basename_field(&field).is_some()
+        || fields.extension_field(&field).is_some()
+        || fields.get(&field).is_some_and(|def| def.basename_of.is_some());
+    if !related && wildcard::has_wildcard_chars(&value) && value != "*" {
+        return (field, Op::Wildcard, value);
+    }
     let tokens = wildcard::decode(&value);
     if let Some(literal) = wildcard::literal(&tokens) {
         return (field, Op::Eq, literal);
@@ -178,15 +201,15 @@ fn wildcard_key(field: String, value: String, fields: &FieldTable) -> (String, O
     if let [Token::AnyRun, rest @ ..] = tokens.as_slice() {
         if let Some(name_field) = fields.basename_field(&field) {
             if let Some(name) = last_component(rest) {
-                return (name_field.to_owned(), Op::Eq, name);
+                return (FieldName::from(name_field), Op::Eq, name);
             }
         }
         // A name ends in the same extension as its path, so `file.name *.lnk`
         // is `file.extension lnk` too.
-        let path_field = fields.get(&field).and_then(|def| def.basename_of.as_deref()).unwrap_or(field.as_str());
+        let path_field = fields.get(&field).and_then(|def| def.basename_of.as_deref()).unwrap_or(&field);
         if let Some(ext_field) = fields.extension_field(path_field) {
             if let Some(ext) = extension(rest) {
-                return (ext_field.to_owned(), Op::Eq, ext);
+                return (FieldName::from(ext_field), Op::Eq, ext);
             }
         }
     }

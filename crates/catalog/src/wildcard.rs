@@ -70,6 +70,20 @@ pub fn canonical(pattern: &str) -> String {
     encode(&decode(pattern))
 }
 
+/// Whether a pattern in the catalog convention has an unescaped `*` or `?`,
+/// without decoding it.
+pub fn has_wildcard_chars(pattern: &str) -> bool {
+    let mut escaped = false;
+    for c in pattern.chars() {
+        match c {
+            '*' | '?' if !escaped => return true,
+            '\\' if !escaped => escaped = true,
+            _ => escaped = false,
+        }
+    }
+    false
+}
+
 /// Whether the tokens contain a `*` or `?` wildcard.
 pub fn has_wildcards(tokens: &[Token]) -> bool {
     tokens.iter().any(|t| !matches!(t, Token::Literal(_)))
@@ -140,5 +154,8 @@ mod tests {
         assert_eq!(literal(&decode("a*b")), None);
         assert!(has_wildcards(&decode("a?")));
         assert!(!has_wildcards(&decode(r"a\?")));
+        for pattern in ["a*", r"a\\*", r"\a?", r"a\*", r"a\\\*", "", r"C:\x\"] {
+            assert_eq!(has_wildcard_chars(pattern), has_wildcards(&decode(pattern)), "{pattern}");
+        }
     }
 }

@@ -15,7 +15,7 @@ pub fn sexpr(expr: &Expr) -> String {
         Expr::Leaf(leaf) => {
             let source = leaf.source_field.as_deref().unwrap_or("*");
             let field = match &leaf.field {
-                Some(f) if f != source => format!("{source}|{f}"),
+                Some(f) if &**f != source => format!("{source}|{f}"),
                 _ => source.to_owned(),
             };
             let cased = if leaf.case_sensitive { "~" } else { "" };

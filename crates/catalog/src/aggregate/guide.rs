@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use std::hash::Hash;
 
 use crate::indicator::{IndicatorKey, key};
-use crate::predicate::{Op, Polarity};
+use crate::predicate::{FieldName, Op, Polarity};
 
 use super::Atlas;
 use super::atlas::to_u32;
@@ -95,14 +95,14 @@ impl<K: Eq + Hash> Tally<K> {
 /// Per-field tallies while scanning the rules.
 struct FieldTally {
     rules: Tally<()>,
-    sources: Tally<String>,
+    sources: Tally<FieldName>,
     ops: Tally<Op>,
     values: Tally<String>,
 }
 
 /// Computes the guide over the given rules (positions in the catalog).
 pub fn guide(atlas: &Atlas, rules: &[u32]) -> Guide {
-    let mut fields: HashMap<String, FieldTally> = HashMap::new();
+    let mut fields: HashMap<FieldName, FieldTally> = HashMap::new();
     let mut indicators = Tally::new();
     let mut exclusions = Tally::new();
     for &position in rules {
@@ -138,13 +138,13 @@ pub fn guide(atlas: &Atlas, rules: &[u32]) -> Guide {
     }
 }
 
-fn field_rows(fields: HashMap<String, FieldTally>) -> Vec<FieldRow> {
+fn field_rows(fields: HashMap<FieldName, FieldTally>) -> Vec<FieldRow> {
     let mut rows: Vec<FieldRow> = fields
         .into_iter()
         .map(|(field, tally)| FieldRow {
-            field,
+            field: field.to_string(),
             rules: tally.rules.ranked().first().map_or(0, |(_, n)| *n),
-            source_fields: tally.sources.ranked().into_iter().map(|(s, _)| s).collect(),
+            source_fields: tally.sources.ranked().into_iter().map(|(s, _)| s.to_string()).collect(),
             ops: tally.ops.ranked().into_iter().map(|(op, rules)| OpCount { op, rules }).collect(),
             samples: tally.values.ranked().into_iter().take(SAMPLES).map(|(v, _)| v).collect(),
         })

@@ -46,7 +46,7 @@ fn looks_at(atlas: &Atlas, position: u32, field: &str) -> bool {
     let Some(logic) = atlas.rule(position).and_then(|r| r.logic.as_ref()) else { return false };
     let mut found = false;
     logic.for_each_leaf(|leaf, polarity| {
-        if !found && polarity == Polarity::Indicator && key(leaf, atlas.fields()).field == field {
+        if !found && polarity == Polarity::Indicator && &*key(leaf, atlas.fields()).field == field {
             found = true;
         }
     });

@@ -239,7 +239,7 @@ fn sequences_and_their_attributes() {
     let excluded: Vec<_> = logic
         .exclusions()
         .iter()
-        .map(|l| l.source_field.clone().unwrap())
+        .map(|l| l.source_field.as_deref().unwrap().to_owned())
         .collect();
     assert_eq!(
         excluded,

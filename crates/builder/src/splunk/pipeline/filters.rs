@@ -187,7 +187,7 @@ impl Walker<'_> {
                 };
                 let qualified = format!("{object}.{source}");
                 if let Some(canonical) = self.maker.fields.canonical(self.maker.vendor, &qualified) {
-                    leaf.field = Some(canonical.to_owned());
+                    leaf.field = Some(canonical.into());
                 }
             }
         }
