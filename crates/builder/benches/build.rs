@@ -62,6 +62,7 @@ fn whole_build(c: &mut Criterion) {
         attack: Some(root.join("attack/enterprise-attack.json")),
         attack_version: Some("18.1".into()),
         out: std::env::temp_dir().join("rule-atlas-bench"),
+        detail_shards: None,
     };
     let mut group = c.benchmark_group("build");
     group.sample_size(10);

@@ -18,7 +18,8 @@ use crate::frontend::{self, FileOutcome, ParsedRule};
 use crate::report::{BuildReport, VendorSummary};
 use crate::{elastic, events, fieldtable, sigma, splunk};
 
-/// Shards the rule details are split into (each ~200 KB for the corpus).
+/// Shards the rule details are split into by default (each ~200 KB for the
+/// whole corpus; a small catalog wants fewer).
 pub const DETAIL_SHARDS: u32 = 128;
 pub const GENERATOR: &str = concat!("rule-atlas ", env!("CARGO_PKG_VERSION"));
 
@@ -32,6 +33,8 @@ pub struct BuildOptions {
     /// The ATT&CK release, when the bundle does not say.
     pub attack_version: Option<String>,
     pub out: PathBuf,
+    /// How many `details/<n>.json` files (default [`DETAIL_SHARDS`]).
+    pub detail_shards: Option<u32>,
 }
 
 /// The failures that stop a build (everything else is a diagnostic).
@@ -214,7 +217,7 @@ fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields
         fields: fields.fields().to_vec(),
         events,
         rules,
-        detail_shards: DETAIL_SHARDS,
+        detail_shards: options.detail_shards.unwrap_or(DETAIL_SHARDS).clamp(1, 4096),
     };
     Built { catalog, details, report }
 }
@@ -312,9 +315,10 @@ pub fn write(built: &Built, out: &Path) -> Result<(), BuildError> {
     let output = |path: &Path, source| BuildError::Output { path: path.to_owned(), source };
     let details_dir = out.join("details");
     fs::create_dir_all(&details_dir).map_err(|e| output(&details_dir, e))?;
-    let mut shards: Vec<BTreeMap<&str, &RuleDetail>> = vec![BTreeMap::new(); DETAIL_SHARDS as usize];
+    let count = built.catalog.detail_shards;
+    let mut shards: Vec<BTreeMap<&str, &RuleDetail>> = vec![BTreeMap::new(); count as usize];
     for (id, detail) in &built.details {
-        shards[detail_shard(id, DETAIL_SHARDS) as usize].insert(id, detail);
+        shards[detail_shard(id, count) as usize].insert(id, detail);
     }
     for (n, shard) in shards.iter().enumerate() {
         let path = details_dir.join(format!("{n}.json"));

@@ -41,6 +41,9 @@ enum Command {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
+        /// Number of rule-detail shard files (default 128; fewer for small catalogs).
+        #[arg(long)]
+        detail_shards: Option<u32>,
         /// No progress bar or summary.
         #[arg(long, short)]
         quiet: bool,
@@ -67,8 +70,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { sigma, elastic, splunk, attack, attack_version, out, quiet } => {
-            let options = BuildOptions { sigma, elastic, splunk, attack, attack_version, out };
+        Command::Build { sigma, elastic, splunk, attack, attack_version, out, detail_shards, quiet } => {
+            let options = BuildOptions { sigma, elastic, splunk, attack, attack_version, out, detail_shards };
             run_build(&options, quiet)
         }
         Command::Explain { files, attack } => run_explain(&files, attack),

@@ -145,3 +145,36 @@ fn explain_prints_one_json_object_per_rule() {
     assert_eq!(line["status"], "error");
     assert!(line["reason"].as_str().is_some_and(|r| r.starts_with("not valid YAML")));
 }
+
+/// public/catalog is the default catalog the app ships with; it must be what
+/// the builder makes from the fixtures today (scripts/default-catalog.sh).
+#[test]
+fn the_default_catalog_is_current() {
+    let out = temp_out("default");
+    let fixtures = fixtures_dir();
+    let result = rule_atlas(&[
+        "build",
+        "--sigma",
+        path(&fixtures.join("sigma")),
+        "--elastic",
+        path(&fixtures.join("elastic")),
+        "--splunk",
+        path(&fixtures.join("splunk")),
+        "--attack",
+        path(&fixtures.join("attack/enterprise-attack-fixture.json")),
+        "--detail-shards",
+        "4",
+        "--out",
+        path(&out),
+        "-q",
+    ]);
+    assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
+    let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../public/catalog");
+    let mut files = vec![PathBuf::from("catalog.json")];
+    files.extend((0..4).map(|n| PathBuf::from(format!("details/{n}.json"))));
+    for file in files {
+        let fresh = std::fs::read(out.join(&file)).expect("built");
+        let committed = std::fs::read(shipped.join(&file)).unwrap_or_default();
+        assert!(fresh == committed, "public/catalog/{} is stale: run scripts/default-catalog.sh", file.display());
+    }
+}

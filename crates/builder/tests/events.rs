@@ -32,6 +32,7 @@ fn fixtures() -> &'static Built {
             attack: None,
             attack_version: None,
             out: PathBuf::new(),
+            detail_shards: None,
         };
         build::build(&options, &|_, _| {}).expect("fixtures build")
     })
@@ -315,6 +316,7 @@ fn corpus() -> &'static Built {
             attack: Some(root.join("attack/enterprise-attack.json")),
             attack_version: Some("18.1".into()),
             out: PathBuf::new(),
+            detail_shards: None,
         };
         build::build(&options, &|_, _| {}).expect("corpus builds")
     })
