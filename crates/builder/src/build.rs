@@ -71,24 +71,29 @@ pub struct Built {
 pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Result<Built, BuildError> {
     let started = Instant::now();
     let fields = fieldtable::load()?;
-    let attack = load_attack(options)?;
+    let jobs = collect_jobs(options)?;
     let splunk_repo = match &options.splunk {
         Some(root) => splunk::SplunkRepo::load(root)
             .map_err(|source| BuildError::Input { what: "Splunk repository", path: root.clone(), source })?,
         None => splunk::SplunkRepo::default(),
     };
-    let jobs = collect_jobs(options)?;
     let total = jobs.len();
     tick(0, total);
-    let outcomes: Vec<(Vendor, String, FileOutcome)> = jobs
-        .par_iter()
-        .map(|job| {
-            let rel = relative(&job.root, &job.path);
-            let outcome = read_one(job, &rel, &fields, &splunk_repo);
-            tick(1, total);
-            (job.vendor, rel, outcome)
-        })
-        .collect();
+    // ATT&CK is one large JSON file: read it while the rule files are read.
+    let (attack, outcomes) = rayon::join(
+        || load_attack(options),
+        || {
+            jobs.par_iter()
+                .map(|job| {
+                    let rel = relative(&job.root, &job.path);
+                    let outcome = read_one(job, &rel, &fields, &splunk_repo);
+                    tick(1, total);
+                    (job.vendor, rel, outcome)
+                })
+                .collect::<Vec<(Vendor, String, FileOutcome)>>()
+        },
+    );
+    let attack = attack?;
     let mut built = assemble(outcomes, attack, &fields, options);
     for warning in splunk_repo.warnings() {
         built.report.diagnostics.push(Diagnostic::new(Vendor::Splunk, "macros/", Severity::Warning, "unreadable macro", warning.clone()));
@@ -312,21 +317,29 @@ fn resolve_attack(rules: &mut [ParsedRule], attack: &Attack, report: &mut BuildR
 
 /// Writes the catalog, its detail shards and the report into `out`.
 pub fn write(built: &Built, out: &Path) -> Result<(), BuildError> {
-    let output = |path: &Path, source| BuildError::Output { path: path.to_owned(), source };
     let details_dir = out.join("details");
-    fs::create_dir_all(&details_dir).map_err(|e| output(&details_dir, e))?;
+    fs::create_dir_all(&details_dir).map_err(|source| BuildError::Output { path: details_dir.clone(), source })?;
     let count = built.catalog.detail_shards;
     let mut shards: Vec<BTreeMap<&str, &RuleDetail>> = vec![BTreeMap::new(); count as usize];
     for (id, detail) in &built.details {
         shards[detail_shard(id, count) as usize].insert(id, detail);
     }
-    for (n, shard) in shards.iter().enumerate() {
-        let path = details_dir.join(format!("{n}.json"));
-        fs::write(&path, serde_json::to_vec(shard)?).map_err(|e| output(&path, e))?;
-    }
-    let catalog_path = out.join("catalog.json");
-    fs::write(&catalog_path, serde_json::to_vec(&built.catalog)?).map_err(|e| output(&catalog_path, e))?;
-    let report_path = out.join("build-report.json");
-    fs::write(&report_path, serde_json::to_vec_pretty(&built.report)?).map_err(|e| output(&report_path, e))?;
-    Ok(())
+    // The catalog is the largest file; write it while the shards are written.
+    let (catalog, shards) = rayon::join(
+        || write_json(&out.join("catalog.json"), &built.catalog, false),
+        || {
+            shards
+                .par_iter()
+                .enumerate()
+                .try_for_each(|(n, shard)| write_json(&details_dir.join(format!("{n}.json")), shard, false))
+        },
+    );
+    catalog?;
+    shards?;
+    write_json(&out.join("build-report.json"), &built.report, true)
+}
+
+fn write_json<T: serde::Serialize + ?Sized>(path: &Path, value: &T, pretty: bool) -> Result<(), BuildError> {
+    let bytes = if pretty { serde_json::to_vec_pretty(value)? } else { serde_json::to_vec(value)? };
+    fs::write(path, bytes).map_err(|source| BuildError::Output { path: path.to_owned(), source })
 }
