@@ -1,8 +1,8 @@
 //! Rule Atlas, the browser app: fetches the catalog once, computes every
 //! count, ranking and grouping in WASM (with `atlas_catalog::aggregate`), and
 //! routes between the coverage matrix, technique pages, authoring guides,
-//! rule pages and rule lists. Every view has a path URL (see docs/app.md for
-//! how deep links work on a static host).
+//! rule pages, rule lists and event pages. Every view has a path URL (see
+//! docs/app.md for how deep links work on a static host).
 
 pub mod components;
 pub mod load;
@@ -18,7 +18,7 @@ use leptos_router::path;
 pub use state::AppState;
 
 use crate::load::{DetailCache, load_atlas};
-use crate::pages::{CoveragePage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage};
+use crate::pages::{CoveragePage, EventPage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage};
 use crate::url::Links;
 
 /// The app: context, layout and routes.
@@ -40,6 +40,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/technique/:id/guide") view=GuidePage/>
                     <Route path=path!("/rule/:id") view=RulePage/>
                     <Route path=path!("/rules") view=RulesPage/>
+                    <Route path=path!("/event/:id") view=EventPage/>
                 </Routes>
             </main>
             <Footer/>

@@ -185,7 +185,8 @@ fn early_catalog() -> Option<JsFuture> {
 }
 
 async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
-    let response = gloo_net::http::Request::get(url).send().await.map(|r| Ok(JsValue::from(web_sys::Response::from(r))));
+    let response =
+        gloo_net::http::Request::get(url).send().await.map(|r| Ok(JsValue::from(web_sys::Response::from(r))));
     match response {
         Ok(response) => read(url, response).await,
         Err(e) => Err(LoadError::Network { url: url.to_owned(), message: e.to_string() }),

@@ -25,6 +25,18 @@ pub mod param {
     pub const OP: &str = "op";
     pub const VALUE: &str = "value";
     pub const KIND: &str = "kind";
+    /// A catalog event id: the matrix counts, or the rules list holds, only
+    /// rules that read it.
+    pub const EVENT: &str = "event";
+}
+
+/// The rules a guide-style table row was computed over, for its links.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The rules under a technique.
+    Technique(String),
+    /// The rules that read an event (or one of its per-call events).
+    Event(String),
 }
 
 /// The path of the document base without its trailing slash: `""` at the
@@ -73,11 +85,23 @@ impl Links {
         format!("{}/rule/{}", self.base, encode(id))
     }
 
-    /// The rules under `technique` (or in the catalog) that test a field.
-    pub fn rules_with_field(&self, technique: Option<&str>, field: &str) -> String {
-        let mut pairs = vec![(param::FIELD, field)];
-        pairs.extend(technique.map(|t| (param::TECHNIQUE, t)));
-        self.rules(&pairs)
+    /// A catalog event; its id may hold spaces, `/`, `:` and `.`.
+    pub fn event(&self, id: &str) -> String {
+        format!("{}/event/{}", self.base, encode(id))
+    }
+
+    /// The coverage matrix counting only the rules that read an event.
+    pub fn coverage_of_event(&self, id: &str) -> String {
+        format!("{}/{}", self.base, query_string(&[(param::EVENT, id)]))
+    }
+
+    /// The rules in a scope that test a field.
+    pub fn rules_with_field(&self, scope: &Scope, field: &str) -> String {
+        let scope = match scope {
+            Scope::Technique(id) => (param::TECHNIQUE, id.as_str()),
+            Scope::Event(id) => (param::EVENT, id.as_str()),
+        };
+        self.rules(&[(param::FIELD, field), scope])
     }
 
     /// The rules under `technique` (or in the catalog) that use a triple.
@@ -159,6 +183,29 @@ mod tests {
             "/rule-atlas/rules?field=process.executable&op=wildcard&value=%2A%5Ctemp%5C%2A%26x&kind=exclusion&technique=T1204"
         );
         assert_eq!(Links::new(String::new()).home(), "/");
+        assert_eq!(
+            links.rules_with_field(&Scope::Technique("T1204".into()), "file.path"),
+            "/rule-atlas/rules?field=file.path&technique=T1204"
+        );
+    }
+
+    #[test]
+    fn event_ids_are_one_path_segment() {
+        let links = Links::new("/rule-atlas".into());
+        assert_eq!(links.event("sysmon-1"), "/rule-atlas/event/sysmon-1");
+        assert_eq!(links.event("m365:Consent to application."), "/rule-atlas/event/m365%3AConsent%20to%20application.");
+        assert_eq!(
+            links.event("azure-activity:MICROSOFT.COMPUTE/SNAPSHOTS/DELETE"),
+            "/rule-atlas/event/azure-activity%3AMICROSOFT.COMPUTE%2FSNAPSHOTS%2FDELETE"
+        );
+        assert_eq!(
+            links.coverage_of_event("aws-cloudtrail:ConsoleLogin"),
+            "/rule-atlas/?event=aws-cloudtrail%3AConsoleLogin"
+        );
+        assert_eq!(
+            links.rules_with_field(&Scope::Event("okta:user.session.start".into()), ""),
+            "/rule-atlas/rules?event=okta%3Auser.session.start"
+        );
         assert_eq!(query_string(&[("q", ""), ("vendor", "")]), "");
     }
 

@@ -7,7 +7,7 @@ use atlas_catalog::{IndicatorKey, Polarity};
 use leptos::prelude::*;
 
 use super::table::{FIRST_ROWS, ShowAll, Sort, SortHeader, SortKey, sort_rows};
-use crate::url::Links;
+use crate::url::{Links, Scope};
 
 /// Shown for a field-less search (a Sigma keyword, a Splunk free term).
 const ANY_FIELD: &str = "(any field)";
@@ -17,11 +17,15 @@ const ANY_FIELD: &str = "(any field)";
 #[component]
 pub fn FieldsTable(
     rows: Vec<FieldRow>,
-    /// The technique the rows were computed under (for the row links).
-    technique: String,
+    /// The rules the rows were computed over (for the row links).
+    scope: Scope,
     /// Keep only the top rows (the summary).
     #[prop(optional)]
     limit: Option<usize>,
+    /// The fields an event carries: when there are any, the others are
+    /// marked (event view).
+    #[prop(optional)]
+    listed: Vec<String>,
 ) -> impl IntoView {
     let links = expect_context::<Links>();
     let sort = RwSignal::new(Sort::new(2, true));
@@ -36,7 +40,14 @@ pub fn FieldsTable(
             _ => SortKey::Num(u64::from(r.rules)),
         });
         let shown = if all.get() { total } else { FIRST_ROWS };
-        let rows = rows.into_iter().take(shown).map(|row| field_row(&links, &technique, row)).collect_view();
+        let rows = rows
+            .into_iter()
+            .take(shown)
+            .map(|row| {
+                let unlisted = !listed.is_empty() && !row.field.is_empty() && !listed.contains(&row.field);
+                field_row(&links, &scope, row, unlisted)
+            })
+            .collect_view();
         (rows, (total == 0).then(|| view! { <tr><td colspan="5" class="empty">"None."</td></tr> }))
     };
     view! {
@@ -56,8 +67,8 @@ pub fn FieldsTable(
     }
 }
 
-fn field_row(links: &Links, technique: &str, row: FieldRow) -> impl IntoView + use<> {
-    let href = links.rules_with_field(Some(technique), &row.field);
+fn field_row(links: &Links, scope: &Scope, row: FieldRow, unlisted: bool) -> impl IntoView + use<> {
+    let href = links.rules_with_field(scope, &row.field);
     let name = if row.field.is_empty() { ANY_FIELD.to_owned() } else { row.field };
     let sources = row
         .source_fields
@@ -74,6 +85,7 @@ fn field_row(links: &Links, technique: &str, row: FieldRow) -> impl IntoView + u
         <tr>
             <td>
                 <a href=href class="field">{name}</a>
+                {unlisted.then(|| view! { <span class="unlisted" title="The event catalog does not list this field for the event">"not listed"</span> })}
             </td>
             <td class="sources">{sources}</td>
             <td class="num">{row.rules}</td>

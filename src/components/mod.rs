@@ -1,8 +1,10 @@
 //! Pieces shared by the pages: loading and error states, sortable tables,
-//! vendor badges, the predicate tree, ATT&CK text, guide tables, rule tables
-//! and search.
+//! vendor badges, the predicate tree, ATT&CK text, guide tables, rule tables,
+//! tables of rules per vendor, search and the event filter.
 
+pub mod count_table;
 pub mod description;
+pub mod event_filter;
 pub mod guide_tables;
 pub mod predicate;
 pub mod rule_table;

@@ -101,8 +101,11 @@ pub fn ShowAll(
     all: RwSignal<bool>,
     /// What the rows are ("rules", "rows").
     noun: &'static str,
+    /// Rows shown before the button is pressed, when not [`FIRST_ROWS`].
+    #[prop(optional)]
+    first: Option<usize>,
 ) -> impl IntoView {
-    (total > FIRST_ROWS).then(|| {
+    (total > first.unwrap_or(FIRST_ROWS)).then(|| {
         view! {
             <p class="more" class:hidden=move || all.get()>
                 <button type="button" on:click=move |_| all.set(true)>

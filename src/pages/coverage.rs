@@ -1,5 +1,5 @@
 //! `/`: the ATT&CK coverage matrix with its filters (vendor, platform,
-//! order) and search, all kept in the URL query.
+//! event, order) and search, all kept in the URL query.
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use atlas_catalog::aggregate::{
 };
 use leptos::prelude::*;
 
+use crate::components::event_filter::{EventFilter, EventFilterNote};
 use crate::components::search::{SearchBox, SearchResults};
 use crate::components::status::with_atlas;
 use crate::components::vendor::VendorTally;
@@ -30,10 +31,12 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
     let platform = query_param(param::PLATFORM);
     let order = query_param(param::ORDER);
     let query = query_param(param::QUERY);
+    let event = query_param(param::EVENT);
     let vendors = Memo::new(move |_| vendor_param.with(|v| VendorSet::parse(v)));
     let filter = Memo::new(move |_| CoverageFilter {
         vendors: vendors.get(),
         platform: platform.with(|p| (!p.is_empty()).then(|| p.clone())),
+        event: event.with(|e| (!e.is_empty()).then(|| e.clone())),
         order: if order.with(|o| o == "rules") { CellOrder::Rules } else { CellOrder::Name },
     });
     let matrix = {
@@ -41,6 +44,8 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
         Memo::new(move |_| filter.with(|f| coverage(&atlas, f)))
     };
     let links = expect_context::<Links>();
+    let note_writer = writer.clone();
+    let event_writer = writer.clone();
     let on_search = {
         let writer = writer.clone();
         Callback::new(move |text: String| writer.set(param::QUERY, &text))
@@ -61,7 +66,9 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
                     <option value="rules">"by rules"</option>
                 </select>
             </label>
+            <EventFilter atlas=Arc::clone(&atlas) event writer=event_writer/>
         </div>
+        <EventFilterNote atlas=Arc::clone(&atlas) event writer=note_writer/>
         <SearchResults atlas=Arc::clone(&atlas) query vendors/>
         <p class="summary">{move || matrix.with(summary)}</p>
         <Legend/>

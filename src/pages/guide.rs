@@ -13,7 +13,7 @@ use crate::components::guide_tables::{
     EXCLUSIONS_TEXT, FIELDS_TEXT, FieldsTable, VALUES_TEXT, ValuesTable, intro_text,
 };
 use crate::components::status::with_atlas;
-use crate::url::{Links, set_title};
+use crate::url::{Links, Scope, set_title};
 
 /// The guide page.
 #[component]
@@ -53,7 +53,7 @@ fn content(atlas: &Arc<Atlas>, view: TechniqueView) -> impl IntoView + use<> {
         <section id="fields">
             <h3>{format!("Fields filtered most ({} distinct)", guide.fields.len())}</h3>
             <p class="explain">{FIELDS_TEXT}</p>
-            <FieldsTable rows=guide.fields technique=id.clone()/>
+            <FieldsTable rows=guide.fields scope=Scope::Technique(id.clone())/>
         </section>
         <section id="indicators">
             <h3>{format!("Top indicator values ({} distinct)", guide.indicators.len())}</h3>

@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod coverage;
+mod event;
 mod guide;
 mod not_found;
 mod rule;
@@ -8,6 +9,7 @@ mod rules;
 mod technique;
 
 pub use coverage::CoveragePage;
+pub use event::EventPage;
 pub use guide::GuidePage;
 pub use not_found::{NotFound, Unknown};
 pub use rule::RulePage;

@@ -11,6 +11,7 @@ use leptos::prelude::*;
 use super::Unknown;
 use super::technique::id_param;
 use crate::AppState;
+use crate::components::event_filter::event_label;
 use crate::components::guide_tables::shown_value;
 use crate::components::predicate::PredicateTree;
 use crate::components::status::{Loading, with_atlas};
@@ -121,10 +122,11 @@ fn facts(atlas: &Atlas, links: &Links, rule: &Rule) -> impl IntoView + use<> {
     let events = rule
         .events
         .iter()
-        .filter_map(|id| atlas.event_position(id).and_then(|p| atlas.catalog().events.get(p as usize)))
-        .map(|e| format!("{} {} ({})", e.source, e.code.as_deref().unwrap_or(""), e.name).replace("  ", " "))
-        .collect::<Vec<_>>()
-        .join(" · ");
+        .filter_map(|id| atlas.event_position(id).and_then(|p| atlas.event(p)))
+        .map(|e| view! { <li><a href=links.event(&e.id)>{event_label(e)}</a></li> })
+        .collect::<Vec<_>>();
+    let events = (!events.is_empty())
+        .then(|| view! { <dt>"Events read"</dt><dd><ul class="plain events-read">{events}</ul></dd> });
     view! {
         <dl class="facts rule-facts">
             <dt>"Techniques"</dt>
@@ -132,7 +134,7 @@ fn facts(atlas: &Atlas, links: &Links, rule: &Rule) -> impl IntoView + use<> {
             {fact("Tactics", tactics)}
             <dt>"Log source"</dt>
             <dd><ul class="plain">{pairs(&rule.log_source)}</ul></dd>
-            {fact("Events read", events)}
+            {events}
             <dt>"Language"</dt>
             <dd>{rule.language.clone()} {rule.kind.clone().map(|k| format!(" · {k}"))}</dd>
             <dt>"Parse status"</dt>

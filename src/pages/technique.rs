@@ -6,22 +6,25 @@ use std::sync::Arc;
 
 use atlas_catalog::Polarity;
 use atlas_catalog::aggregate::{
-    Atlas, Guide, TechniqueView, VendorGroup, events_covered, guide, log_sources, technique_view,
+    Atlas, Guide, TechniqueView, VendorCounts, VendorGroup, events_covered, guide, log_sources, technique_view,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::Unknown;
+use crate::components::count_table::{CountRow, CountTable};
 use crate::components::description::Description;
 use crate::components::guide_tables::{
     EXCLUSIONS_TEXT, FIELDS_TEXT, FieldsTable, VALUES_TEXT, ValuesTable, intro_text,
 };
 use crate::components::status::with_atlas;
 use crate::components::vendor::{VendorBadge, rules_label};
-use crate::url::{Links, external, set_title};
+use crate::url::{Links, Scope, external, set_title};
 
 /// Rows of each guide table shown in the summary.
 const SUMMARY_ROWS: usize = 5;
+/// Events listed before "Show all".
+const EVENT_ROWS: usize = 12;
 
 /// The technique page.
 #[component]
@@ -124,50 +127,61 @@ pub(crate) fn TechniqueHeading(atlas: Arc<Atlas>, view: TechniqueView, current: 
     }
 }
 
-/// The catalog events the technique's rules read; while the catalog has no
-/// event list, an empty state and the log sources the rules name instead.
+/// The catalog events the technique's rules read, with the rules per vendor
+/// behind each; while the catalog has no event list (or no rule under the
+/// technique reads a listed event), the log sources the rules name instead.
 #[component]
 fn EventsCovered(atlas: Arc<Atlas>, rules: Vec<u32>) -> impl IntoView {
+    let links = expect_context::<Links>();
     let events = events_covered(&atlas, &rules);
-    let catalog_events = &atlas.catalog().events;
-    let summary = match (catalog_events.is_empty(), events.len()) {
+    let summary = match (atlas.catalog().events.is_empty(), events.len()) {
         (true, _) => "The catalog has no event list yet, so no events are tagged with this technique. Until it does, these are the log sources its rules read:".to_owned(),
         (false, 0) => "No catalog event is read by the rules under this technique. The log sources they name:".to_owned(),
         (false, 1) => "1 catalog event is tagged with this technique by at least one rule.".to_owned(),
         (false, n) => format!("{n} catalog events are tagged with this technique by at least one rule."),
     };
-    let event_items = events
-        .iter()
-        .filter_map(|e| catalog_events.get(e.event as usize).map(|event| (event, e.rules)))
-        .map(|(event, n)| {
-            let code = event.code.clone().map(|c| format!(" {c}")).unwrap_or_default();
-            view! {
-                <li>
-                    {event.name.clone()}
-                    " "
-                    <span class="muted">{format!("({}{code})", event.source)}</span>
-                    " · "
-                    {rules_label(n as usize)}
-                </li>
-            }
-        })
-        .collect_view();
+    let table = (!events.is_empty()).then(|| {
+        let rows = events.iter().filter_map(|e| event_row(&atlas, &links, e.event, e.counts)).collect();
+        view! {
+            <p class="explain">
+                "Each event with the rules under this technique that read it, per vendor. Open an event for its fields, data component and every rule reading it."
+            </p>
+            <CountTable rows label="Event" detail="Source" noun="events" class="events-covered" first=EVENT_ROWS/>
+        }
+    });
     let sources = events.is_empty().then(|| {
-        log_sources(&atlas, &rules)
+        let items = log_sources(&atlas, &rules)
             .into_iter()
             .map(|e| {
                 let pairs = e.pairs.iter().map(|(k, v)| format!("{k}: {v}")).collect::<Vec<_>>().join(" · ");
                 view! { <li><code>{pairs}</code> " " <span class="muted">{rules_label(e.rules as usize)}</span></li> }
             })
-            .collect_view()
+            .collect_view();
+        view! { <ul class="log-sources">{items}</ul> }
     });
     view! {
         <section class="events">
             <h2>"Events covered"</h2>
-            <p class="explain">{summary}</p>
-            <ul class="log-sources">{event_items} {sources}</ul>
+            <p class="events-summary">{summary}</p>
+            {table}
+            {sources}
         </section>
     }
+}
+
+/// A table row for a catalog event: its name linked to its view, its code,
+/// its source.
+pub(crate) fn event_row(atlas: &Atlas, links: &Links, position: u32, counts: VendorCounts) -> Option<CountRow> {
+    let event = atlas.event(position)?;
+    // "CloudTrail ConsoleLogin" already says its code.
+    let code = event.code.as_deref().filter(|c| !event.name.to_lowercase().contains(&c.to_lowercase()));
+    Some(CountRow {
+        href: links.event(&event.id),
+        name: event.name.clone(),
+        tag: code.unwrap_or_default().to_owned(),
+        detail: event.source.clone(),
+        counts,
+    })
 }
 
 /// A parent's sub-techniques with their rule counts.
@@ -216,7 +230,7 @@ fn GuideSummary(guide: Guide, id: String, links: Links) -> impl IntoView {
             <h2>"Authoring guide"</h2>
             <p class="explain">{intro_text(guide.rules as usize)}</p>
             {section("Fields filtered most", guide.fields.len(), FIELDS_TEXT)}
-            <FieldsTable rows=guide.fields technique=id.clone() limit=SUMMARY_ROWS/>
+            <FieldsTable rows=guide.fields scope=Scope::Technique(id.clone()) limit=SUMMARY_ROWS/>
             {section("Top indicator values", guide.indicators.len(), VALUES_TEXT)}
             <ValuesTable rows=guide.indicators technique=id.clone() polarity=Polarity::Indicator limit=SUMMARY_ROWS/>
             {section("Common exclusions", guide.exclusions.len(), EXCLUSIONS_TEXT)}

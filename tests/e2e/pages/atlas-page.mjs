@@ -24,6 +24,19 @@ export class AtlasPage {
     this.search = page.getByRole("searchbox", { name: "Search techniques and rules" });
     this.searchResults = page.locator(".search-results");
     this.matrix = page.locator(".matrix");
+    this.eventInput = page.getByRole("combobox", { name: "Event" });
+    this.eventNote = page.locator(".event-note");
+    this.summary = page.locator("p.summary");
+  }
+
+  /** The technique page's "Events covered" table. */
+  eventsCovered() {
+    return this.page.locator("table.events-covered");
+  }
+
+  /** A table of rules per vendor on the event page: event-children, event-techniques. */
+  countTable(name) {
+    return this.page.locator(`table.${name}`);
   }
 
   /** Opens a path relative to the app's base, e.g. `technique/T1204`. */

@@ -11,7 +11,7 @@ use std::sync::OnceLock;
 
 use crate::fields::FieldTable;
 use crate::index::IndicatorIndex;
-use crate::model::{Catalog, Rule, Technique};
+use crate::model::{Catalog, Event, Rule, Technique};
 use crate::predicate::Polarity;
 
 use super::order;
@@ -36,6 +36,11 @@ pub struct Atlas {
     subs: HashMap<String, Vec<String>>,
     /// Event id → position in `catalog.events`.
     event_ids: HashMap<String, u32>,
+    /// Event position → positions of the rules that read exactly it, ascending.
+    event_rules: Vec<Vec<u32>>,
+    /// Event position → positions of its per-call events (those naming it as
+    /// `parent`), in catalog order.
+    event_children: Vec<Vec<u32>>,
 }
 
 impl Atlas {
@@ -63,9 +68,24 @@ impl Atlas {
             .map(|(i, t)| (normalize_technique_id(&t.id), to_u32(i)))
             .collect();
         let subs = sub_techniques(&catalog, &tagged);
-        let event_ids = catalog.events.iter().enumerate().map(|(i, e)| (e.id.clone(), to_u32(i))).collect();
+        let event_ids: HashMap<String, u32> =
+            catalog.events.iter().enumerate().map(|(i, e)| (e.id.clone(), to_u32(i))).collect();
+        let (event_rules, event_children) = event_indexes(&catalog, &event_ids);
         let (indicators, exclusions) = (OnceLock::new(), OnceLock::new());
-        Atlas { catalog, fields, indicators, exclusions, search, rule_ids, technique_ids, tagged, subs, event_ids }
+        Atlas {
+            catalog,
+            fields,
+            indicators,
+            exclusions,
+            search,
+            rule_ids,
+            technique_ids,
+            tagged,
+            subs,
+            event_ids,
+            event_rules,
+            event_children,
+        }
     }
 
     pub fn catalog(&self) -> &Catalog {
@@ -130,6 +150,32 @@ impl Atlas {
         self.event_ids.get(id).copied()
     }
 
+    /// The catalog event at a position taken from one of the indexes.
+    pub fn event(&self, position: u32) -> Option<&Event> {
+        self.catalog.events.get(position as usize)
+    }
+
+    /// The rules that read exactly this event, ascending.
+    pub fn event_rules(&self, position: u32) -> &[u32] {
+        self.event_rules.get(position as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The per-call events of a service-level event, in catalog order.
+    pub fn event_children(&self, position: u32) -> &[u32] {
+        self.event_children.get(position as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// The rules that read an event or one of its per-call events, ascending,
+    /// each once: reading CloudTrail's `ConsoleLogin` is reading CloudTrail.
+    pub fn rules_reading(&self, position: u32) -> Vec<u32> {
+        let mut rules = self.event_rules(position).to_vec();
+        for &child in self.event_children(position) {
+            rules.extend_from_slice(self.event_rules(child));
+        }
+        order::sort_dedup(&mut rules);
+        rules
+    }
+
     /// Whether ATT&CK or at least one rule knows the id.
     pub fn knows_technique(&self, id: &str) -> bool {
         self.technique(id).is_some() || !self.tagged(id).is_empty()
@@ -164,6 +210,30 @@ impl Atlas {
 /// not be.
 pub fn normalize_technique_id(id: &str) -> String {
     id.trim().to_ascii_uppercase()
+}
+
+/// Event → rules and event → per-call events, one pass over the rules' few
+/// event ids and one over the events.
+fn event_indexes(catalog: &Catalog, event_ids: &HashMap<String, u32>) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+    let mut rules: Vec<Vec<u32>> = vec![Vec::new(); catalog.events.len()];
+    for (position, rule) in catalog.rules.iter().enumerate() {
+        let position = to_u32(position);
+        for event in rule.events.iter().filter_map(|id| event_ids.get(id)) {
+            let readers = &mut rules[*event as usize];
+            // Rules come in position order, so a repeated id is the last one pushed.
+            if readers.last() != Some(&position) {
+                readers.push(position);
+            }
+        }
+    }
+    let mut children: Vec<Vec<u32>> = vec![Vec::new(); catalog.events.len()];
+    for (position, event) in catalog.events.iter().enumerate() {
+        let parent = event.parent.as_ref().and_then(|p| event_ids.get(p)).filter(|&&p| p as usize != position);
+        if let Some(&parent) = parent {
+            children[parent as usize].push(to_u32(position));
+        }
+    }
+    (rules, children)
 }
 
 fn sub_techniques(catalog: &Catalog, tagged: &HashMap<String, Vec<u32>>) -> HashMap<String, Vec<String>> {
@@ -208,5 +278,18 @@ mod tests {
         assert!(atlas.knows_technique("T1999") && atlas.technique("T1999").is_none());
         assert_eq!(atlas.unknown_techniques(), [("T1999".to_owned(), 1)]);
         assert!(!atlas.knows_technique("T4242"));
+    }
+
+    #[test]
+    fn events_index_their_readers_and_per_call_events() {
+        let atlas = atlas();
+        let at = |id: &str| atlas.event_position(id).expect("event");
+        assert_eq!(atlas.event_rules(at("sysmon-1")), [0, 1, 2, 3, 5, 6]);
+        assert_eq!(atlas.event_rules(at("win-security-4688")), [0, 2, 3]);
+        assert_eq!(atlas.event_children(at("sysmon")), [at("sysmon-1"), at("sysmon-11")]);
+        // A service-level event: its own readers and those of its per-call events, once each.
+        assert_eq!(atlas.rules_reading(at("win-security")), [0, 2, 3, 7]);
+        assert_eq!(atlas.rules_reading(at("sysmon")), [0, 1, 2, 3, 4, 5, 6]);
+        assert!(atlas.event_rules(99).is_empty() && atlas.event(99).is_none());
     }
 }

@@ -1,6 +1,6 @@
 //! The coverage matrix: ATT&CK tactics as columns in matrix order, each
 //! technique cell with its rule count per vendor (sub-techniques rolled up,
-//! each rule once), filtered by vendor and platform.
+//! each rule once), filtered by vendor, platform and the event rules read.
 
 use std::collections::BTreeSet;
 
@@ -9,82 +9,46 @@ use crate::model::{Technique, Vendor};
 use super::Atlas;
 use super::atlas::to_u32;
 use super::order;
+use super::vendors::{VendorCounts, VendorSet};
 
-/// A set of vendors; the empty set means "every vendor" (no filter).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
-pub struct VendorSet(u8);
+/// Which rules the cells count: the filter's vendors and, with an event
+/// filter, only the rules that read the event.
+struct Scope {
+    vendors: VendorSet,
+    /// By rule position: whether the rule reads the filter's event.
+    readers: Option<Vec<bool>>,
+}
 
-impl VendorSet {
-    pub fn all() -> VendorSet {
-        VendorSet::default()
+impl Scope {
+    fn new(atlas: &Atlas, filter: &CoverageFilter) -> Scope {
+        let readers = filter.event.as_deref().map(|id| {
+            let mut readers = vec![false; atlas.rules().len()];
+            // An id the catalog does not know is read by no rule.
+            for p in atlas.event_position(id).map(|e| atlas.rules_reading(e)).unwrap_or_default() {
+                if let Some(slot) = readers.get_mut(p as usize) {
+                    *slot = true;
+                }
+            }
+            readers
+        });
+        Scope { vendors: filter.vendors, readers }
     }
 
-    pub fn of(vendors: impl IntoIterator<Item = Vendor>) -> VendorSet {
-        VendorSet(vendors.into_iter().fold(0, |bits, v| bits | 1 << v as u8))
-    }
-
-    /// Reads a comma-separated list of vendor names (`sigma,elastic`),
-    /// ignoring unknown names.
-    pub fn parse(text: &str) -> VendorSet {
-        VendorSet::of(text.split(',').filter_map(Vendor::parse))
-    }
-
-    pub fn contains(self, vendor: Vendor) -> bool {
-        self.0 == 0 || self.0 & (1 << vendor as u8) != 0
-    }
-
-    /// Whether no vendor is filtered out.
-    pub fn is_all(self) -> bool {
-        self.0 == 0 || self.0 == (1 << Vendor::ALL.len()) - 1
-    }
-
-    /// The set after a click on `vendor`: from "every vendor" it narrows to
-    /// that vendor alone; otherwise it switches the vendor on or off, and an
-    /// empty or full set means every vendor again.
-    pub fn toggled(self, vendor: Vendor) -> VendorSet {
-        if self.is_all() {
-            return VendorSet::of([vendor]);
-        }
-        let next = VendorSet(self.0 ^ (1 << vendor as u8));
-        if next.is_all() { VendorSet::all() } else { next }
-    }
-
-    /// The URL form: empty for every vendor, else `sigma,elastic`.
-    pub fn to_param(self) -> String {
-        if self.is_all() {
-            return String::new();
-        }
-        Vendor::ALL.into_iter().filter(|v| self.contains(*v)).map(Vendor::as_str).collect::<Vec<_>>().join(",")
+    fn admits(&self, position: u32, vendor: Vendor) -> bool {
+        self.vendors.contains(vendor)
+            && self.readers.as_ref().is_none_or(|r| r.get(position as usize).copied().unwrap_or(false))
     }
 }
 
-/// Rule counts per vendor.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct VendorCounts([u32; 3]);
-
-impl VendorCounts {
-    pub fn get(&self, vendor: Vendor) -> u32 {
-        self.0[vendor as usize]
-    }
-
-    pub fn total(&self) -> u32 {
-        self.0.iter().sum()
-    }
-
-    /// The vendors with at least one rule, with their counts, in vendor order.
-    pub fn nonzero(&self) -> impl Iterator<Item = (Vendor, u32)> + '_ {
-        Vendor::ALL.into_iter().map(|v| (v, self.get(v))).filter(|(_, n)| *n > 0)
-    }
-
-    fn count(atlas: &Atlas, rules: &[u32], vendors: VendorSet) -> VendorCounts {
-        let mut counts = VendorCounts::default();
-        for rule in rules.iter().filter_map(|&p| atlas.rule(p)) {
-            if vendors.contains(rule.vendor) {
-                counts.0[rule.vendor as usize] += 1;
-            }
+/// The rules of a cell that the scope admits, per vendor.
+fn count(atlas: &Atlas, rules: &[u32], scope: &Scope) -> VendorCounts {
+    let mut counts = VendorCounts::default();
+    for &position in rules {
+        if let Some(rule) = atlas.rule(position).filter(|r| scope.admits(position, r.vendor)) {
+            counts.add(rule.vendor);
         }
-        counts
     }
+    counts
 }
 
 /// What the matrix shows.
@@ -93,6 +57,9 @@ pub struct CoverageFilter {
     pub vendors: VendorSet,
     /// An ATT&CK platform (`Windows`); techniques not on it are left out.
     pub platform: Option<String>,
+    /// A catalog event id: only rules that read it (or, for a service-level
+    /// event, one of its per-call events) are counted.
+    pub event: Option<String>,
     pub order: CellOrder,
 }
 
@@ -153,6 +120,7 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
     let mut covered = BTreeSet::new();
     let mut counted_rules = vec![false; atlas.rules().len()];
     let mut columns = Vec::with_capacity(attack.tactics.len());
+    let scope = Scope::new(atlas, filter);
     for tactic in &attack.tactics {
         let mut cells = Vec::new();
         for technique in attack.techniques.iter().filter(|t| t.parent.is_none() && shows(t, filter)) {
@@ -160,9 +128,9 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
                 continue;
             }
             let rules = atlas.rules_under(&technique.id);
-            let counts = VendorCounts::count(atlas, &rules, filter.vendors);
+            let counts = count(atlas, &rules, &scope);
             for &p in &rules {
-                if atlas.rule(p).is_some_and(|r| filter.vendors.contains(r.vendor)) {
+                if atlas.rule(p).is_some_and(|r| scope.admits(p, r.vendor)) {
                     counted_rules[p as usize] = true;
                 }
             }
@@ -174,7 +142,7 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
                 id: technique.id.clone(),
                 name: technique.name.clone(),
                 counts,
-                subs: sub_cells(atlas, technique, filter),
+                subs: sub_cells(atlas, technique, filter, &scope),
             });
         }
         order_cells(&mut cells, filter.order);
@@ -198,7 +166,7 @@ fn shows(technique: &Technique, filter: &CoverageFilter) -> bool {
     !technique.deprecated && filter.platform.as_ref().is_none_or(|p| technique.platforms.iter().any(|tp| tp == p))
 }
 
-fn sub_cells(atlas: &Atlas, technique: &Technique, filter: &CoverageFilter) -> Vec<SubCell> {
+fn sub_cells(atlas: &Atlas, technique: &Technique, filter: &CoverageFilter, scope: &Scope) -> Vec<SubCell> {
     atlas
         .subtechniques(&technique.id)
         .iter()
@@ -207,7 +175,7 @@ fn sub_cells(atlas: &Atlas, technique: &Technique, filter: &CoverageFilter) -> V
         .map(|sub| SubCell {
             id: sub.id.clone(),
             name: sub.name.clone(),
-            counts: VendorCounts::count(atlas, atlas.tagged(&sub.id), filter.vendors),
+            counts: count(atlas, atlas.tagged(&sub.id), scope),
         })
         .collect()
 }
@@ -314,22 +282,41 @@ mod tests {
     }
 
     #[test]
+    fn event_filter_counts_only_rules_reading_the_event() {
+        let atlas = atlas();
+        let on = |event: &str| CoverageFilter { event: Some(event.into()), ..Default::default() };
+        let sysmon_1 = coverage(&atlas, &on("sysmon-1"));
+        // T1204: r1, r2, r3 read Sysmon 1; r5 reads Sysmon 11 only.
+        let t1204 = cell(&sysmon_1, "TA0002", "T1204");
+        assert_eq!(t1204.counts.total(), 3);
+        assert_eq!(t1204.subs.iter().map(|s| s.counts.total()).collect::<Vec<_>>(), [0, 2]);
+        assert_eq!(cell(&sysmon_1, "TA0002", "T1059").counts.total(), 2);
+        // r1..r4 and r6; r7's technique is in no cell.
+        assert_eq!((sysmon_1.rules, sysmon_1.covered), (5, 3));
+        let file = coverage(&atlas, &on("sysmon-11"));
+        assert_eq!((file.rules, file.covered, cell(&file, "TA0002", "T1204").counts.get(Vendor::Sigma)), (1, 1, 1));
+        // A service-level event counts the rules of its per-call events: r8
+        // reads the Security log (no technique), r1, r3, r4 its 4688.
+        let security = coverage(&atlas, &on("win-security"));
+        let t1204 = cell(&security, "TA0002", "T1204");
+        assert_eq!(
+            (t1204.counts.get(Vendor::Sigma), t1204.counts.get(Vendor::Splunk), t1204.counts.total()),
+            (1, 1, 2)
+        );
+        assert_eq!(security.rules, 3);
+        // With a vendor filter too.
+        let elastic = CoverageFilter { vendors: VendorSet::of([Vendor::Elastic]), ..on("sysmon-1") };
+        assert_eq!(coverage(&atlas, &elastic).rules, 2);
+        // An unknown event: no rule reads it.
+        let unknown = coverage(&atlas, &on("nope"));
+        assert_eq!((unknown.rules, unknown.covered, unknown.techniques), (0, 0, 5));
+    }
+
+    #[test]
     fn order_by_rules() {
         let filter = CoverageFilter { order: CellOrder::Rules, ..Default::default() };
         let coverage = coverage(&atlas(), &filter);
         assert_eq!(coverage.columns[1].cells[0].id, "T1204");
-    }
-
-    #[test]
-    fn vendor_sets_round_trip_through_the_url() {
-        let set = VendorSet::parse("elastic,SIGMA,bogus");
-        assert!(set.contains(Vendor::Sigma) && !set.contains(Vendor::Splunk));
-        assert_eq!(set.to_param(), "sigma,elastic");
-        assert_eq!(set.toggled(Vendor::Splunk), VendorSet::all());
-        assert_eq!(set.toggled(Vendor::Sigma).to_param(), "elastic");
-        assert_eq!(VendorSet::all().toggled(Vendor::Sigma).to_param(), "sigma");
-        assert_eq!(VendorSet::of([Vendor::Sigma]).toggled(Vendor::Sigma), VendorSet::all());
-        assert_eq!(VendorSet::parse("").to_param(), "");
     }
 
     #[test]

@@ -14,10 +14,18 @@
 //! - 6: r7 Sigma [T1999, unknown to ATT&CK]: Image `*\mshta.exe`
 //! - 7: r8 Sigma [no technique]: CommandLine `*http*`
 //!
-//! Every rule but the Splunk one reads the one catalog event, `sysmon-1`.
+//! Events (position: id, parent) and the rules reading each:
+//! - 0: sysmon; 1: sysmon-1 (sysmon) by r1, r2, r3, r4, r6, r7; 2: sysmon-11 (sysmon) by r5
+//! - 3: win-security by r8; 4: win-security-4688 (win-security) by r1, r3, r4
+//! - 5: m365; 6: `m365:Consent to application.` (m365) by r8 (an id URLs must encode)
+//!
+//! The attack bundle knows DC0032 Process Creation (named by Sysmon 1 and
+//! Security 4688) and DC0039 File Creation.
 
 use crate::fields::FieldDef;
-use crate::model::{Attack, Catalog, Event, FORMAT_NAME, FORMAT_VERSION, ParseStatus, Rule, Tactic, Technique, Vendor};
+use crate::model::{
+    Attack, Catalog, DataComponent, Event, FORMAT_NAME, FORMAT_VERSION, ParseStatus, Rule, Tactic, Technique, Vendor,
+};
 use crate::predicate::{Expr, Leaf, Op};
 
 use super::Atlas;
@@ -34,20 +42,61 @@ pub fn catalog() -> Catalog {
         sources: vec![],
         attack: attack(),
         fields: fields(),
-        events: vec![Event {
-            id: "sysmon-1".into(),
-            name: "Process creation".into(),
-            source: "Sysmon".into(),
-            platform: "windows".into(),
-            code: Some("1".into()),
-            channel: None,
-            description: String::new(),
-            data_components: vec![],
-            fields: vec![],
-            parent: None,
-        }],
+        events: events(),
         rules: rules(),
         detail_shards: 4,
+    }
+}
+
+fn events() -> Vec<Event> {
+    let event =
+        |id: &str, name: &str, source: &str, code: Option<&str>, components: &[&str], parent: Option<&str>| Event {
+            id: id.into(),
+            name: name.into(),
+            source: source.into(),
+            platform: "windows".into(),
+            code: code.map(Into::into),
+            channel: None,
+            description: format!("{name} (fixture)."),
+            data_components: components.iter().map(|c| (*c).into()).collect(),
+            fields: vec![],
+            parent: parent.map(Into::into),
+        };
+    vec![
+        event("sysmon", "Sysmon (any event)", "Sysmon", None, &[], None),
+        Event {
+            fields: vec!["process.executable".into(), "process.name".into(), "process.command_line".into()],
+            ..event("sysmon-1", "Process creation", "Sysmon", Some("1"), &["DC0032"], Some("sysmon"))
+        },
+        event("sysmon-11", "File created", "Sysmon", Some("11"), &["DC0039", "DC9999"], Some("sysmon")),
+        event("win-security", "Windows Security (any event)", "Windows Security", None, &[], None),
+        event(
+            "win-security-4688",
+            "A new process has been created",
+            "Windows Security",
+            Some("4688"),
+            &["DC0032"],
+            Some("win-security"),
+        ),
+        event("m365", "Microsoft 365 (any operation)", "Microsoft 365 audit log", None, &[], None),
+        event(
+            "m365:Consent to application.",
+            "Microsoft 365 Consent to application.",
+            "Microsoft 365 audit log",
+            Some("Consent to application."),
+            &[],
+            Some("m365"),
+        ),
+    ]
+}
+
+/// The events each fixture rule reads, by rule id.
+fn events_read(id: &str) -> &'static [&'static str] {
+    match id {
+        "r1" | "r3" | "r4" => &["sysmon-1", "win-security-4688"],
+        "r2" | "r6" | "r7" => &["sysmon-1"],
+        "r5" => &["sysmon-11"],
+        _ => &["win-security", "m365:Consent to application."],
     }
 }
 
@@ -161,7 +210,24 @@ fn attack() -> Attack {
             },
         ],
         revoked: vec![],
-        data_components: vec![],
+        data_components: vec![
+            DataComponent {
+                id: "DC0032".into(),
+                name: "Process Creation".into(),
+                description: "A new process starts.".into(),
+                log_sources: vec![
+                    ("WinEventLog:Sysmon".into(), "EventCode=1".into()),
+                    ("WinEventLog:Security".into(), "EventCode=4688".into()),
+                    ("auditd:SYSCALL".into(), "execve".into()),
+                ],
+            },
+            DataComponent {
+                id: "DC0039".into(),
+                name: "File Creation".into(),
+                description: "A new file is written.".into(),
+                log_sources: vec![("WinEventLog:Sysmon".into(), "EventCode=11, 23".into())],
+            },
+        ],
     }
 }
 
@@ -225,7 +291,7 @@ fn rule(id: &str, vendor: Vendor, title: &str, techniques: &[&str], logic: Expr)
         log_source: vec![("product".into(), "windows".into()), ("category".into(), "process_creation".into())],
         attributes: vec![],
         logic: Some(logic),
-        events: if vendor == Vendor::Splunk { vec![] } else { vec!["sysmon-1".into()] },
+        events: events_read(id).iter().map(|e| (*e).into()).collect(),
     }
 }
 

@@ -102,40 +102,58 @@ struct FieldTally {
 
 /// Computes the guide over the given rules (positions in the catalog).
 pub fn guide(atlas: &Atlas, rules: &[u32]) -> Guide {
-    let mut fields: HashMap<FieldName, FieldTally> = HashMap::new();
-    let mut indicators = Tally::new();
-    let mut exclusions = Tally::new();
-    for &position in rules {
-        let Some(logic) = atlas.rule(position).and_then(|r| r.logic.as_ref()) else { continue };
-        logic.for_each_leaf(|leaf, polarity| {
-            let key = key(leaf, atlas.fields());
-            match polarity {
-                Polarity::Indicator => {
-                    let tally = fields.entry(key.field.clone()).or_insert_with(|| FieldTally {
-                        rules: Tally::new(),
-                        sources: Tally::new(),
-                        ops: Tally::new(),
-                        values: Tally::new(),
-                    });
-                    tally.rules.bump((), position);
-                    tally.sources.bump(leaf.source_field.clone().unwrap_or_default(), position);
-                    tally.ops.bump(leaf.op, position);
-                    if !key.value.is_empty() {
-                        tally.values.bump(key.value.clone(), position);
-                    }
-                    indicators.bump(key, position);
-                }
-                Polarity::Exclusion => exclusions.bump(key, position),
-                Polarity::Other => {}
-            }
-        });
-    }
+    let scan = scan(atlas, rules, true);
     Guide {
         rules: to_u32(rules.len()),
-        fields: field_rows(fields),
-        indicators: value_rows(atlas, indicators, Polarity::Indicator),
-        exclusions: value_rows(atlas, exclusions, Polarity::Exclusion),
+        fields: field_rows(scan.fields),
+        indicators: value_rows(atlas, scan.indicators, Polarity::Indicator),
+        exclusions: value_rows(atlas, scan.exclusions, Polarity::Exclusion),
     }
+}
+
+/// The guide's "fields filtered most" table alone, over the given rules:
+/// no triple tallies and no corpus reach, so the catalog-wide triple
+/// indexes are not built for it.
+pub fn fields_filtered(atlas: &Atlas, rules: &[u32]) -> Vec<FieldRow> {
+    field_rows(scan(atlas, rules, false).fields)
+}
+
+/// What one pass over the rules' leaves tallies.
+struct Scan {
+    fields: HashMap<FieldName, FieldTally>,
+    indicators: Tally<IndicatorKey>,
+    exclusions: Tally<IndicatorKey>,
+}
+
+/// Tallies fields and, with `triples`, the indicator and exclusion triples.
+fn scan(atlas: &Atlas, rules: &[u32], triples: bool) -> Scan {
+    let mut out = Scan { fields: HashMap::new(), indicators: Tally::new(), exclusions: Tally::new() };
+    for &position in rules {
+        let Some(logic) = atlas.rule(position).and_then(|r| r.logic.as_ref()) else { continue };
+        logic.for_each_leaf(|leaf, polarity| match polarity {
+            Polarity::Indicator => {
+                let key = key(leaf, atlas.fields());
+                let tally = out.fields.entry(key.field.clone()).or_insert_with(|| FieldTally {
+                    rules: Tally::new(),
+                    sources: Tally::new(),
+                    ops: Tally::new(),
+                    values: Tally::new(),
+                });
+                tally.rules.bump((), position);
+                tally.sources.bump(leaf.source_field.clone().unwrap_or_default(), position);
+                tally.ops.bump(leaf.op, position);
+                if !key.value.is_empty() {
+                    tally.values.bump(key.value.clone(), position);
+                }
+                if triples {
+                    out.indicators.bump(key, position);
+                }
+            }
+            Polarity::Exclusion if triples => out.exclusions.bump(key(leaf, atlas.fields()), position),
+            Polarity::Exclusion | Polarity::Other => {}
+        });
+    }
+    out
 }
 
 fn field_rows(fields: HashMap<FieldName, FieldTally>) -> Vec<FieldRow> {
@@ -236,6 +254,14 @@ mod tests {
         // r2 and r3 look for mshta.exe; r1 is tagged with the parent only.
         assert_eq!((guide.indicators[0].rules, guide.indicators[0].reach), (2, Some(4)));
         assert!(guide.exclusions.iter().all(|r| r.key.value == "explorer.exe"));
+    }
+
+    #[test]
+    fn fields_alone_match_the_guide() {
+        let atlas = atlas();
+        for rules in [atlas.rules_under("T1204"), atlas.rules_under("T1059"), vec![0, 1, 2, 3, 4, 5, 6, 7]] {
+            assert_eq!(fields_filtered(&atlas, &rules), guide(&atlas, &rules).fields);
+        }
     }
 
     #[test]

@@ -1,5 +1,6 @@
-//! The rules behind a guide row (a field, or a triple under a technique or in
-//! the whole catalog) and the triples of one rule with their corpus reach.
+//! The rules behind a guide row (a field, or a triple under a technique, over
+//! an event's readers or in the whole catalog) and the triples of one rule
+//! with their corpus reach.
 
 use crate::indicator::{IndicatorKey, key};
 use crate::predicate::Polarity;
@@ -40,6 +41,19 @@ pub fn rules_for_row(atlas: &Atlas, scope: Option<&[u32]>, query: &RowQuery) -> 
             scope.iter().copied().filter(|&p| looks_at(atlas, p, field)).collect()
         }
     }
+}
+
+/// The rules a row is scoped to, ascending: those under a technique, those
+/// reading an event (or one of its per-call events), both, or `None` for the
+/// whole catalog. An event the catalog does not know scopes to no rule.
+pub fn row_scope(atlas: &Atlas, technique: Option<&str>, event: Option<&str>) -> Option<Vec<u32>> {
+    let under = technique.map(|t| atlas.rules_under(t));
+    let Some(event) = event else { return under };
+    let reading = atlas.event_position(event).map(|e| atlas.rules_reading(e)).unwrap_or_default();
+    Some(match under {
+        Some(under) => reading.into_iter().filter(|r| under.binary_search(r).is_ok()).collect(),
+        None => reading,
+    })
 }
 
 fn looks_at(atlas: &Atlas, position: u32, field: &str) -> bool {
@@ -111,6 +125,19 @@ mod tests {
         let scope = atlas.rules_under("T1204");
         assert_eq!(rules_for_row(&atlas, Some(&scope), &RowQuery::Field("process.command_line".into())), [0, 2]);
         assert_eq!(rules_for_row(&atlas, None, &RowQuery::Field("process.command_line".into())), [0, 2, 3, 5, 7]);
+    }
+
+    #[test]
+    fn rows_scoped_to_an_event() {
+        let atlas = atlas();
+        assert_eq!(row_scope(&atlas, None, None), None);
+        assert_eq!(row_scope(&atlas, Some("T1204"), None), Some(vec![0, 1, 2, 4]));
+        // Security 4688: r1, r3, r4; the Security log adds r8.
+        assert_eq!(row_scope(&atlas, None, Some("win-security")), Some(vec![0, 2, 3, 7]));
+        assert_eq!(row_scope(&atlas, Some("T1204"), Some("win-security-4688")), Some(vec![0, 2]));
+        assert_eq!(row_scope(&atlas, None, Some("nope")), Some(vec![]));
+        let scope = row_scope(&atlas, None, Some("sysmon-1")).expect("scoped");
+        assert_eq!(rules_for_row(&atlas, Some(&scope), &RowQuery::Field("process.parent.name".into())), [0, 1]);
     }
 
     #[test]

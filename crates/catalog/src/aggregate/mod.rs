@@ -1,6 +1,6 @@
 //! The aggregations the app runs over a loaded catalog: the coverage matrix,
-//! a technique's rules grouped by vendor, the authoring guide, search, and the
-//! rules behind a guide row.
+//! a technique's rules grouped by vendor, the authoring guide, search, the
+//! rules behind a guide row, and the event catalog's views.
 //!
 //! Everything here is a pure function over an [`Atlas`], the catalog plus the
 //! indexes built once when it is loaded, so each view is computed in
@@ -12,23 +12,25 @@
 mod atlas;
 mod coverage;
 mod description;
+mod events;
 mod guide;
 mod lookup;
 pub mod order;
 mod search;
 mod technique;
+mod vendors;
 
 #[cfg(test)]
 mod fixture;
 
 pub use atlas::{Atlas, normalize_technique_id};
-pub use coverage::{
-    Cell, CellOrder, Column, Coverage, CoverageFilter, SubCell, VendorCounts, VendorSet, coverage, platforms, shade,
-};
+pub use coverage::{Cell, CellOrder, Column, Coverage, CoverageFilter, SubCell, coverage, platforms, shade};
 pub use description::{Block, Span, description_blocks};
-pub use guide::{FieldRow, Guide, OpCount, ValueRow, guide};
-pub use lookup::{KeyReach, RowQuery, rule_keys, rules_for_row};
-pub use search::{SearchHits, SearchIndex};
-pub use technique::{
-    EventCount, LogSourceCount, RuleRef, TechniqueView, VendorGroup, events_covered, log_sources, technique_view,
+pub use events::{
+    ComponentRef, EventCount, EventView, TechniqueCount, event_choices, event_view, events_covered, names_code,
 };
+pub use guide::{FieldRow, Guide, OpCount, ValueRow, fields_filtered, guide};
+pub use lookup::{KeyReach, RowQuery, row_scope, rule_keys, rules_for_row};
+pub use search::{SearchHits, SearchIndex};
+pub use technique::{LogSourceCount, RuleRef, TechniqueView, VendorGroup, log_sources, technique_view};
+pub use vendors::{VendorCounts, VendorSet};

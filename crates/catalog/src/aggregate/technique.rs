@@ -1,5 +1,6 @@
 //! A technique's page: the rules under it grouped by vendor, which
-//! sub-technique each rule is tagged with, and the log sources they read.
+//! sub-technique each rule is tagged with, and the log sources they read
+//! (the events they read are in `events.rs`).
 
 use std::collections::HashMap;
 
@@ -121,30 +122,6 @@ pub fn log_sources(atlas: &Atlas, rules: &[u32]) -> Vec<LogSourceCount> {
     out
 }
 
-/// A catalog event and how many of the given rules read it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct EventCount {
-    /// Position in `catalog.events`.
-    pub event: u32,
-    pub rules: u32,
-}
-
-/// The catalog events the given rules read, most rules first (empty while
-/// the catalog has no event list).
-pub fn events_covered(atlas: &Atlas, rules: &[u32]) -> Vec<EventCount> {
-    let mut counts: HashMap<u32, u32> = HashMap::new();
-    for rule in rules.iter().filter_map(|&p| atlas.rule(p)) {
-        let mut read: Vec<u32> = rule.events.iter().filter_map(|id| atlas.event_position(id)).collect();
-        order::sort_dedup(&mut read);
-        for event in read {
-            *counts.entry(event).or_default() += 1;
-        }
-    }
-    let mut out: Vec<EventCount> = counts.into_iter().map(|(event, rules)| EventCount { event, rules }).collect();
-    order::sort_by(&mut out, |a, b| b.rules.cmp(&a.rules).then_with(|| a.event.cmp(&b.event)));
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::super::fixture::atlas;
@@ -192,14 +169,6 @@ mod tests {
         assert!(technique_view(&atlas, "T4242").is_none());
         // Known to ATT&CK, no rule: a page with no rules.
         assert!(technique_view(&atlas, "T1027").expect("known").groups.is_empty());
-    }
-
-    #[test]
-    fn events_count_rules() {
-        let atlas = atlas();
-        // r1, r2 and r5 read sysmon-1; r3 (Splunk) reads no catalog event.
-        assert_eq!(events_covered(&atlas, &atlas.rules_under("T1204")), [EventCount { event: 0, rules: 3 }]);
-        assert!(events_covered(&atlas, &[2]).is_empty());
     }
 
     #[test]
