@@ -112,8 +112,11 @@ fn load_attack(options: &BuildOptions) -> Result<Attack, BuildError> {
         .map_err(|source| BuildError::Attack { path: path.clone(), source })
 }
 
+/// Lists a repository's rule files.
+type RuleLister = fn(&Path) -> Vec<PathBuf>;
+
 fn collect_jobs(options: &BuildOptions) -> Result<Vec<Job>, BuildError> {
-    let sources: [(Vendor, &Option<PathBuf>, &str, fn(&Path) -> Vec<PathBuf>); 3] = [
+    let sources: [(Vendor, &Option<PathBuf>, &str, RuleLister); 3] = [
         (Vendor::Sigma, &options.sigma, "Sigma repository", sigma::rule_files),
         (Vendor::Elastic, &options.elastic, "Elastic repository", elastic::rule_files),
         (Vendor::Splunk, &options.splunk, "Splunk repository", splunk::detection_files),

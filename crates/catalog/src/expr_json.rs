@@ -250,7 +250,7 @@ mod tests {
             leaf(Some("process.name"), Some("process.name"), Op::Eq, Some("mshta.exe"), false),
             leaf(Some("process.executable"), Some("Image"), Op::Wildcard, Some(r"*\x.exe"), false),
             leaf(Some("process.command_line"), Some("CommandLine"), Op::Eq, Some("Foo"), true),
-            Expr::not(Expr::or(vec![
+            Expr::negate(Expr::or(vec![
                 leaf(None, None, Op::Match, Some("evil"), false),
                 leaf(Some("user.name"), Some("User"), Op::Exists, None, false),
                 leaf(Some("a"), None, Op::Null, None, false),

@@ -173,10 +173,10 @@ fn cidr_key(field: FieldName, value: String) -> (FieldName, Op, String) {
         Some((address, prefix)) => (address, Some(prefix)),
         None => (value.as_str(), None),
     };
-    let single = match (address.parse::<IpAddr>(), prefix) {
-        (Ok(_), None) | (Ok(IpAddr::V4(_)), Some("32")) | (Ok(IpAddr::V6(_)), Some("128")) => true,
-        _ => false,
-    };
+    let single = matches!(
+        (address.parse::<IpAddr>(), prefix),
+        (Ok(_), None) | (Ok(IpAddr::V4(_)), Some("32")) | (Ok(IpAddr::V6(_)), Some("128"))
+    );
     if single {
         let address = address.to_owned();
         (field, Op::Eq, address)
@@ -199,18 +199,18 @@ fn wildcard_key(field: FieldName, value: String, fields: &FieldTable) -> (FieldN
         return (field, Op::Eq, literal);
     }
     if let [Token::AnyRun, rest @ ..] = tokens.as_slice() {
-        if let Some(name_field) = fields.basename_field(&field) {
-            if let Some(name) = last_component(rest) {
-                return (FieldName::from(name_field), Op::Eq, name);
-            }
+        if let Some(name_field) = fields.basename_field(&field)
+            && let Some(name) = last_component(rest)
+        {
+            return (FieldName::from(name_field), Op::Eq, name);
         }
         // A name ends in the same extension as its path, so `file.name *.lnk`
         // is `file.extension lnk` too.
         let path_field = fields.get(&field).and_then(|def| def.basename_of.as_deref()).unwrap_or(&field);
-        if let Some(ext_field) = fields.extension_field(path_field) {
-            if let Some(ext) = extension(rest) {
-                return (FieldName::from(ext_field), Op::Eq, ext);
-            }
+        if let Some(ext_field) = fields.extension_field(path_field)
+            && let Some(ext) = extension(rest)
+        {
+            return (FieldName::from(ext_field), Op::Eq, ext);
         }
     }
     (field, Op::Wildcard, value)

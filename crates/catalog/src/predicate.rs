@@ -183,7 +183,7 @@ impl Expr {
 
     /// `not` of an expression; double negation is kept (it can matter for
     /// readers), only the wrapper is built.
-    pub fn not(inner: Expr) -> Expr {
+    pub fn negate(inner: Expr) -> Expr {
         Expr::Not(Box::new(inner))
     }
 
@@ -196,10 +196,10 @@ impl Expr {
                 other => flat.push(other),
             }
         }
-        if flat.len() == 1 {
-            if let Some(only) = flat.pop() {
-                return only;
-            }
+        if flat.len() == 1
+            && let Some(only) = flat.pop()
+        {
+            return only;
         }
         if is_and { Expr::And(flat) } else { Expr::Or(flat) }
     }
@@ -286,7 +286,7 @@ mod tests {
 
     #[test]
     fn json_round_trip_matches_the_contract() {
-        let expr = Expr::and(vec![leaf("a", "1"), Expr::not(Expr::or(vec![leaf("b", "2"), leaf("c", "3")]))]);
+        let expr = Expr::and(vec![leaf("a", "1"), Expr::negate(Expr::or(vec![leaf("b", "2"), leaf("c", "3")]))]);
         let json = serde_json::to_string(&expr).unwrap();
         assert_eq!(
             json,
@@ -308,16 +308,16 @@ mod tests {
         // a and not (b or c) and (d or not e) and not not f
         let expr = Expr::and(vec![
             leaf("a", "1"),
-            Expr::not(Expr::or(vec![leaf("b", "2"), leaf("c", "3")])),
-            Expr::or(vec![leaf("d", "4"), Expr::not(leaf("e", "5"))]),
-            Expr::not(Expr::not(leaf("f", "6"))),
+            Expr::negate(Expr::or(vec![leaf("b", "2"), leaf("c", "3")])),
+            Expr::or(vec![leaf("d", "4"), Expr::negate(leaf("e", "5"))]),
+            Expr::negate(Expr::negate(leaf("f", "6"))),
         ]);
         let names = |leaves: Vec<&Leaf>| leaves.iter().map(|l| l.field.as_deref().unwrap().to_owned()).collect::<Vec<_>>();
         assert_eq!(names(expr.indicators()), ["a", "d"]);
         assert_eq!(names(expr.exclusions()), ["b", "c"]);
         assert_eq!(expr.leaf_count(), 6);
         // A root `not` is top level too.
-        assert_eq!(names(Expr::not(leaf("x", "1")).exclusions()), ["x"]);
+        assert_eq!(names(Expr::negate(leaf("x", "1")).exclusions()), ["x"]);
     }
 
 }

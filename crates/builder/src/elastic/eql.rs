@@ -299,7 +299,7 @@ impl Lowering<'_> {
                 if let Some(until) = until {
                     self.out
                         .attribute("sequence until", format!("step {}", steps.len() + 1));
-                    trees.extend(self.step(until).map(Expr::not));
+                    trees.extend(self.step(until).map(Expr::negate));
                 }
                 (!trees.is_empty()).then(|| Expr::and(trees))
             }
@@ -331,7 +331,7 @@ impl Lowering<'_> {
             let tree = self.step(step);
             if step.missing {
                 self.out.attribute("missing event", format!("step {n}"));
-                trees.extend(tree.map(Expr::not));
+                trees.extend(tree.map(Expr::negate));
             } else {
                 trees.extend(tree);
             }
@@ -363,7 +363,7 @@ impl Lowering<'_> {
         match &node.kind {
             NodeKind::Or(ops) => Expr::or(ops.iter().map(|op| self.condition(op)).collect()),
             NodeKind::And(ops) => Expr::and(ops.iter().map(|op| self.condition(op)).collect()),
-            NodeKind::Not(inner) => Expr::not(self.condition(inner)),
+            NodeKind::Not(inner) => Expr::negate(self.condition(inner)),
             NodeKind::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs, node),
             NodeKind::Pattern {
                 op,
@@ -403,7 +403,7 @@ impl Lowering<'_> {
                     .maker
                     .leaf(Some(field), Op::Fieldref, Some(value), true),
                 CompareOp::NotEq => {
-                    Expr::not(
+                    Expr::negate(
                         self.maker
                             .leaf(Some(field), Op::Fieldref, Some(value), true),
                     )
@@ -429,7 +429,7 @@ impl Lowering<'_> {
             return if *b == (op == CompareOp::Eq) {
                 test
             } else {
-                Expr::not(test)
+                Expr::negate(test)
             };
         }
         let (Some(field), Some(value)) = (field_name(lhs), constant(rhs)) else {
@@ -444,7 +444,7 @@ impl Lowering<'_> {
         };
         let leaf = self.maker.leaf(Some(field), leaf_op, Some(value), true);
         if op == CompareOp::NotEq {
-            Expr::not(leaf)
+            Expr::negate(leaf)
         } else {
             leaf
         }

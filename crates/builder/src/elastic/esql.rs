@@ -327,7 +327,7 @@ impl Reader<'_> {
         match &node.kind {
             NodeKind::Or(ops) => Expr::or(ops.iter().map(|op| self.condition(op)).collect()),
             NodeKind::And(ops) => Expr::and(ops.iter().map(|op| self.condition(op)).collect()),
-            NodeKind::Not(inner) => Expr::not(self.condition(inner)),
+            NodeKind::Not(inner) => Expr::negate(self.condition(inner)),
             NodeKind::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs, node),
             NodeKind::Pattern {
                 op, lhs, patterns, ..
@@ -377,7 +377,7 @@ impl Reader<'_> {
                 .leaf(Some(field), Op::Fieldref, Some(value), true);
             return match op {
                 CompareOp::Eq => leaf,
-                CompareOp::NotEq => Expr::not(leaf),
+                CompareOp::NotEq => Expr::negate(leaf),
                 _ => self.raw(node),
             };
         }
@@ -401,7 +401,7 @@ impl Reader<'_> {
         };
         let leaf = self.maker.leaf(Some(field), leaf_op, Some(value), !folded);
         if op == CompareOp::NotEq {
-            Expr::not(leaf)
+            Expr::negate(leaf)
         } else {
             leaf
         }

@@ -44,7 +44,7 @@ pub fn read(filters: &[Value], maker: LeafMaker<'_>) -> (Vec<Expr>, Vec<String>)
             .unwrap_or(table);
         let tree = reader.query(dsl, 0);
         trees.push(if flag("negate") {
-            Expr::not(tree)
+            Expr::negate(tree)
         } else {
             tree
         });
@@ -121,7 +121,7 @@ impl Reader<'_> {
             match clause.as_str() {
                 "must" | "filter" => parts.push(Expr::and(trees)),
                 "should" => parts.push(Expr::or(trees)),
-                "must_not" => parts.extend(trees.into_iter().map(Expr::not)),
+                "must_not" => parts.extend(trees.into_iter().map(Expr::negate)),
                 _ => {}
             }
         }

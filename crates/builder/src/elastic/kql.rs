@@ -177,7 +177,7 @@ impl<'t> Parser<'_, 't> {
 
     fn not_query(&mut self) -> Parsed {
         if self.eat_keyword(Keyword::Not) {
-            return self.nested(|p| p.not_query()).map(Expr::not);
+            return self.nested(|p| p.not_query()).map(Expr::negate);
         }
         self.sub_query()
     }
@@ -293,7 +293,7 @@ impl<'t> Parser<'_, 't> {
 
     fn not_values(&mut self, field: &str) -> Parsed {
         if self.eat_keyword(Keyword::Not) {
-            return self.nested(|p| p.not_values(field)).map(Expr::not);
+            return self.nested(|p| p.not_values(field)).map(Expr::negate);
         }
         self.list_of_values(field)
     }

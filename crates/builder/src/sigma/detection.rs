@@ -198,6 +198,6 @@ fn resolve(condition: &Condition, identifiers: &[(&str, Expr)]) -> Result<Expr, 
         Condition::Or(operands) => Ok(Expr::or(
             operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?,
         )),
-        Condition::Not(inner) => Ok(Expr::not(resolve(inner, identifiers)?)),
+        Condition::Not(inner) => Ok(Expr::negate(resolve(inner, identifiers)?)),
     }
 }

@@ -120,7 +120,7 @@ impl Modifiers {
             Some(Special::Cidr) => maker.leaf(field, Op::Cidr, Some(value.to_owned()), false),
             Some(Special::Exists) => {
                 let exists = maker.leaf(field, Op::Exists, None, false);
-                if value.eq_ignore_ascii_case("false") { Expr::not(exists) } else { exists }
+                if value.eq_ignore_ascii_case("false") { Expr::negate(exists) } else { exists }
             }
             Some(Special::Fieldref) => maker.leaf(field, Op::Fieldref, Some(value.to_owned()), self.cased),
             Some(Special::Compare(op)) => maker.leaf(field, op, Some(value.to_owned()), false),

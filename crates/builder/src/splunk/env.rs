@@ -102,7 +102,7 @@ impl Flag {
         let unset = compares(&self.unset, op, literal, case_sensitive)?;
         match (set, unset) {
             (true, false) => Some(self.condition.clone()),
-            (false, true) => Some(Expr::not(self.condition.clone())),
+            (false, true) => Some(Expr::negate(self.condition.clone())),
             _ => None,
         }
     }
@@ -419,7 +419,7 @@ mod tests {
     fn flags_read_as_their_condition_or_its_negation() {
         let condition = Expr::Leaf(atlas_catalog::Leaf::new(Some("f"), atlas_catalog::Op::Eq, Some("x".into()), false));
         let numeric = Flag { condition: condition.clone(), set: "1".into(), unset: "0".into() };
-        let negated = Expr::not(condition.clone());
+        let negated = Expr::negate(condition.clone());
         assert_eq!(numeric.reading(CmpOp::Eq, "1", false), Some(condition.clone()));
         assert_eq!(numeric.reading(CmpOp::Gt, "0", false), Some(condition.clone()));
         assert_eq!(numeric.reading(CmpOp::Ge, "1.0", false), Some(condition.clone()));

@@ -142,7 +142,7 @@ pub fn lower(
     Ok(match &node.kind {
         NodeKind::And(items) => junction(items, maker, fields, subsearches, false)?,
         NodeKind::Or(items) => junction(items, maker, fields, subsearches, true)?,
-        NodeKind::Not(inner) => lower(inner, maker, fields, subsearches)?.map(Expr::not),
+        NodeKind::Not(inner) => lower(inner, maker, fields, subsearches)?.map(Expr::negate),
         NodeKind::Atom(atom) => lower_atom(atom, maker, fields, subsearches)?,
     })
 }
@@ -214,7 +214,7 @@ fn flag_reading(fields: &dyn FieldSource, field: &str, op: CmpOp, value: &Value)
 fn compare(maker: &LeafMaker<'_>, field: &str, op: CmpOp, value: &Value) -> Expr {
     let op = match op {
         CmpOp::Eq => return equals(maker, field, value),
-        CmpOp::Ne => return Expr::not(equals(maker, field, value)),
+        CmpOp::Ne => return Expr::negate(equals(maker, field, value)),
         CmpOp::Lt => Op::Lt,
         CmpOp::Le => Op::Lte,
         CmpOp::Gt => Op::Gt,

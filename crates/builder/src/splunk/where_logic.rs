@@ -47,7 +47,7 @@ impl WhereLowering<'_, '_> {
         match &expr.kind {
             EvalKind::Binary(BinOp::And, l, r) => Ok(junction(vec![self.lower(l)?, self.lower(r)?], false)),
             EvalKind::Binary(BinOp::Or, l, r) => Ok(junction(vec![self.lower(l)?, self.lower(r)?], true)),
-            EvalKind::Not(inner) => Ok(self.lower(inner)?.map(Expr::not)),
+            EvalKind::Not(inner) => Ok(self.lower(inner)?.map(Expr::negate)),
             EvalKind::Bool(true) => Ok(None),
             EvalKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), l, r) => {
                 self.comparison(expr, *op, l, r)
@@ -79,7 +79,7 @@ impl WhereLowering<'_, '_> {
         let leaf = |op| self.maker.leaf(Some(&field), op, Some(value.clone()), case_sensitive);
         Ok(Some(match op {
             BinOp::Eq => leaf(Op::Eq),
-            BinOp::Ne => Expr::not(leaf(Op::Eq)),
+            BinOp::Ne => Expr::negate(leaf(Op::Eq)),
             BinOp::Lt => leaf(Op::Lt),
             BinOp::Le => leaf(Op::Lte),
             BinOp::Gt => leaf(Op::Gt),
@@ -106,7 +106,7 @@ impl WhereLowering<'_, '_> {
         let left = self.fields.source(left)?;
         let right = self.fields.source(right)?;
         let leaf = self.maker.leaf(Some(&left), Op::Fieldref, Some(right), true);
-        Ok(Some(if op == BinOp::Ne { Expr::not(leaf) } else { leaf }))
+        Ok(Some(if op == BinOp::Ne { Expr::negate(leaf) } else { leaf }))
     }
 
     /// `like(field, "pat")` and `field LIKE "pat"`.

@@ -103,7 +103,7 @@ fn events_read(id: &str) -> &'static [&'static str] {
 fn rules() -> Vec<Rule> {
     use Vendor::{Elastic, Sigma, Splunk};
     let and = Expr::and;
-    let not = Expr::not;
+    let not = Expr::negate;
     vec![
         rule(
             "r1",

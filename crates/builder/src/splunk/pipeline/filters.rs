@@ -146,7 +146,7 @@ impl Walker<'_> {
         let mut resolver = Resolver { env: &mut self.env, strip_any: false };
         let lowered = resolver.source(&field).map(|source| {
             let leaf = self.maker.leaf(Some(&source), Op::RegexMatch, Some(regex), true);
-            Some(if negated { Expr::not(leaf) } else { leaf })
+            Some(if negated { Expr::negate(leaf) } else { leaf })
         });
         self.record(lowered, whole);
     }
