@@ -35,20 +35,29 @@ fn front_ends(c: &mut Criterion) {
     let sigma_root = root.join("sigma");
     let sigma_files = load(&sigma_root, sigma::rule_files(&sigma_root));
     group.bench_function(format!("sigma ({} files)", sigma_files.len()), |b| {
-        b.iter(|| sigma_files.iter().map(|(rel, text)| sigma::parse_file(rel, text, &fields).rules.len()).sum::<usize>())
+        b.iter(|| {
+            sigma_files.iter().map(|(rel, text)| sigma::parse_file(rel, text, &fields).rules.len()).sum::<usize>()
+        })
     });
 
     let elastic_root = root.join("elastic");
     let elastic_files = load(&elastic_root, elastic::rule_files(&elastic_root));
     group.bench_function(format!("elastic ({} files)", elastic_files.len()), |b| {
-        b.iter(|| elastic_files.iter().map(|(rel, text)| elastic::parse_file(rel, text, &fields).rules.len()).sum::<usize>())
+        b.iter(|| {
+            elastic_files.iter().map(|(rel, text)| elastic::parse_file(rel, text, &fields).rules.len()).sum::<usize>()
+        })
     });
 
     let splunk_root = root.join("splunk");
     let repo = splunk::SplunkRepo::load(&splunk_root).unwrap_or_default();
     let splunk_files = load(&splunk_root, splunk::detection_files(&splunk_root));
     group.bench_function(format!("splunk ({} files)", splunk_files.len()), |b| {
-        b.iter(|| splunk_files.iter().map(|(rel, text)| splunk::parse_file(rel, text, &fields, &repo).rules.len()).sum::<usize>())
+        b.iter(|| {
+            splunk_files
+                .iter()
+                .map(|(rel, text)| splunk::parse_file(rel, text, &fields, &repo).rules.len())
+                .sum::<usize>()
+        })
     });
     group.finish();
 }

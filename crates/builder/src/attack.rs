@@ -133,11 +133,8 @@ pub fn load(json: &str, version: Option<&str>) -> Result<Attack, AttackError> {
     revoked.sort();
     revoked.dedup();
 
-    let collection_version = bundle
-        .objects
-        .iter()
-        .find(|o| o.kind == "x-mitre-collection")
-        .map(|o| o.x_mitre_version.clone());
+    let collection_version =
+        bundle.objects.iter().find(|o| o.kind == "x-mitre-collection").map(|o| o.x_mitre_version.clone());
     Ok(Attack {
         version: version.map(str::to_owned).or(collection_version).unwrap_or_else(|| "unknown".into()),
         tactics,
@@ -216,7 +213,10 @@ pub struct Resolver<'a> {
 pub enum Resolution {
     Known(String),
     /// Revoked in this release; replaced by the first ID.
-    Replaced { by: String, tagged: String },
+    Replaced {
+        by: String,
+        tagged: String,
+    },
     /// Not in this release (newer, or mistyped): kept as tagged.
     Unknown(String),
 }
@@ -290,7 +290,10 @@ mod tests {
         assert_eq!(attack.revoked, [("T1999".to_owned(), "T1204".to_owned())]);
         assert_eq!(attack.data_components.len(), 1);
         assert_eq!(attack.data_components[0].id, "DC0032");
-        assert_eq!(attack.data_components[0].log_sources, [("WinEventLog:Sysmon".to_owned(), "EventCode=1".to_owned())]);
+        assert_eq!(
+            attack.data_components[0].log_sources,
+            [("WinEventLog:Sysmon".to_owned(), "EventCode=1".to_owned())]
+        );
     }
 
     #[test]
@@ -298,10 +301,7 @@ mod tests {
         let attack = load(BUNDLE, None).expect("bundle loads");
         let resolver = Resolver::new(&attack);
         assert_eq!(resolver.technique("T1204.002"), Resolution::Known("T1204.002".into()));
-        assert_eq!(
-            resolver.technique("T1999"),
-            Resolution::Replaced { by: "T1204".into(), tagged: "T1999".into() }
-        );
+        assert_eq!(resolver.technique("T1999"), Resolution::Replaced { by: "T1204".into(), tagged: "T1999".into() });
         assert_eq!(resolver.technique("T1685"), Resolution::Unknown("T1685".into()));
         assert!(resolver.knows_tactic("execution"));
         assert!(resolver.knows_tactic("TA0001"));

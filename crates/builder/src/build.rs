@@ -73,8 +73,11 @@ pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Re
     let fields = fieldtable::load()?;
     let jobs = collect_jobs(options)?;
     let splunk_repo = match &options.splunk {
-        Some(root) => splunk::SplunkRepo::load(root)
-            .map_err(|source| BuildError::Input { what: "Splunk repository", path: root.clone(), source })?,
+        Some(root) => splunk::SplunkRepo::load(root).map_err(|source| BuildError::Input {
+            what: "Splunk repository",
+            path: root.clone(),
+            source,
+        })?,
         None => splunk::SplunkRepo::default(),
     };
     let total = jobs.len();
@@ -96,7 +99,13 @@ pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Re
     let attack = attack?;
     let mut built = assemble(outcomes, attack, &fields, options);
     for warning in splunk_repo.warnings() {
-        built.report.diagnostics.push(Diagnostic::new(Vendor::Splunk, "macros/", Severity::Warning, "unreadable macro", warning.clone()));
+        built.report.diagnostics.push(Diagnostic::new(
+            Vendor::Splunk,
+            "macros/",
+            Severity::Warning,
+            "unreadable macro",
+            warning.clone(),
+        ));
     }
     built.report.duration_ms = u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX);
     Ok(built)
@@ -106,8 +115,11 @@ fn load_attack(options: &BuildOptions) -> Result<Attack, BuildError> {
     let Some(path) = &options.attack else {
         return Ok(Attack { version: "none".into(), ..Attack::default() });
     };
-    let text = fs::read_to_string(path)
-        .map_err(|source| BuildError::Input { what: "ATT&CK bundle", path: path.clone(), source })?;
+    let text = fs::read_to_string(path).map_err(|source| BuildError::Input {
+        what: "ATT&CK bundle",
+        path: path.clone(),
+        source,
+    })?;
     attack::load(&text, options.attack_version.as_deref())
         .map_err(|source| BuildError::Attack { path: path.clone(), source })
 }
@@ -156,8 +168,14 @@ fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
-fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields: &FieldTable, options: &BuildOptions) -> Built {
-    let mut report = BuildReport { generator: GENERATOR.into(), attack_version: attack.version.clone(), ..Default::default() };
+fn assemble(
+    outcomes: Vec<(Vendor, String, FileOutcome)>,
+    attack: Attack,
+    fields: &FieldTable,
+    options: &BuildOptions,
+) -> Built {
+    let mut report =
+        BuildReport { generator: GENERATOR.into(), attack_version: attack.version.clone(), ..Default::default() };
     let mut rules: Vec<ParsedRule> = Vec::new();
     let mut seen_ids: HashMap<(Vendor, String), String> = HashMap::new();
     for (vendor, rel, outcome) in outcomes {
@@ -202,12 +220,15 @@ fn assemble(outcomes: Vec<(Vendor, String, FileOutcome)>, attack: Attack, fields
             }
         }
     }
-    let (rules, details): (Vec<Rule>, Vec<(String, RuleDetail)>) =
-        rules.into_iter().map(|p| (p.rule, (p.detail))).map(|(mut rule, mut detail)| {
+    let (rules, details): (Vec<Rule>, Vec<(String, RuleDetail)>) = rules
+        .into_iter()
+        .map(|p| (p.rule, (p.detail)))
+        .map(|(mut rule, mut detail)| {
             detail.about = RuleAbout::take_from(&mut rule);
             let id = rule.id.clone();
             (rule, (id, detail))
-        }).unzip();
+        })
+        .unzip();
     let index = IndicatorIndex::build(&rules, fields, Polarity::Indicator);
     report.distinct_indicators = index.len();
     report.shared_indicators = index.vendor_overlap(&rules);
@@ -247,7 +268,11 @@ fn disambiguate_ids(rules: &mut [ParsedRule], report: &mut BuildReport) {
                         &rule.path,
                         Severity::Info,
                         "id shared across vendors",
-                        format!("rule id {} is also the id of {} rule {path}; in the catalog this rule is {new_id}", rule.id, vendor.label()),
+                        format!(
+                            "rule id {} is also the id of {} rule {path}; in the catalog this rule is {new_id}",
+                            rule.id,
+                            vendor.label()
+                        ),
                     )
                     .for_rule(&rule.id),
                 );

@@ -36,7 +36,13 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn new(vendor: Vendor, file: &str, severity: Severity, reason: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn new(
+        vendor: Vendor,
+        file: &str,
+        severity: Severity,
+        reason: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
         Diagnostic {
             vendor,
             file: file.to_owned(),
@@ -81,7 +87,5 @@ pub fn status_for(severity: Severity) -> ParseStatus {
 /// 1-based line of the first line of `text` that starts (after indentation)
 /// with `needle`; for pointing at a YAML key when the parser gives no span.
 pub fn line_of(text: &str, needle: &str) -> Option<u32> {
-    text.lines()
-        .position(|line| line.trim_start().starts_with(needle))
-        .and_then(|i| u32::try_from(i + 1).ok())
+    text.lines().position(|line| line.trim_start().starts_with(needle)).and_then(|i| u32::try_from(i + 1).ok())
 }

@@ -68,16 +68,9 @@ pub fn assign(rules: &mut [ParsedRule], attack: &Attack, report: &mut BuildRepor
         refs.push(registry.record(&mapping.found));
     }
     let (events, ids) = registry.finish(&table, &links);
-    let position: HashMap<&str, usize> = events
-        .iter()
-        .enumerate()
-        .map(|(i, e)| (e.id.as_str(), i))
-        .collect();
+    let position: HashMap<&str, usize> = events.iter().enumerate().map(|(i, e)| (e.id.as_str(), i)).collect();
     for (parsed, rule_refs) in rules.iter_mut().zip(refs) {
-        let mut rule_events: Vec<String> = rule_refs
-            .iter()
-            .filter_map(|r| ids.get(r).cloned())
-            .collect();
+        let mut rule_events: Vec<String> = rule_refs.iter().filter_map(|r| ids.get(r).cloned()).collect();
         rule_events.sort_by_key(|id| position.get(id.as_str()).copied().unwrap_or(usize::MAX));
         rule_events.dedup();
         parsed.rule.events = rule_events;
@@ -93,11 +86,7 @@ pub fn map_rule(table: &EventTable, rule: &Rule) -> Mapping {
     let found = narrow::resolve(table, &reaches, &facts, rule.logic.as_ref());
     let names_log_source = !reaches.named.is_empty();
     let reason = found.is_empty().then(|| unmapped_reason(rule, &reaches));
-    Mapping {
-        found,
-        names_log_source,
-        reason,
-    }
+    Mapping { found, names_log_source, reason }
 }
 
 /// Whether a rule names a log source, index, data model or base macro: the
@@ -117,10 +106,7 @@ fn unmapped_reason(rule: &Rule, reaches: &reach::Reaches) -> String {
         return format!("no events: {vendor} rule names no log source");
     }
     if reaches.unknown.is_empty() {
-        return format!(
-            "no events: {vendor} generic log source only ({})",
-            reaches.named.join(", ")
-        );
+        return format!("no events: {vendor} generic log source only ({})", reaches.named.join(", "));
     }
     match rule.vendor {
         Vendor::Sigma => format!("no events: sigma logsource {}", reaches.unknown.join(", ")),
@@ -132,9 +118,7 @@ fn unmapped_reason(rule: &Rule, reaches: &reach::Reaches) -> String {
 fn unmapped(parsed: &ParsedRule, reason: &str) -> Diagnostic {
     let rule = &parsed.rule;
     let message = format!("`{}` reads no event of the event catalog", rule.title);
-    Diagnostic::new(rule.vendor, &rule.path, Severity::Info, reason, message)
-        .at_line(parsed.line)
-        .for_rule(&rule.id)
+    Diagnostic::new(rule.vendor, &rule.path, Severity::Info, reason, message).at_line(parsed.line).for_rule(&rule.id)
 }
 
 /// Adds one rule's mapping to its vendor's counts.
@@ -162,10 +146,7 @@ mod tests {
         assert!(table.by_id.contains_key("win-security-4688"));
         assert!(table.by_id.contains_key("aws-cloudtrail"));
         for n in 1..=29 {
-            assert!(
-                table.by_id.contains_key(&format!("sysmon-{n}")),
-                "sysmon-{n} is missing"
-            );
+            assert!(table.by_id.contains_key(&format!("sysmon-{n}")), "sysmon-{n} is missing");
         }
     }
 

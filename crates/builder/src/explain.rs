@@ -62,9 +62,8 @@ pub fn explain_file(path: &Path, fields: &FieldTable, attack: Option<&Attack>) -
         Vendor::Sigma => sigma::parse_file(&shown, &text, fields),
         Vendor::Elastic => elastic::parse_file(&shown, &text, fields),
         Vendor::Splunk => {
-            let repo = splunk::find_repo_root(path)
-                .and_then(|root| splunk::SplunkRepo::load(&root).ok())
-                .unwrap_or_default();
+            let repo =
+                splunk::find_repo_root(path).and_then(|root| splunk::SplunkRepo::load(&root).ok()).unwrap_or_default();
             splunk::parse_file(&shown, &text, fields, &repo)
         }
     };

@@ -1,7 +1,7 @@
 //! Loads the canonical field table shipped in the catalog crate's data.
 
-use atlas_catalog::fields::{FIELDS_TOML, FieldFile};
 use atlas_catalog::FieldTable;
+use atlas_catalog::fields::{FIELDS_TOML, FieldFile};
 
 /// The field table from `crates/catalog/data/fields.toml`.
 pub fn load() -> Result<FieldTable, toml::de::Error> {

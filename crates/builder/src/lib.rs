@@ -14,7 +14,7 @@ pub mod events;
 pub mod explain;
 pub mod fieldtable;
 pub mod frontend;
-pub mod yaml;
 pub mod report;
 pub mod sigma;
 pub mod splunk;
+pub mod yaml;

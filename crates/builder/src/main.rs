@@ -13,7 +13,11 @@ use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 
 #[derive(Parser)]
-#[command(name = "rule-atlas", version, about = "Builds the Rule Atlas catalog from public detection-rule repositories")]
+#[command(
+    name = "rule-atlas",
+    version,
+    about = "Builds the Rule Atlas catalog from public detection-rule repositories"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,

@@ -278,10 +278,7 @@ impl Yaml {
 
     /// Text of a scalar field, trimmed, `None` when absent or empty.
     pub fn text(&self, key: &str) -> Option<String> {
-        self.get(key)
-            .and_then(Yaml::scalar_text)
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
+        self.get(key).and_then(Yaml::scalar_text).map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
     }
 
     /// A list of texts: a sequence of scalars, or a single scalar.
@@ -304,7 +301,8 @@ mod tests {
 
     #[test]
     fn keeps_order_spelling_and_nulls() {
-        let docs = parse_documents("b: 1\na: [x, 2, true]\nc:\nd: 007\ne: '00000429'\nY: yes\nf: \"a\\tb\"\n").expect("valid");
+        let docs =
+            parse_documents("b: 1\na: [x, 2, true]\nc:\nd: 007\ne: '00000429'\nY: yes\nf: \"a\\tb\"\n").expect("valid");
         let doc = &docs[0];
         let Yaml::Map(entries) = doc else { panic!("not a map") };
         let keys: Vec<_> = entries.iter().map(|(k, _)| k.as_str()).collect();

@@ -89,7 +89,16 @@ fn missing_inputs_and_unwritable_output_fail_the_build() {
 fn fixture_catalog_resolves_attack_and_shards_details() {
     let out = temp_out("fixtures");
     let attack = fixtures_dir().join("attack/enterprise-attack-fixture.json");
-    let result = rule_atlas(&["build", "--sigma", path(&fixtures_dir().join("sigma")), "--attack", path(&attack), "--out", path(&out), "-q"]);
+    let result = rule_atlas(&[
+        "build",
+        "--sigma",
+        path(&fixtures_dir().join("sigma")),
+        "--attack",
+        path(&attack),
+        "--out",
+        path(&out),
+        "-q",
+    ]);
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     let catalog: Catalog = serde_json::from_value(read_json(&out.join("catalog.json"))).expect("catalog parses");
     assert_eq!((catalog.format.as_str(), catalog.version), ("rule-atlas-catalog", 1));
@@ -107,7 +116,10 @@ fn fixture_catalog_resolves_attack_and_shards_details() {
         serde_json::from_value(read_json(&out.join(format!("details/{shard}.json")))).expect("shard parses");
     let detail = &details[&powershell.id];
     assert!(detail.text.starts_with("title: 'Fixture: PowerShell Script Downloading"));
-    assert_eq!(detail.about.url, "https://github.com/SigmaHQ/sigma/blob/master/rules/windows/posh_ps_fixture_encoded_download.yml");
+    assert_eq!(
+        detail.about.url,
+        "https://github.com/SigmaHQ/sigma/blob/master/rules/windows/posh_ps_fixture_encoded_download.yml"
+    );
     assert_eq!(detail.about.authors, ["Rule Atlas"]);
 
     let report = read_json(&out.join("build-report.json"));

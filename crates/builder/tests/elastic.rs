@@ -57,11 +57,7 @@ fn logic_of(rule: &Rule) -> String {
 }
 
 fn attribute<'a>(rule: &'a Rule, label: &str) -> Vec<&'a str> {
-    rule.attributes
-        .iter()
-        .filter(|(l, _)| l == label)
-        .map(|(_, v)| v.as_str())
-        .collect()
+    rule.attributes.iter().filter(|(l, _)| l == label).map(|(_, v)| v.as_str()).collect()
 }
 
 #[test]
@@ -69,12 +65,7 @@ fn rule_files_skip_deprecated_and_non_toml() {
     let root = fixtures_dir().join("elastic");
     let files: Vec<String> = elastic::rule_files(&root)
         .iter()
-        .map(|p| {
-            p.strip_prefix(&root)
-                .expect("under root")
-                .to_string_lossy()
-                .replace('\\', "/")
-        })
+        .map(|p| p.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/"))
         .collect();
     assert_eq!(
         files,
@@ -100,15 +91,9 @@ fn kql_rule_metadata_logic_and_filters() {
     assert_eq!(rule.kind.as_deref(), Some("query"));
     assert_eq!(rule.severity.as_deref(), Some("medium"));
     assert_eq!(rule.maturity.as_deref(), Some("production"));
-    assert_eq!(
-        (rule.date.as_deref(), rule.modified.as_deref()),
-        (Some("2024/01/02"), Some("2025/03/04"))
-    );
+    assert_eq!((rule.date.as_deref(), rule.modified.as_deref()), (Some("2024/01/02"), Some("2025/03/04")));
     assert_eq!(rule.authors, ["Rule Atlas"]);
-    assert!(
-        rule.description
-            .starts_with("Fixture: an encoded PowerShell")
-    );
+    assert!(rule.description.starts_with("Fixture: an encoded PowerShell"));
     assert_eq!(rule.references, ["https://example.org/encoded-powershell"]);
     assert_eq!(rule.false_positives.len(), 1);
     assert_eq!(rule.techniques, ["T1059", "T1059.001", "T1027"]);
@@ -118,19 +103,10 @@ fn kql_rule_metadata_logic_and_filters() {
         "https://github.com/elastic/detection-rules/blob/main/rules/windows/execution_fixture_kql_filters.toml"
     );
     let pairs = |list: &[(String, String)], label: &str| -> Vec<String> {
-        list.iter()
-            .filter(|(l, _)| l == label)
-            .map(|(_, v)| v.clone())
-            .collect()
+        list.iter().filter(|(l, _)| l == label).map(|(_, v)| v.clone()).collect()
     };
-    assert_eq!(
-        pairs(&rule.log_source, "index"),
-        ["logs-endpoint.events.process-*", "winlogbeat-*"]
-    );
-    assert_eq!(
-        pairs(&rule.log_source, "integration"),
-        ["endpoint", "windows"]
-    );
+    assert_eq!(pairs(&rule.log_source, "index"), ["logs-endpoint.events.process-*", "winlogbeat-*"]);
+    assert_eq!(pairs(&rule.log_source, "integration"), ["endpoint", "windows"]);
     assert_eq!(attribute(rule, "risk score"), ["47"]);
     assert_eq!(attribute(rule, "timestamp override"), ["event.ingested"]);
     // The query, then the negated wildcard filter (an exclusion) and the exists filter.
@@ -144,22 +120,11 @@ fn kql_rule_metadata_logic_and_filters() {
             r#"(not (wildcard process.parent.executable "C:\Program Files\Agent\\*.exe")) (exists process.pid))"#
         )
     );
-    let exclusions: Vec<&str> = rule
-        .logic
-        .as_ref()
-        .expect("logic")
-        .exclusions()
-        .iter()
-        .filter_map(|l| l.field.as_deref())
-        .collect();
+    let exclusions: Vec<&str> =
+        rule.logic.as_ref().expect("logic").exclusions().iter().filter_map(|l| l.field.as_deref()).collect();
     assert_eq!(exclusions, ["user.id", "process.parent.executable"]);
     assert!(parsed.detail.text.contains("FromBase64String"));
-    let titles: Vec<&str> = parsed
-        .detail
-        .sections
-        .iter()
-        .map(|(t, _)| t.as_str())
-        .collect();
+    let titles: Vec<&str> = parsed.detail.sections.iter().map(|(t, _)| t.as_str()).collect();
     assert_eq!(titles, ["Investigation guide", "Setup"]);
 }
 
@@ -197,13 +162,7 @@ fn esql_predicates_before_stats_and_thresholds_after() {
             r#"(not (wildcard~ user.name "svc_*")))"#
         )
     );
-    assert_eq!(
-        rule.log_source,
-        [(
-            "index".to_owned(),
-            "logs-endpoint.events.process-*".to_owned()
-        )]
-    );
+    assert_eq!(rule.log_source, [("index".to_owned(), "logs-endpoint.events.process-*".to_owned())]);
     assert_eq!(attribute(&rule, "threshold"), ["Esql.count_distinct >= 3"]);
     assert_eq!(attribute(&rule, "stats by"), ["user.name"]);
 }
@@ -213,16 +172,10 @@ fn machine_learning_rules_have_no_query() {
     let outcome = parse_fixture("rules/linux/impact_fixture_ml.toml");
     let rule = &outcome.rules[0].rule;
     assert_eq!(rule.status, ParseStatus::NoQuery);
-    assert_eq!(
-        rule.reason.as_deref(),
-        Some("machine learning rule: no query")
-    );
+    assert_eq!(rule.reason.as_deref(), Some("machine learning rule: no query"));
     assert_eq!(rule.language, "none");
     assert!(rule.logic.is_none());
-    assert_eq!(
-        attribute(rule, "machine learning job"),
-        ["v3_fixture_rare_process", "v3_fixture_rare_process_ecs"]
-    );
+    assert_eq!(attribute(rule, "machine learning job"), ["v3_fixture_rare_process", "v3_fixture_rare_process_ecs"]);
     assert_eq!(attribute(rule, "anomaly threshold"), ["75"]);
     assert_eq!(rule.tactics, ["TA0040"]);
     assert!(rule.techniques.is_empty());
@@ -238,20 +191,14 @@ fn threshold_rules_read_their_query_and_threshold() {
     assert_eq!(attribute(&rule, "building block"), ["default"]);
     assert_eq!(attribute(&rule, "threshold fields"), ["source.ip"]);
     assert_eq!(attribute(&rule, "threshold value"), [">= 20"]);
-    assert_eq!(
-        attribute(&rule, "threshold cardinality"),
-        ["distinct user.name >= 5"]
-    );
+    assert_eq!(attribute(&rule, "threshold cardinality"), ["distinct user.name >= 5"]);
 }
 
 #[test]
 fn new_terms_and_threat_match_use_their_kql_query() {
     let extra = "[rule.new_terms]\nfield = \"new_terms_fields\"\nvalue = [\"host.id\", \"user.name\"]\n\
                  [[rule.new_terms.history_window_start]]\nfield = \"history_window_start\"\nvalue = \"now-7d\"\n";
-    let outcome = parse(
-        "rules/t.toml",
-        &rule_text("new_terms", "kuery", "event.action : \"login\"", extra),
-    );
+    let outcome = parse("rules/t.toml", &rule_text("new_terms", "kuery", "event.action : \"login\"", extra));
     let rule = &outcome.rules[0].rule;
     assert_eq!(logic_of(rule), r#"(eq~ event.action "login")"#);
     assert_eq!(attribute(rule, "new terms fields"), ["host.id, user.name"]);
@@ -260,16 +207,10 @@ fn new_terms_and_threat_match_use_their_kql_query() {
     let extra = "threat_index = [\"logs-ti_*\"]\nthreat_query = \"threat.indicator.ip:*\"\n\
                  [[rule.threat_mapping]]\n[[rule.threat_mapping.entries]]\nfield = \"source.ip\"\ntype = \"mapping\"\n\
                  value = \"threat.indicator.ip\"\n";
-    let outcome = parse(
-        "rules/t.toml",
-        &rule_text("threat_match", "kuery", "source.ip : *", extra),
-    );
+    let outcome = parse("rules/t.toml", &rule_text("threat_match", "kuery", "source.ip : *", extra));
     let rule = &outcome.rules[0].rule;
     assert_eq!(logic_of(rule), "(exists source.ip)");
-    assert_eq!(
-        attribute(rule, "threat mapping"),
-        ["source.ip = threat.indicator.ip"]
-    );
+    assert_eq!(attribute(rule, "threat mapping"), ["source.ip = threat.indicator.ip"]);
     assert_eq!(attribute(rule, "threat index"), ["logs-ti_*"]);
 }
 
@@ -282,25 +223,15 @@ fn kql_constructs_end_to_end() {
     );
     // Escapes: `\:` `\\` `\(` `\ ` and a literal `\*`.
     assert_eq!(
-        logic(
-            "query",
-            "kuery",
-            r"process.executable : C\:\\Program\ Files\\*\(x86\)\*"
-        ),
+        logic("query", "kuery", r"process.executable : C\:\\Program\ Files\\*\(x86\)\*"),
         r#"(wildcard~ process.executable "C:\Program Files\\*(x86)\*")"#
     );
     assert_eq!(
         logic("query", "kuery", "process.pid >= 4 and process.pid < 100"),
         r#"(and (gte~ process.pid "4") (lt~ process.pid "100"))"#
     );
-    assert_eq!(
-        logic("query", "kuery", "p : { c : x or d : y* }"),
-        r#"(or (eq~ p.c "x") (wildcard~ p.d "y*"))"#
-    );
-    assert_eq!(
-        logic("query", "kuery", "mimikatz"),
-        r#"(match * "mimikatz")"#
-    );
+    assert_eq!(logic("query", "kuery", "p : { c : x or d : y* }"), r#"(or (eq~ p.c "x") (wildcard~ p.d "y*"))"#);
+    assert_eq!(logic("query", "kuery", "mimikatz"), r#"(match * "mimikatz")"#);
 }
 
 #[test]
@@ -309,38 +240,19 @@ fn lucene_queries_are_read_and_unreadable_ones_unsupported() {
         logic("query", "lucene", "_exists_:a AND b:/x.+/ AND NOT c:d?"),
         r#"(and (exists a) (regex_match~ b "x.+") (not (wildcard~ c "d?")))"#
     );
-    let outcome = parse(
-        "rules/t.toml",
-        &rule_text("query", "lucene", "a:[1 TO 5", ""),
-    );
+    let outcome = parse("rules/t.toml", &rule_text("query", "lucene", "a:[1 TO 5", ""));
     let rule = &outcome.rules[0].rule;
     assert_eq!(rule.status, ParseStatus::Unsupported);
-    assert!(
-        rule.reason
-            .as_deref()
-            .is_some_and(|r| r.starts_with("Lucene query not understood")),
-        "{:?}",
-        rule.reason
-    );
+    assert!(rule.reason.as_deref().is_some_and(|r| r.starts_with("Lucene query not understood")), "{:?}", rule.reason);
 }
 
 #[test]
 fn partial_rules_name_what_was_kept_as_text() {
-    let outcome = parse(
-        "rules/t.toml",
-        &rule_text(
-            "eql",
-            "eql",
-            r#"process where length(process.args) > 5 and a == "b""#,
-            "",
-        ),
-    );
+    let outcome =
+        parse("rules/t.toml", &rule_text("eql", "eql", r#"process where length(process.args) > 5 and a == "b""#, ""));
     let rule = &outcome.rules[0].rule;
     assert_eq!(rule.status, ParseStatus::Partial);
-    assert_eq!(
-        rule.reason.as_deref(),
-        Some("EQL function length() kept as text")
-    );
+    assert_eq!(rule.reason.as_deref(), Some("EQL function length() kept as text"));
     assert_eq!(
         logic_of(rule),
         r#"(and (eq~ event.category "process") (raw process.args "length(process.args) > 5") (eq~ a "b"))"#
@@ -354,12 +266,7 @@ fn partial_rules_name_what_was_kept_as_text() {
 fn deprecated_rules_are_skipped() {
     let outcome = parse_fixture("rules/_deprecated/execution_fixture_old.toml");
     assert!(outcome.rules.is_empty());
-    assert!(
-        outcome
-            .skipped
-            .as_deref()
-            .is_some_and(|s| s.contains("deprecated"))
-    );
+    assert!(outcome.skipped.as_deref().is_some_and(|s| s.contains("deprecated")));
 }
 
 #[test]
@@ -370,11 +277,7 @@ fn invalid_toml_is_a_file_error_with_its_line() {
     assert_eq!(diagnostic.severity, Severity::Error);
     assert_eq!(diagnostic.file, "invalid/bad_toml.toml");
     assert_eq!(diagnostic.line, Some(7));
-    assert!(
-        diagnostic.message.starts_with("invalid TOML"),
-        "{}",
-        diagnostic.message
-    );
+    assert!(diagnostic.message.starts_with("invalid TOML"), "{}", diagnostic.message);
 }
 
 #[test]
@@ -386,10 +289,7 @@ fn malformed_query_is_an_error_on_its_line() {
     let diagnostic = &outcome.diagnostics[0];
     assert_eq!(diagnostic.severity, Severity::Error);
     assert_eq!(diagnostic.line, Some(14));
-    assert_eq!(
-        diagnostic.message,
-        "EQL query could not be parsed: expected `,` or `)`, found the end of the query"
-    );
+    assert_eq!(diagnostic.message, "EQL query could not be parsed: expected `,` or `)`, found the end of the query");
 }
 
 #[test]
@@ -405,19 +305,11 @@ fn nothing_panics_on_odd_input() {
     for text in odd {
         let _ = parse("rules/odd.toml", text);
     }
-    let deep = format!(
-        "process where {}a == 1{}",
-        "(".repeat(10_000),
-        ")".repeat(10_000)
-    );
+    let deep = format!("process where {}a == 1{}", "(".repeat(10_000), ")".repeat(10_000));
     let outcome = parse("rules/t.toml", &rule_text("eql", "eql", &deep, ""));
     assert_eq!(outcome.rules[0].rule.status, ParseStatus::Error);
     // Long operator chains stay flat instead of nesting deeply.
-    let long = format!(
-        "process where a{} > 1 and b{} == 1",
-        " + a".repeat(50_000),
-        "::long".repeat(50_000)
-    );
+    let long = format!("process where a{} > 1 and b{} == 1", " + a".repeat(50_000), "::long".repeat(50_000));
     let outcome = parse("rules/t.toml", &rule_text("eql", "eql", &long, ""));
     assert_eq!(outcome.rules[0].rule.status, ParseStatus::Partial);
     let long = format!("from x | where {}", vec!["a == 1"; 50_000].join(" or "));
@@ -430,11 +322,7 @@ fn an_empty_kql_query_matches_everything() {
     for query in ["", "*", "*:*"] {
         let outcome = parse("rules/t.toml", &rule_text("query", "kuery", query, ""));
         let rule = &outcome.rules[0].rule;
-        assert_eq!(
-            (rule.status, rule.logic.is_none()),
-            (ParseStatus::Parsed, true),
-            "{query:?}"
-        );
+        assert_eq!((rule.status, rule.logic.is_none()), (ParseStatus::Parsed, true), "{query:?}");
     }
 }
 
@@ -454,19 +342,13 @@ fn corpus_parses() {
     let texts: Vec<(String, String)> = files
         .iter()
         .map(|path| {
-            let rel = path
-                .strip_prefix(&root)
-                .expect("under root")
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
             (rel, fs::read_to_string(path).expect("readable"))
         })
         .collect();
     let started = Instant::now();
-    let outcomes: Vec<(String, FileOutcome)> = texts
-        .iter()
-        .map(|(rel, text)| (rel.clone(), elastic::parse_file(rel, text, &fields)))
-        .collect();
+    let outcomes: Vec<(String, FileOutcome)> =
+        texts.iter().map(|(rel, text)| (rel.clone(), elastic::parse_file(rel, text, &fields))).collect();
     eprintln!("parsed {} files in {:?}", outcomes.len(), started.elapsed());
 
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
@@ -490,17 +372,8 @@ fn corpus_parses() {
                 let reason = rule.reason.clone().unwrap_or_default();
                 eprintln!("{:?} {rel}: {reason}", rule.status);
                 if std::env::var_os("ELASTIC_VERBOSE").is_some() {
-                    for leaf in rule
-                        .logic
-                        .iter()
-                        .flat_map(|l| l.leaves())
-                        .filter(|l| l.op == atlas_catalog::Op::Raw)
-                    {
-                        eprintln!(
-                            "    raw {:?}: {}",
-                            leaf.field,
-                            leaf.value.as_deref().unwrap_or("")
-                        );
+                    for leaf in rule.logic.iter().flat_map(|l| l.leaves()).filter(|l| l.op == atlas_catalog::Op::Raw) {
+                        eprintln!("    raw {:?}: {}", leaf.field, leaf.value.as_deref().unwrap_or(""));
                     }
                 }
                 // One count per reason, as the build report counts them.
@@ -525,20 +398,9 @@ fn corpus_parses() {
         eprintln!("  {count:4}  {kind} / {language} / {reason}");
     }
     let share = parsed_with_query as f64 / with_query.max(1) as f64;
-    eprintln!(
-        "parsed {parsed_with_query} of {with_query} rules with a query ({:.2}%)",
-        share * 100.0
-    );
-    assert!(
-        outcomes.len() > 1000,
-        "only {} rule files found",
-        outcomes.len()
-    );
-    assert!(
-        share >= 0.98,
-        "only {:.2}% of rules with a query parsed",
-        share * 100.0
-    );
+    eprintln!("parsed {parsed_with_query} of {with_query} rules with a query ({:.2}%)", share * 100.0);
+    assert!(outcomes.len() > 1000, "only {} rule files found", outcomes.len());
+    assert!(share >= 0.98, "only {:.2}% of rules with a query parsed", share * 100.0);
 }
 
 /// A reason without the parts that vary per rule, for counting.
@@ -583,13 +445,11 @@ fn corpus_spot_checks() {
 
     // ES|QL: the WHERE before STATS is the logic, the one after a threshold.
     let rule = read("rules/windows/impact_high_freq_file_renames_by_kernel.toml");
-    let extensions = [
-        "txt", "htm", "html", "hta", "pdf", "jpg", "bmp", "png", "pdf",
-    ]
-    .iter()
-    .map(|e| format!(r#"(eq~ file.extension "{e}")"#))
-    .collect::<Vec<_>>()
-    .join(" ");
+    let extensions = ["txt", "htm", "html", "hta", "pdf", "jpg", "bmp", "png", "pdf"]
+        .iter()
+        .map(|e| format!(r#"(eq~ file.extension "{e}")"#))
+        .collect::<Vec<_>>()
+        .join(" ");
     assert_eq!(
         logic_of(&rule),
         format!(
@@ -600,18 +460,11 @@ fn corpus_spot_checks() {
             )
         )
     );
-    assert_eq!(
-        attribute(&rule, "threshold"),
-        ["Esql.file_path_count_distinct >= 3"]
-    );
-    assert_eq!(
-        rule.log_source.iter().filter(|(l, _)| l == "index").count(),
-        1
-    );
+    assert_eq!(attribute(&rule, "threshold"), ["Esql.file_path_count_distinct >= 3"]);
+    assert_eq!(rule.log_source.iter().filter(|(l, _)| l == "index").count(), 1);
 
     // EQL sequence: the missing-event step is a `not` under the root `and`.
-    let rule =
-        read("rules/integrations/okta/persistence_mfa_deactivation_with_no_reactivation.toml");
+    let rule = read("rules/integrations/okta/persistence_mfa_deactivation_with_no_reactivation.toml");
     assert_eq!(
         logic_of(&rule),
         concat!(

@@ -18,7 +18,9 @@ fn parse(yaml: &str) -> FileOutcome {
 /// The predicate tree of a rule with the given detection block.
 #[track_caller]
 fn logic(detection: &str) -> String {
-    let yaml = format!("title: t\nid: 11111111-1111-1111-1111-111111111111\nlogsource:\n  product: windows\ndetection:\n{detection}");
+    let yaml = format!(
+        "title: t\nid: 11111111-1111-1111-1111-111111111111\nlogsource:\n  product: windows\ndetection:\n{detection}"
+    );
     let outcome = parse(&yaml);
     assert_eq!(outcome.rules.len(), 1, "diagnostics: {:?}", outcome.diagnostics);
     let rule = &outcome.rules[0].rule;
@@ -82,7 +84,9 @@ fn keywords_are_field_less_full_text_matches() {
 #[test]
 fn null_and_empty_values() {
     assert_eq!(
-        logic("  filter:\n    - CommandLine: null\n    - CommandLine: ''\n  sel:\n    Image: x\n  condition: sel and not filter\n"),
+        logic(
+            "  filter:\n    - CommandLine: null\n    - CommandLine: ''\n  sel:\n    Image: x\n  condition: sel and not filter\n"
+        ),
         r#"(and (eq Image|process.executable "x") (not (or (null CommandLine|process.command_line) (eq CommandLine|process.command_line ""))))"#
     );
 }
@@ -108,7 +112,9 @@ fn sigma_escapes_and_lone_backslashes() {
 #[test]
 fn regex_with_flags() {
     assert_eq!(
-        logic("  sel:\n    CommandLine|re: '^a.*b$'\n    Image|re|i: 'x+'\n    Payload|re|m|s: 'y'\n  condition: sel\n"),
+        logic(
+            "  sel:\n    CommandLine|re: '^a.*b$'\n    Image|re|i: 'x+'\n    Payload|re|m|s: 'y'\n  condition: sel\n"
+        ),
         r#"(and (regex_match~ CommandLine|process.command_line "^a.*b$") (regex_match Image|process.executable "x+") (regex_match~ Payload|powershell.command.invocation_details "(?ms)y"))"#
     );
 }
@@ -126,7 +132,9 @@ fn windash_expands_the_five_dash_forms() {
 #[test]
 fn cidr_expand_fieldref_exists_and_comparisons() {
     assert_eq!(
-        logic("  sel:\n    DestinationIp|cidr: '10.0.0.0/8'\n    WorkstationName|expand: '%Workstations%'\n    TargetFilename|fieldref: Image\n    User|exists: true\n    Hash|exists: false\n    EventID|gte: 4624\n    Size|lt: 10\n  condition: sel\n"),
+        logic(
+            "  sel:\n    DestinationIp|cidr: '10.0.0.0/8'\n    WorkstationName|expand: '%Workstations%'\n    TargetFilename|fieldref: Image\n    User|exists: true\n    Hash|exists: false\n    EventID|gte: 4624\n    Size|lt: 10\n  condition: sel\n"
+        ),
         "(and (cidr DestinationIp|destination.ip \"10.0.0.0/8\") (eq WorkstationName|source.domain \"%Workstations%\") \
          (fieldref TargetFilename|file.path \"Image\") (exists User|user.name) (not (exists Hash|process.hash)) \
          (gte EventID|event.code \"4624\") (lt Size \"10\"))"
@@ -138,7 +146,9 @@ fn base64_encodings() {
     // Checked with Python: b64encode("ab".encode("utf-16le")) == "YQBiAA==", b64encode(b"ab") == "YWI=";
     // base64offset of "abc" at offsets 0,1,2: "YWJj", "FiY", "hYm".
     assert_eq!(
-        logic("  sel:\n    CommandLine|wide|base64: ab\n    Data|base64: ab\n    Payload|base64offset|contains: abc\n  condition: sel\n"),
+        logic(
+            "  sel:\n    CommandLine|wide|base64: ab\n    Data|base64: ab\n    Payload|base64offset|contains: abc\n  condition: sel\n"
+        ),
         "(and (eq CommandLine|process.command_line \"YQBiAA==\") (eq Data|powershell.engine.data \"YWI=\") \
          (or (wildcard Payload|powershell.command.invocation_details \"*YWJj*\") (wildcard Payload|powershell.command.invocation_details \"*FiY*\") \
          (wildcard Payload|powershell.command.invocation_details \"*hYm*\")))"
@@ -154,7 +164,10 @@ fn utf16_variants() {
 
 #[test]
 fn cased_makes_a_test_case_sensitive() {
-    assert_eq!(logic("  sel:\n    CommandLine|cased: Foo\n  condition: sel\n"), r#"(eq~ CommandLine|process.command_line "Foo")"#);
+    assert_eq!(
+        logic("  sel:\n    CommandLine|cased: Foo\n  condition: sel\n"),
+        r#"(eq~ CommandLine|process.command_line "Foo")"#
+    );
 }
 
 #[test]
@@ -181,7 +194,10 @@ fn condition_precedence_is_not_and_or() {
 #[test]
 fn quantifiers_over_patterns_and_them() {
     let detection = "  sel_a:\n    X: 1\n  sel_b:\n    Y: 2\n  filter:\n    Z: 3\n";
-    assert_eq!(logic(&format!("{detection}  condition: 1 of sel_* and not filter\n")), r#"(and (or (eq X "1") (eq Y "2")) (not (eq Z "3")))"#);
+    assert_eq!(
+        logic(&format!("{detection}  condition: 1 of sel_* and not filter\n")),
+        r#"(and (or (eq X "1") (eq Y "2")) (not (eq Z "3")))"#
+    );
     assert_eq!(logic(&format!("{detection}  condition: all of sel_*\n")), r#"(and (eq X "1") (eq Y "2"))"#);
     assert_eq!(logic(&format!("{detection}  condition: 1 of them\n")), r#"(or (eq X "1") (eq Y "2") (eq Z "3"))"#);
     assert_eq!(logic(&format!("{detection}  condition: all of them\n")), r#"(and (eq X "1") (eq Y "2") (eq Z "3"))"#);
@@ -189,7 +205,8 @@ fn quantifiers_over_patterns_and_them() {
 
 #[test]
 fn legacy_aggregations_are_unsupported_with_a_reason() {
-    let (status, reason, message, line) = failure("  sel:\n    X: 1\n  timeframe: 10m\n  condition: sel | count() by host > 5\n");
+    let (status, reason, message, line) =
+        failure("  sel:\n    X: 1\n  timeframe: 10m\n  condition: sel | count() by host > 5\n");
     assert_eq!(status, ParseStatus::Unsupported);
     assert_eq!(reason, "legacy aggregation in condition");
     assert!(message.contains("count() by host > 5"), "{message}");
@@ -201,7 +218,9 @@ fn correlation_and_filter_rules_are_unsupported() {
     let outcome = parse("title: c\nid: c1\ncorrelation:\n  type: event_count\n  rules: [a]\n");
     assert_eq!(outcome.rules[0].rule.status, ParseStatus::Unsupported);
     assert_eq!(outcome.rules[0].rule.reason.as_deref(), Some("correlation rule"));
-    let outcome = parse("title: f\nid: f1\nlogsource:\n  product: windows\nfilter:\n  rules: [a]\n  selection:\n    User: x\n  condition: not selection\n");
+    let outcome = parse(
+        "title: f\nid: f1\nlogsource:\n  product: windows\nfilter:\n  rules: [a]\n  selection:\n    User: x\n  condition: not selection\n",
+    );
     assert_eq!(outcome.rules[0].rule.reason.as_deref(), Some("filter rule"));
 }
 
@@ -243,17 +262,28 @@ fn metadata_tags_and_logsource() {
     assert_eq!(rule.severity.as_deref(), Some("high"));
     assert_eq!(rule.maturity.as_deref(), Some("test"));
     assert_eq!(rule.authors, ["Rule Atlas", "A. Tester"]);
-    assert_eq!(rule.log_source, [("product".to_owned(), "windows".to_owned()), ("category".to_owned(), "process_creation".to_owned())]);
+    assert_eq!(
+        rule.log_source,
+        [("product".to_owned(), "windows".to_owned()), ("category".to_owned(), "process_creation".to_owned())]
+    );
     assert_eq!(rule.url, "https://github.com/SigmaHQ/sigma/blob/master/rules/test.yml");
 }
 
 #[test]
 fn nothing_panics_on_odd_shapes() {
     for yaml in [
-        "", "---\n", "[1, 2]", "title: [a]\ndetection: 5\n", "detection:\n  condition: [a, b]\n  a: x\n",
-        "detection:\n  sel: {a: {b: c}}\n  condition: sel\n", "detection:\n  sel: [[a]]\n  condition: sel\n",
-        "detection:\n  sel:\n  condition: sel\n", "detection:\n  sel:\n    A: []\n  condition: sel\n",
-        "detection:\n  sel: {A: x}\n  condition: ((((sel\n", "\u{feff}title: x\n", "title: x\n---\ntitle: y\naction: global\n",
+        "",
+        "---\n",
+        "[1, 2]",
+        "title: [a]\ndetection: 5\n",
+        "detection:\n  condition: [a, b]\n  a: x\n",
+        "detection:\n  sel: {a: {b: c}}\n  condition: sel\n",
+        "detection:\n  sel: [[a]]\n  condition: sel\n",
+        "detection:\n  sel:\n  condition: sel\n",
+        "detection:\n  sel:\n    A: []\n  condition: sel\n",
+        "detection:\n  sel: {A: x}\n  condition: ((((sel\n",
+        "\u{feff}title: x\n",
+        "title: x\n---\ntitle: y\naction: global\n",
     ] {
         let _ = parse(yaml);
     }
@@ -310,7 +340,10 @@ fn corpus_parses() {
     );
     // The YAML 1.1 reading of `00000429` is text, not the number 429.
     let keyboard = &rules["rules/windows/registry/registry_set/registry_set_susp_keyboard_layout_load.yml"];
-    assert!(sexpr(keyboard.logic.as_ref().expect("logic")).contains(r#"(wildcard Details|registry.data.strings "*00000429*")"#));
+    assert!(
+        sexpr(keyboard.logic.as_ref().expect("logic"))
+            .contains(r#"(wildcard Details|registry.data.strings "*00000429*")"#)
+    );
 }
 
 /// Truncated and garbled real rules must give diagnostics, never a panic.

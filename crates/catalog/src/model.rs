@@ -63,13 +63,8 @@ pub enum ParseStatus {
 }
 
 impl ParseStatus {
-    pub const ALL: [ParseStatus; 5] = [
-        ParseStatus::Parsed,
-        ParseStatus::Partial,
-        ParseStatus::Unsupported,
-        ParseStatus::Error,
-        ParseStatus::NoQuery,
-    ];
+    pub const ALL: [ParseStatus; 5] =
+        [ParseStatus::Parsed, ParseStatus::Partial, ParseStatus::Unsupported, ParseStatus::Error, ParseStatus::NoQuery];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -367,7 +362,10 @@ mod tests {
         // Pinned: changing the hash would orphan published detail files.
         assert_eq!(detail_shard("", 64), 0x811c_9dc5 % 64);
         assert_eq!(detail_shard("a", 1), 0);
-        assert_eq!(detail_shard("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 64), detail_shard("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 64));
+        assert_eq!(
+            detail_shard("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 64),
+            detail_shard("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 64)
+        );
         assert_ne!(detail_shard("a", 64), detail_shard("b", 64));
     }
 

@@ -312,12 +312,12 @@ mod tests {
             Expr::or(vec![leaf("d", "4"), Expr::negate(leaf("e", "5"))]),
             Expr::negate(Expr::negate(leaf("f", "6"))),
         ]);
-        let names = |leaves: Vec<&Leaf>| leaves.iter().map(|l| l.field.as_deref().unwrap().to_owned()).collect::<Vec<_>>();
+        let names =
+            |leaves: Vec<&Leaf>| leaves.iter().map(|l| l.field.as_deref().unwrap().to_owned()).collect::<Vec<_>>();
         assert_eq!(names(expr.indicators()), ["a", "d"]);
         assert_eq!(names(expr.exclusions()), ["b", "c"]);
         assert_eq!(expr.leaf_count(), 6);
         // A root `not` is top level too.
         assert_eq!(names(Expr::negate(leaf("x", "1")).exclusions()), ["x"]);
     }
-
 }

@@ -52,10 +52,8 @@ pub fn encode(tokens: &[Token]) -> String {
                 out.push(*c);
             }
             Token::Literal('\\') => {
-                let escape_needed = matches!(
-                    tokens.get(i + 1),
-                    Some(Token::AnyRun | Token::AnyOne | Token::Literal('*' | '?' | '\\'))
-                );
+                let escape_needed =
+                    matches!(tokens.get(i + 1), Some(Token::AnyRun | Token::AnyOne | Token::Literal('*' | '?' | '\\')));
                 out.push_str(if escape_needed { "\\\\" } else { "\\" });
             }
             Token::Literal(c) => out.push(*c),

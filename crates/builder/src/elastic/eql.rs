@@ -55,41 +55,20 @@ struct Step {
 #[derive(Debug, Clone, PartialEq)]
 enum Query {
     Event(EventQuery),
-    Sequence {
-        keys: Vec<String>,
-        maxspan: Option<String>,
-        steps: Vec<Step>,
-        until: Option<Step>,
-    },
-    Sample {
-        keys: Vec<String>,
-        steps: Vec<Step>,
-    },
+    Sequence { keys: Vec<String>, maxspan: Option<String>, steps: Vec<Step>, until: Option<Step> },
+    Sample { keys: Vec<String>, steps: Vec<Step> },
 }
 
 /// Parses an EQL query and reads it into the model. `category_field` is
 /// `event.category` unless the rule overrides it.
-pub fn parse(
-    source: &str,
-    category_field: &str,
-    maker: LeafMaker<'_>,
-) -> Result<QueryLogic, ParseError> {
+pub fn parse(source: &str, category_field: &str, maker: LeafMaker<'_>) -> Result<QueryLogic, ParseError> {
     let tokens = tokenize(source, Dialect::Eql)?;
     // A query cut short is reported where its last token ends.
     let end = tokens.last().map_or(0, |t| t.span.end);
-    let mut parser = QueryParser {
-        p: Parser::new(&tokens, Dialect::Eql, end),
-        source,
-    };
+    let mut parser = QueryParser { p: Parser::new(&tokens, Dialect::Eql, end), source };
     let query = parser.query()?;
     let pipes = parser.pipes()?;
-    let mut out = Lowering {
-        maker,
-        source,
-        category_field,
-        out: QueryLogic::default(),
-    }
-    .query(&query);
+    let mut out = Lowering { maker, source, category_field, out: QueryLogic::default() }.query(&query);
     for pipe in pipes {
         out.attribute("EQL pipe", pipe);
     }
@@ -107,20 +86,13 @@ impl QueryParser<'_, '_> {
             return self.sequence();
         }
         if self.p.eat_keyword("sample") {
-            let keys = if self.p.eat_keyword("by") {
-                self.keys()?
-            } else {
-                Vec::new()
-            };
+            let keys = if self.p.eat_keyword("by") { self.keys()? } else { Vec::new() };
             let steps = self.steps()?;
             return Ok(Query::Sample { keys, steps });
         }
         if self.p.at_keyword("join") {
             let at = self.p.peek().map_or(0, |t| t.span.start);
-            return Err(ParseError::Unsupported {
-                what: "EQL `join` queries".into(),
-                at,
-            });
+            return Err(ParseError::Unsupported { what: "EQL `join` queries".into(), at });
         }
         self.event_query().map(Query::Event)
     }
@@ -141,32 +113,17 @@ impl QueryParser<'_, '_> {
             }
         }
         let steps = self.steps()?;
-        let until = if self.p.eat_keyword("until") {
-            Some(self.step()?)
-        } else {
-            None
-        };
-        Ok(Query::Sequence {
-            keys,
-            maxspan,
-            steps,
-            until,
-        })
+        let until = if self.p.eat_keyword("until") { Some(self.step()?) } else { None };
+        Ok(Query::Sequence { keys, maxspan, steps, until })
     }
 
     /// `= value`, the value as written (`5m`, `30 s`).
     fn assigned_value(&mut self) -> Result<String, ParseError> {
         self.p.expect(&TokenKind::Assign, "`=`")?;
-        let first = self
-            .p
-            .advance()
-            .ok_or_else(|| self.p.unexpected("a value after `=`"))?;
+        let first = self.p.advance().ok_or_else(|| self.p.unexpected("a value after `=`"))?;
         let mut span = first.span;
         // `maxspan = 5 m`: a unit written apart from its number.
-        let unit = self
-            .p
-            .peek()
-            .filter(|t| ["ms", "s", "m", "h", "d"].iter().any(|u| t.is_keyword(u)));
+        let unit = self.p.peek().filter(|t| ["ms", "s", "m", "h", "d"].iter().any(|u| t.is_keyword(u)));
         if let (TokenKind::Number(_), Some(unit)) = (&first.kind, unit) {
             span = span.to(unit.span);
             self.p.advance();
@@ -191,23 +148,14 @@ impl QueryParser<'_, '_> {
         self.p.expect(&TokenKind::LBracket, "`[`")?;
         let query = self.event_query()?;
         self.p.expect(&TokenKind::RBracket, "`]`")?;
-        let keys = if self.p.eat_keyword("by") {
-            self.keys()?
-        } else {
-            Vec::new()
-        };
+        let keys = if self.p.eat_keyword("by") { self.keys()? } else { Vec::new() };
         let mut runs = None;
         if self.p.at_keyword("with") && self.p.peek_at(1).is_some_and(|t| t.is_keyword("runs")) {
             self.p.advance();
             self.p.advance();
             runs = Some(self.assigned_value()?);
         }
-        Ok(Step {
-            query,
-            keys,
-            runs,
-            missing,
-        })
+        Ok(Step { query, keys, runs, missing })
     }
 
     /// Join keys as written: `host.id, process.entity_id`.
@@ -228,14 +176,9 @@ impl QueryParser<'_, '_> {
     }
 
     fn event_query(&mut self) -> Result<EventQuery, ParseError> {
-        let token = self
-            .p
-            .advance()
-            .ok_or_else(|| self.p.unexpected("an event category"))?;
+        let token = self.p.advance().ok_or_else(|| self.p.unexpected("an event category"))?;
         let category = match &token.kind {
-            TokenKind::Ident { name, quoted } if !quoted && name.eq_ignore_ascii_case("any") => {
-                None
-            }
+            TokenKind::Ident { name, quoted } if !quoted && name.eq_ignore_ascii_case("any") => None,
             TokenKind::Ident { name, .. } | TokenKind::Str(name) => Some(name.clone()),
             _ => {
                 return Err(ParseError::Unexpected {
@@ -247,10 +190,7 @@ impl QueryParser<'_, '_> {
         };
         self.p.expect_keyword("where", "`where`")?;
         let condition = self.p.expression()?;
-        Ok(EventQuery {
-            category,
-            condition,
-        })
+        Ok(EventQuery { category, condition })
     }
 
     /// Trailing `| head 5` style pipes, as written.
@@ -283,12 +223,7 @@ impl Lowering<'_> {
     fn query(mut self, query: &Query) -> QueryLogic {
         let logic = match query {
             Query::Event(event) => self.event(event),
-            Query::Sequence {
-                keys,
-                maxspan,
-                steps,
-                until,
-            } => {
+            Query::Sequence { keys, maxspan, steps, until } => {
                 if !keys.is_empty() {
                     self.out.attribute("sequence by", keys.join(", "));
                 }
@@ -297,8 +232,7 @@ impl Lowering<'_> {
                 }
                 let mut trees = self.steps("sequence", steps);
                 if let Some(until) = until {
-                    self.out
-                        .attribute("sequence until", format!("step {}", steps.len() + 1));
+                    self.out.attribute("sequence until", format!("step {}", steps.len() + 1));
                     trees.extend(self.step(until).map(Expr::negate));
                 }
                 (!trees.is_empty()).then(|| Expr::and(trees))
@@ -316,14 +250,12 @@ impl Lowering<'_> {
     }
 
     fn steps(&mut self, kind: &str, steps: &[Step]) -> Vec<Expr> {
-        self.out
-            .attribute(&format!("{kind} steps"), steps.len().to_string());
+        self.out.attribute(&format!("{kind} steps"), steps.len().to_string());
         let mut trees = Vec::with_capacity(steps.len());
         for (i, step) in steps.iter().enumerate() {
             let n = i + 1;
             if !step.keys.is_empty() {
-                self.out
-                    .attribute(&format!("step {n} by"), step.keys.join(", "));
+                self.out.attribute(&format!("step {n} by"), step.keys.join(", "));
             }
             if let Some(runs) = &step.runs {
                 self.out.attribute(&format!("step {n} runs"), runs.clone());
@@ -345,10 +277,8 @@ impl Lowering<'_> {
 
     /// `category where condition` → `and(category leaf, condition)`.
     fn event(&mut self, event: &EventQuery) -> Option<Expr> {
-        let category = event.category.as_ref().map(|c| {
-            self.maker
-                .leaf(Some(self.category_field), Op::Eq, Some(c.clone()), true)
-        });
+        let category =
+            event.category.as_ref().map(|c| self.maker.leaf(Some(self.category_field), Op::Eq, Some(c.clone()), true));
         let condition = match event.condition.kind {
             NodeKind::Bool(true) => None,
             _ => Some(self.condition(&event.condition)),
@@ -365,27 +295,13 @@ impl Lowering<'_> {
             NodeKind::And(ops) => Expr::and(ops.iter().map(|op| self.condition(op)).collect()),
             NodeKind::Not(inner) => Expr::negate(self.condition(inner)),
             NodeKind::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs, node),
-            NodeKind::Pattern {
-                op,
-                insensitive,
-                lhs,
-                patterns,
-            } => self.pattern(*op, *insensitive, lhs, patterns, node),
-            NodeKind::In {
-                lhs,
-                list,
-                insensitive,
-            } => self.in_list(lhs, list, *insensitive, node),
-            NodeKind::Call {
-                name,
-                insensitive,
-                args,
-            } => self.call(name, *insensitive, args, node),
-            // A boolean field on its own.
-            NodeKind::Field(field) => {
-                self.maker
-                    .leaf(Some(field), Op::Eq, Some("true".to_owned()), true)
+            NodeKind::Pattern { op, insensitive, lhs, patterns } => {
+                self.pattern(*op, *insensitive, lhs, patterns, node)
             }
+            NodeKind::In { lhs, list, insensitive } => self.in_list(lhs, list, *insensitive, node),
+            NodeKind::Call { name, insensitive, args } => self.call(name, *insensitive, args, node),
+            // A boolean field on its own.
+            NodeKind::Field(field) => self.maker.leaf(Some(field), Op::Eq, Some("true".to_owned()), true),
             _ => self.raw(node),
         }
     }
@@ -399,15 +315,8 @@ impl Lowering<'_> {
         if let (Some(field), Some(other)) = (field_name(lhs), field_name(rhs)) {
             let value = self.maker.fields.resolve(self.maker.vendor, other);
             return match op {
-                CompareOp::Eq => self
-                    .maker
-                    .leaf(Some(field), Op::Fieldref, Some(value), true),
-                CompareOp::NotEq => {
-                    Expr::negate(
-                        self.maker
-                            .leaf(Some(field), Op::Fieldref, Some(value), true),
-                    )
-                }
+                CompareOp::Eq => self.maker.leaf(Some(field), Op::Fieldref, Some(value), true),
+                CompareOp::NotEq => Expr::negate(self.maker.leaf(Some(field), Op::Fieldref, Some(value), true)),
                 _ => self.raw(node),
             };
         }
@@ -422,15 +331,10 @@ impl Lowering<'_> {
             return self.maker.leaf(Some(field), Op::Exists, None, false);
         }
         // `startsWith(…) == false`
-        if let (NodeKind::Call { .. }, NodeKind::Bool(b), CompareOp::Eq | CompareOp::NotEq) =
-            (&lhs.kind, &rhs.kind, op)
+        if let (NodeKind::Call { .. }, NodeKind::Bool(b), CompareOp::Eq | CompareOp::NotEq) = (&lhs.kind, &rhs.kind, op)
         {
             let test = self.condition(lhs);
-            return if *b == (op == CompareOp::Eq) {
-                test
-            } else {
-                Expr::negate(test)
-            };
+            return if *b == (op == CompareOp::Eq) { test } else { Expr::negate(test) };
         }
         let (Some(field), Some(value)) = (field_name(lhs), constant(rhs)) else {
             return self.raw(node);
@@ -443,36 +347,21 @@ impl Lowering<'_> {
             CompareOp::Ge => Op::Gte,
         };
         let leaf = self.maker.leaf(Some(field), leaf_op, Some(value), true);
-        if op == CompareOp::NotEq {
-            Expr::negate(leaf)
-        } else {
-            leaf
-        }
+        if op == CompareOp::NotEq { Expr::negate(leaf) } else { leaf }
     }
 
-    fn pattern(
-        &mut self,
-        op: PatternOp,
-        insensitive: bool,
-        lhs: &Node,
-        patterns: &[Node],
-        node: &Node,
-    ) -> Expr {
+    fn pattern(&mut self, op: PatternOp, insensitive: bool, lhs: &Node, patterns: &[Node], node: &Node) -> Expr {
         let (Some(field), Some(values)) = (field_name(lhs), constants(patterns)) else {
             return self.raw(node);
         };
         let maker = self.maker;
         match op {
             // `:` is case-insensitive whether or not `~` is written.
-            PatternOp::Colon => lower::any_of(values, |v| {
-                maker.pattern(Some(field), &wildcards(&v), false)
-            }),
-            PatternOp::Like => lower::any_of(values, |v| {
-                maker.pattern(Some(field), &wildcards(&v), !insensitive)
-            }),
-            PatternOp::Regex => lower::any_of(values, |v| {
-                maker.leaf(Some(field), Op::RegexMatch, Some(v), !insensitive)
-            }),
+            PatternOp::Colon => lower::any_of(values, |v| maker.pattern(Some(field), &wildcards(&v), false)),
+            PatternOp::Like => lower::any_of(values, |v| maker.pattern(Some(field), &wildcards(&v), !insensitive)),
+            PatternOp::Regex => {
+                lower::any_of(values, |v| maker.leaf(Some(field), Op::RegexMatch, Some(v), !insensitive))
+            }
         }
     }
 
@@ -481,9 +370,7 @@ impl Lowering<'_> {
             return self.raw(node);
         };
         let maker = self.maker;
-        lower::any_of(values, |v| {
-            maker.leaf(Some(field), Op::Eq, Some(v), !insensitive)
-        })
+        lower::any_of(values, |v| maker.leaf(Some(field), Op::Eq, Some(v), !insensitive))
     }
 
     /// Functions that test one field against constants become leaves.
@@ -504,12 +391,8 @@ impl Lowering<'_> {
             "endswith" => lower::any_of(values, |v| maker.ends_with(Some(field), &v, cs)),
             "stringcontains" => lower::any_of(values, |v| maker.contains(Some(field), &v, cs)),
             "wildcard" => lower::any_of(values, |v| maker.pattern(Some(field), &wildcards(&v), cs)),
-            "cidrmatch" => lower::any_of(values, |v| {
-                maker.leaf(Some(field), Op::Cidr, Some(v), false)
-            }),
-            "match" => lower::any_of(values, |v| {
-                maker.leaf(Some(field), Op::RegexMatch, Some(v), cs)
-            }),
+            "cidrmatch" => lower::any_of(values, |v| maker.leaf(Some(field), Op::Cidr, Some(v), false)),
+            "match" => lower::any_of(values, |v| maker.leaf(Some(field), Op::RegexMatch, Some(v), cs)),
             _ => self.raw(node),
         }
     }

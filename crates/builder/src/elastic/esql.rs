@@ -42,13 +42,7 @@ enum Column {
 /// Parses an ES|QL query and reads it into the model.
 pub fn parse(source: &str, maker: LeafMaker<'_>) -> Result<QueryLogic, ParseError> {
     let tokens = tokenize(source, Dialect::Esql)?;
-    let mut reader = Reader {
-        source,
-        maker,
-        columns: HashMap::new(),
-        aggregated: false,
-        out: QueryLogic::default(),
-    };
+    let mut reader = Reader { source, maker, columns: HashMap::new(), aggregated: false, out: QueryLogic::default() };
     let mut predicates = Vec::new();
     for command in tokens.split(|t| t.kind == TokenKind::Pipe) {
         reader.command(command, &mut predicates)?;
@@ -71,10 +65,7 @@ struct Reader<'a> {
 impl Reader<'_> {
     fn command(&mut self, tokens: &[Token], predicates: &mut Vec<Expr>) -> Result<(), ParseError> {
         let Some(first) = tokens.first() else {
-            return Err(ParseError::UnexpectedEnd {
-                expected: "a command after `|`",
-                at: self.source.len(),
-            });
+            return Err(ParseError::UnexpectedEnd { expected: "a command after `|`", at: self.source.len() });
         };
         let args = &tokens[1..];
         let keyword = |word: &str| first.is_keyword(word);
@@ -84,9 +75,7 @@ impl Reader<'_> {
             self.where_command(args, predicates)?;
         } else if keyword("stats") {
             self.stats(args);
-        } else if keyword("inlinestats")
-            || (keyword("inline") && args.first().is_some_and(|t| t.is_keyword("stats")))
-        {
+        } else if keyword("inlinestats") || (keyword("inline") && args.first().is_some_and(|t| t.is_keyword("stats"))) {
             self.assigned_names(args);
         } else if keyword("eval") {
             self.eval(args);
@@ -94,12 +83,7 @@ impl Reader<'_> {
             self.rename(args);
         } else if keyword("dissect") || keyword("grok") {
             self.extracted_names(args);
-        } else if keyword("keep")
-            || keyword("drop")
-            || keyword("sort")
-            || keyword("limit")
-            || keyword("mv_expand")
-        {
+        } else if keyword("keep") || keyword("drop") || keyword("sort") || keyword("limit") || keyword("mv_expand") {
             // Shape the output only.
         } else {
             // COMPLETION, ENRICH, LOOKUP JOIN, CHANGE_POINT…: whatever they
@@ -119,9 +103,7 @@ impl Reader<'_> {
         for pattern in list.split(',') {
             let pattern = pattern.trim().trim_matches('"').trim();
             if !pattern.is_empty() {
-                self.out
-                    .log_source
-                    .push(("index".to_owned(), pattern.to_owned()));
+                self.out.log_source.push(("index".to_owned(), pattern.to_owned()));
             }
         }
     }
@@ -141,14 +123,8 @@ impl Reader<'_> {
         for item in split_top_level(args) {
             let (name, value) = match item {
                 [
-                    Token {
-                        kind: TokenKind::Ident { name, .. },
-                        ..
-                    },
-                    Token {
-                        kind: TokenKind::Assign,
-                        ..
-                    },
+                    Token { kind: TokenKind::Ident { name, .. }, .. },
+                    Token { kind: TokenKind::Assign, .. },
                     rest @ ..,
                 ] => (name.clone(), rest),
                 _ => continue,
@@ -168,23 +144,15 @@ impl Reader<'_> {
         match &node.kind {
             NodeKind::Field(name) => match self.columns.get(name) {
                 Some(column) => column.clone(),
-                None => Column::Alias {
-                    field: name.clone(),
-                    folded: false,
-                },
+                None => Column::Alias { field: name.clone(), folded: false },
             },
             NodeKind::Call { name, args, .. } if is_case_fold(name) && args.len() == 1 => {
                 match self.column_of(&args[0]) {
-                    Column::Alias { field, .. } => Column::Alias {
-                        field,
-                        folded: true,
-                    },
+                    Column::Alias { field, .. } => Column::Alias { field, folded: true },
                     Column::Computed => Column::Computed,
                 }
             }
-            NodeKind::Call { name, args, .. } if is_conversion(name) && args.len() == 1 => {
-                self.column_of(&args[0])
-            }
+            NodeKind::Call { name, args, .. } if is_conversion(name) && args.len() == 1 => self.column_of(&args[0]),
             _ => Column::Computed,
         }
     }
@@ -195,9 +163,7 @@ impl Reader<'_> {
             let names: Vec<&str> = item
                 .iter()
                 .filter_map(|t| match &t.kind {
-                    TokenKind::Ident { name, quoted }
-                        if *quoted || !name.eq_ignore_ascii_case("as") =>
-                    {
+                    TokenKind::Ident { name, quoted } if *quoted || !name.eq_ignore_ascii_case("as") => {
                         Some(name.as_str())
                     }
                     _ => None,
@@ -206,10 +172,8 @@ impl Reader<'_> {
             let assign = item.iter().any(|t| t.kind == TokenKind::Assign);
             if let [a, b] = names.as_slice() {
                 let (from, to) = if assign { (*b, *a) } else { (*a, *b) };
-                let column = self.columns.get(from).cloned().unwrap_or(Column::Alias {
-                    field: from.to_owned(),
-                    folded: false,
-                });
+                let column =
+                    self.columns.get(from).cloned().unwrap_or(Column::Alias { field: from.to_owned(), folded: false });
                 self.columns.insert(to.to_owned(), column);
             }
         }
@@ -218,17 +182,7 @@ impl Reader<'_> {
     /// Names assigned with `name = …` at the top level of a command.
     fn assigned_names(&mut self, args: &[Token]) {
         for pair in args.windows(2) {
-            if let [
-                Token {
-                    kind: TokenKind::Ident { name, .. },
-                    ..
-                },
-                Token {
-                    kind: TokenKind::Assign,
-                    ..
-                },
-            ] = pair
-            {
+            if let [Token { kind: TokenKind::Ident { name, .. }, .. }, Token { kind: TokenKind::Assign, .. }] = pair {
                 self.columns.insert(name.clone(), Column::Computed);
             }
         }
@@ -245,11 +199,7 @@ impl Reader<'_> {
         }
     }
 
-    fn where_command(
-        &mut self,
-        args: &[Token],
-        predicates: &mut Vec<Expr>,
-    ) -> Result<(), ParseError> {
+    fn where_command(&mut self, args: &[Token], predicates: &mut Vec<Expr>) -> Result<(), ParseError> {
         // Errors at the end of the condition point at the end of the command.
         let end = args.last().map_or(self.source.len(), |t| t.span.end);
         let mut parser = Parser::new(args, Dialect::Esql, end);
@@ -264,10 +214,7 @@ impl Reader<'_> {
         for conjunct in &conjuncts {
             let text = lower::squeeze_whitespace(conjunct.span.text(self.source));
             let (source, computed) = self.field_kinds(conjunct);
-            let atomic = !matches!(
-                conjunct.kind,
-                NodeKind::Or(_) | NodeKind::And(_) | NodeKind::Not(_)
-            );
+            let atomic = !matches!(conjunct.kind, NodeKind::Or(_) | NodeKind::And(_) | NodeKind::Not(_));
             if is_time_window(conjunct) {
                 // `@timestamp > now() - 1 hour` narrows the look-back; it
                 // says nothing about the event.
@@ -275,8 +222,7 @@ impl Reader<'_> {
             } else if self.aggregated || (computed && (atomic || !source)) {
                 self.out.attribute("threshold", text);
             } else if computed {
-                self.out
-                    .partial("ES|QL condition mixes source fields and computed columns".to_owned());
+                self.out.partial("ES|QL condition mixes source fields and computed columns".to_owned());
                 predicates.push(lower::raw_leaf(&self.maker, conjunct, self.source));
             } else {
                 predicates.push(self.condition(conjunct));
@@ -316,9 +262,7 @@ impl Reader<'_> {
             NodeKind::Call { name, args, .. } if is_case_fold(name) && args.len() == 1 => {
                 self.tested_field(&args[0]).map(|(field, _)| (field, true))
             }
-            NodeKind::Call { name, args, .. } if is_conversion(name) && args.len() == 1 => {
-                self.tested_field(&args[0])
-            }
+            NodeKind::Call { name, args, .. } if is_conversion(name) && args.len() == 1 => self.tested_field(&args[0]),
             _ => None,
         }
     }
@@ -329,9 +273,7 @@ impl Reader<'_> {
             NodeKind::And(ops) => Expr::and(ops.iter().map(|op| self.condition(op)).collect()),
             NodeKind::Not(inner) => Expr::negate(self.condition(inner)),
             NodeKind::Compare { op, lhs, rhs } => self.compare(*op, lhs, rhs, node),
-            NodeKind::Pattern {
-                op, lhs, patterns, ..
-            } => self.pattern(*op, lhs, patterns, node),
+            NodeKind::Pattern { op, lhs, patterns, .. } => self.pattern(*op, lhs, patterns, node),
             // `true in (p, q)`: any of the predicates holds.
             NodeKind::In { lhs, list, .. } if lhs.kind == NodeKind::Bool(true) => {
                 Expr::or(list.iter().map(|item| self.condition(item)).collect())
@@ -339,9 +281,7 @@ impl Reader<'_> {
             NodeKind::In { lhs, list, .. } => match (self.tested_field(lhs), constants(list)) {
                 (Some((field, folded)), Some(values)) => {
                     let maker = self.maker;
-                    lower::any_of(values, |v| {
-                        maker.leaf(Some(field), Op::Eq, Some(v), !folded)
-                    })
+                    lower::any_of(values, |v| maker.leaf(Some(field), Op::Eq, Some(v), !folded))
                 }
                 _ => self.raw(node),
             },
@@ -355,10 +295,7 @@ impl Reader<'_> {
             NodeKind::Call { name, args, .. } => self.call(name, args, node),
             // A boolean field on its own.
             NodeKind::Field(_) => match self.tested_field(node) {
-                Some((field, _)) => {
-                    self.maker
-                        .leaf(Some(field), Op::Eq, Some("true".to_owned()), true)
-                }
+                Some((field, _)) => self.maker.leaf(Some(field), Op::Eq, Some("true".to_owned()), true),
                 None => self.raw(node),
             },
             _ => self.raw(node),
@@ -366,26 +303,19 @@ impl Reader<'_> {
     }
 
     fn compare(&mut self, op: CompareOp, lhs: &Node, rhs: &Node, node: &Node) -> Expr {
-        let both_fields =
-            matches!(lhs.kind, NodeKind::Field(_)) && matches!(rhs.kind, NodeKind::Field(_));
+        let both_fields = matches!(lhs.kind, NodeKind::Field(_)) && matches!(rhs.kind, NodeKind::Field(_));
         if let (true, Some((field, _)), Some((other, _))) =
             (both_fields, self.tested_field(lhs), self.tested_field(rhs))
         {
             let value = self.maker.fields.resolve(self.maker.vendor, other);
-            let leaf = self
-                .maker
-                .leaf(Some(field), Op::Fieldref, Some(value), true);
+            let leaf = self.maker.leaf(Some(field), Op::Fieldref, Some(value), true);
             return match op {
                 CompareOp::Eq => leaf,
                 CompareOp::NotEq => Expr::negate(leaf),
                 _ => self.raw(node),
             };
         }
-        let (op, lhs, rhs) = if constant(lhs).is_some() {
-            (mirror(op), rhs, lhs)
-        } else {
-            (op, lhs, rhs)
-        };
+        let (op, lhs, rhs) = if constant(lhs).is_some() { (mirror(op), rhs, lhs) } else { (op, lhs, rhs) };
         if let Some(field) = self.measured_field(op, lhs, rhs) {
             return self.maker.leaf(Some(field), Op::Exists, None, false);
         }
@@ -400,20 +330,11 @@ impl Reader<'_> {
             CompareOp::Ge => Op::Gte,
         };
         let leaf = self.maker.leaf(Some(field), leaf_op, Some(value), !folded);
-        if op == CompareOp::NotEq {
-            Expr::negate(leaf)
-        } else {
-            leaf
-        }
+        if op == CompareOp::NotEq { Expr::negate(leaf) } else { leaf }
     }
 
     /// The field of `length(field) > 0` (and `>= 1`, `!= 0`): `exists`.
-    fn measured_field<'n>(
-        &'n self,
-        op: CompareOp,
-        lhs: &'n Node,
-        rhs: &'n Node,
-    ) -> Option<&'n str> {
+    fn measured_field<'n>(&'n self, op: CompareOp, lhs: &'n Node, rhs: &'n Node) -> Option<&'n str> {
         let NodeKind::Call { name, args, .. } = &lhs.kind else {
             return None;
         };
@@ -422,29 +343,22 @@ impl Reader<'_> {
         let NodeKind::Number(n) = &rhs.kind else {
             return None;
         };
-        let nonempty = matches!(
-            (op, n.as_str()),
-            (CompareOp::Gt, "0") | (CompareOp::Ge, "1") | (CompareOp::NotEq, "0")
-        );
+        let nonempty =
+            matches!((op, n.as_str()), (CompareOp::Gt, "0") | (CompareOp::Ge, "1") | (CompareOp::NotEq, "0"));
         (name.eq_ignore_ascii_case("length") && nonempty).then_some(field)
     }
 
     fn pattern(&mut self, op: PatternOp, lhs: &Node, patterns: &[Node], node: &Node) -> Expr {
-        let (Some((field, folded)), Some(values)) = (self.tested_field(lhs), constants(patterns))
-        else {
+        let (Some((field, folded)), Some(values)) = (self.tested_field(lhs), constants(patterns)) else {
             return self.raw(node);
         };
         let maker = self.maker;
         match op {
-            PatternOp::Like => lower::any_of(values, |v| {
-                maker.pattern(Some(field), &like_tokens(&v), !folded)
-            }),
-            PatternOp::Regex => lower::any_of(values, |v| {
-                maker.leaf(Some(field), Op::RegexMatch, Some(v), !folded)
-            }),
-            PatternOp::Colon => lower::any_of(values, |v| {
-                maker.leaf(Some(field), Op::Match, Some(wildcard::escape(&v)), false)
-            }),
+            PatternOp::Like => lower::any_of(values, |v| maker.pattern(Some(field), &like_tokens(&v), !folded)),
+            PatternOp::Regex => lower::any_of(values, |v| maker.leaf(Some(field), Op::RegexMatch, Some(v), !folded)),
+            PatternOp::Colon => {
+                lower::any_of(values, |v| maker.leaf(Some(field), Op::Match, Some(wildcard::escape(&v)), false))
+            }
         }
     }
 
@@ -456,25 +370,16 @@ impl Reader<'_> {
         let Some((first, rest)) = args.split_first() else {
             return self.raw(node);
         };
-        let (Some((field, folded)), Some(value)) =
-            (self.tested_field(first), rest.first().and_then(constant))
-        else {
+        let (Some((field, folded)), Some(value)) = (self.tested_field(first), rest.first().and_then(constant)) else {
             return self.raw(node);
         };
         let maker = self.maker;
         match name.as_str() {
             "starts_with" => maker.starts_with(Some(field), &value, !folded),
             "ends_with" => maker.ends_with(Some(field), &value, !folded),
-            "match" => maker.leaf(
-                Some(field),
-                Op::Match,
-                Some(wildcard::escape(&value)),
-                false,
-            ),
+            "match" => maker.leaf(Some(field), Op::Match, Some(wildcard::escape(&value)), false),
             "cidr_match" => match constants(rest) {
-                Some(blocks) => lower::any_of(blocks, |v| {
-                    maker.leaf(Some(field), Op::Cidr, Some(v), false)
-                }),
+                Some(blocks) => lower::any_of(blocks, |v| maker.leaf(Some(field), Op::Cidr, Some(v), false)),
                 None => self.raw(node),
             },
             _ => self.raw(node),
@@ -486,18 +391,11 @@ impl Reader<'_> {
         let Some(NodeKind::Str(query)) = args.first().map(|a| &a.kind) else {
             return self.raw(node);
         };
-        let syntax = if name == "kql" {
-            Syntax::Kuery
-        } else {
-            Syntax::Lucene
-        };
+        let syntax = if name == "kql" { Syntax::Kuery } else { Syntax::Lucene };
         match kql::parse(query, syntax, self.maker) {
             Ok(expr) => expr,
             Err(err) => {
-                self.out.partial(format!(
-                    "embedded {}() query not understood: {err}",
-                    name.to_ascii_uppercase()
-                ));
+                self.out.partial(format!("embedded {}() query not understood: {err}", name.to_ascii_uppercase()));
                 lower::raw_leaf(&self.maker, node, self.source)
             }
         }
@@ -596,9 +494,7 @@ fn pattern_names(pattern: &str) -> Vec<String> {
         let inner = &rest[..end];
         rest = &rest[end + 1..];
         let name = match inner.split(':').collect::<Vec<_>>().as_slice() {
-            [dissect] => dissect
-                .trim_start_matches(['?', '+', '*', '&'])
-                .trim_end_matches("->"),
+            [dissect] => dissect.trim_start_matches(['?', '+', '*', '&']).trim_end_matches("->"),
             [_, name, ..] => name,
             [] => continue,
         };

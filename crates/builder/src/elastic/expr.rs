@@ -88,11 +88,7 @@ pub enum ParseError {
     Lex(#[from] LexError),
     /// `process where and` (expected a value, found `and`)
     #[error("expected {expected}, found {found}")]
-    Unexpected {
-        expected: &'static str,
-        found: String,
-        at: usize,
-    },
+    Unexpected { expected: &'static str, found: String, at: usize },
     /// `process where a ==` (expected a value, found the end)
     #[error("expected {expected}, found the end of the query")]
     UnexpectedEnd { expected: &'static str, at: usize },
@@ -140,13 +136,7 @@ type Parsed = Result<Node, ParseError>;
 
 impl<'t> Parser<'t> {
     pub fn new(tokens: &'t [Token], dialect: Dialect, source_len: usize) -> Self {
-        Parser {
-            tokens,
-            pos: 0,
-            depth: 0,
-            dialect,
-            end: source_len,
-        }
+        Parser { tokens, pos: 0, depth: 0, dialect, end: source_len }
     }
 
     pub fn peek(&self) -> Option<&'t Token> {
@@ -171,8 +161,7 @@ impl<'t> Parser<'t> {
 
     /// Whether the next token is `kind` (compared without payload).
     pub fn at(&self, kind: &TokenKind) -> bool {
-        self.peek()
-            .is_some_and(|t| std::mem::discriminant(&t.kind) == std::mem::discriminant(kind))
+        self.peek().is_some_and(|t| std::mem::discriminant(&t.kind) == std::mem::discriminant(kind))
     }
 
     pub fn at_keyword(&self, word: &str) -> bool {
@@ -193,11 +182,7 @@ impl<'t> Parser<'t> {
         if self.at(kind) { self.advance() } else { None }
     }
 
-    pub fn expect(
-        &mut self,
-        kind: &TokenKind,
-        expected: &'static str,
-    ) -> Result<&'t Token, ParseError> {
+    pub fn expect(&mut self, kind: &TokenKind, expected: &'static str) -> Result<&'t Token, ParseError> {
         match self.eat(kind) {
             Some(token) => Ok(token),
             None => Err(self.unexpected(expected)),
@@ -205,35 +190,20 @@ impl<'t> Parser<'t> {
     }
 
     pub fn expect_keyword(&mut self, word: &str, expected: &'static str) -> Result<(), ParseError> {
-        if self.eat_keyword(word) {
-            Ok(())
-        } else {
-            Err(self.unexpected(expected))
-        }
+        if self.eat_keyword(word) { Ok(()) } else { Err(self.unexpected(expected)) }
     }
 
     /// The error for whatever token is next.
     pub fn unexpected(&self, expected: &'static str) -> ParseError {
         match self.peek() {
-            Some(token) => ParseError::Unexpected {
-                expected,
-                found: token.kind.description(),
-                at: token.span.start,
-            },
-            None => ParseError::UnexpectedEnd {
-                expected,
-                at: self.end,
-            },
+            Some(token) => ParseError::Unexpected { expected, found: token.kind.description(), at: token.span.start },
+            None => ParseError::UnexpectedEnd { expected, at: self.end },
         }
     }
 
     /// Span of the previous token (for building node spans).
     fn last_span(&self) -> Span {
-        self.pos
-            .checked_sub(1)
-            .and_then(|i| self.tokens.get(i))
-            .map(|t| t.span)
-            .unwrap_or_default()
+        self.pos.checked_sub(1).and_then(|i| self.tokens.get(i)).map(|t| t.span).unwrap_or_default()
     }
 
     fn enter(&mut self) -> Result<(), ParseError> {
@@ -271,11 +241,7 @@ impl<'t> Parser<'t> {
             operands.push(operand(self)?);
         }
         let span = operands[0].span.to(self.last_span());
-        let kind = if keyword == "or" {
-            NodeKind::Or(operands)
-        } else {
-            NodeKind::And(operands)
-        };
+        let kind = if keyword == "or" { NodeKind::Or(operands) } else { NodeKind::And(operands) };
         Ok(Node { kind, span })
     }
 
@@ -290,10 +256,7 @@ impl<'t> Parser<'t> {
         self.leave();
         let inner = inner?;
         let span = start.to(inner.span);
-        Ok(Node {
-            kind: NodeKind::Not(Box::new(inner)),
-            span,
-        })
+        Ok(Node { kind: NodeKind::Not(Box::new(inner)), span })
     }
 
     /// A value, optionally followed by one comparison-like operator
@@ -307,10 +270,7 @@ impl<'t> Parser<'t> {
         self.pos += 1;
         let node = self.infix(lhs)?;
         let span = node.span;
-        Ok(Node {
-            kind: NodeKind::Not(Box::new(node)),
-            span,
-        })
+        Ok(Node { kind: NodeKind::Not(Box::new(node)), span })
     }
 
     /// The operator after `lhs` and its right side; with no operator the
@@ -333,14 +293,7 @@ impl<'t> Parser<'t> {
             self.pos += 1;
             let rhs = self.additive()?;
             let span = lhs.span.to(rhs.span);
-            return Ok(Node {
-                kind: NodeKind::Compare {
-                    op,
-                    lhs: Box::new(lhs),
-                    rhs: Box::new(rhs),
-                },
-                span,
-            });
+            return Ok(Node { kind: NodeKind::Compare { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span });
         }
         let op = if token.kind == TokenKind::Colon {
             PatternOp::Colon
@@ -366,15 +319,7 @@ impl<'t> Parser<'t> {
         let insensitive = self.eat(&TokenKind::Tilde).is_some();
         let patterns = self.value_list()?;
         let span = lhs.span.to(self.last_span());
-        Ok(Node {
-            kind: NodeKind::Pattern {
-                op,
-                insensitive,
-                lhs: Box::new(lhs),
-                patterns,
-            },
-            span,
-        })
+        Ok(Node { kind: NodeKind::Pattern { op, insensitive, lhs: Box::new(lhs), patterns }, span })
     }
 
     fn in_list(&mut self, lhs: Node) -> Parsed {
@@ -384,27 +329,14 @@ impl<'t> Parser<'t> {
         }
         let list = self.value_list()?;
         let span = lhs.span.to(self.last_span());
-        Ok(Node {
-            kind: NodeKind::In {
-                lhs: Box::new(lhs),
-                list,
-                insensitive,
-            },
-            span,
-        })
+        Ok(Node { kind: NodeKind::In { lhs: Box::new(lhs), list, insensitive }, span })
     }
 
     fn is_null(&mut self, operand: Node) -> Parsed {
         let negated = self.eat_keyword("not");
         self.expect_keyword("null", "`null` after `is`")?;
         let span = operand.span.to(self.last_span());
-        Ok(Node {
-            kind: NodeKind::IsNull {
-                operand: Box::new(operand),
-                negated,
-            },
-            span,
-        })
+        Ok(Node { kind: NodeKind::IsNull { operand: Box::new(operand), negated }, span })
     }
 
     /// `(a, b, …)` or a single value.
@@ -420,11 +352,7 @@ impl<'t> Parser<'t> {
 
     /// Comma-separated expressions up to the closing token (consumed);
     /// tolerates a trailing comma.
-    fn comma_list(
-        &mut self,
-        close: &TokenKind,
-        expected: &'static str,
-    ) -> Result<Vec<Node>, ParseError> {
+    fn comma_list(&mut self, close: &TokenKind, expected: &'static str) -> Result<Vec<Node>, ParseError> {
         let mut items = Vec::new();
         loop {
             if self.eat(close).is_some() {
@@ -443,10 +371,7 @@ impl<'t> Parser<'t> {
     }
 
     fn multiplicative(&mut self) -> Parsed {
-        self.arithmetic(
-            &[TokenKind::Star, TokenKind::Slash, TokenKind::Percent],
-            Self::unary,
-        )
+        self.arithmetic(&[TokenKind::Star, TokenKind::Slash, TokenKind::Percent], Self::unary)
     }
 
     /// A chain of one precedence level, kept flat (`a + b - c` is one
@@ -464,18 +389,12 @@ impl<'t> Parser<'t> {
             span = span.to(next.span);
             operands.push(next);
         }
-        Ok(Node {
-            kind: NodeKind::Computed(operands),
-            span,
-        })
+        Ok(Node { kind: NodeKind::Computed(operands), span })
     }
 
     /// unary := ("-" | "+") unary | postfix
     fn unary(&mut self) -> Parsed {
-        let Some(sign) = self
-            .eat(&TokenKind::Minus)
-            .or_else(|| self.eat(&TokenKind::Plus))
-        else {
+        let Some(sign) = self.eat(&TokenKind::Minus).or_else(|| self.eat(&TokenKind::Plus)) else {
             return self.postfix();
         };
         self.enter()?;
@@ -505,19 +424,14 @@ impl<'t> Parser<'t> {
             if self.eat(&TokenKind::DoubleColon).is_none() {
                 break;
             }
-            let ty = self
-                .advance()
-                .ok_or_else(|| self.unexpected("a type name"))?;
+            let ty = self.advance().ok_or_else(|| self.unexpected("a type name"))?;
             // A cast of a field is still a test of that field.
             let span = node.span.to(ty.span);
             let kind = match node.kind {
                 // A cast of a field is still a test of that field; casts of
                 // computed values stay one computed node.
                 kind @ (NodeKind::Field(_) | NodeKind::Computed(_)) => kind,
-                other => NodeKind::Computed(vec![Node {
-                    kind: other,
-                    span: node.span,
-                }]),
+                other => NodeKind::Computed(vec![Node { kind: other, span: node.span }]),
             };
             node = Node { kind, span };
         }
@@ -530,9 +444,7 @@ impl<'t> Parser<'t> {
     fn at_method_call(&self) -> bool {
         self.dialect == Dialect::Eql
             && self.at(&TokenKind::Colon)
-            && self
-                .peek_at(1)
-                .is_some_and(|t| matches!(t.kind, TokenKind::Ident { quoted: false, .. }))
+            && self.peek_at(1).is_some_and(|t| matches!(t.kind, TokenKind::Ident { quoted: false, .. }))
             && self.peek_at(2).is_some_and(|t| t.kind == TokenKind::LParen)
     }
 
@@ -550,14 +462,7 @@ impl<'t> Parser<'t> {
         let mut all = vec![receiver];
         all.extend(args?);
         let span = all[0].span.to(self.last_span());
-        Ok(Node {
-            kind: NodeKind::Call {
-                name,
-                insensitive: false,
-                args: all,
-            },
-            span,
-        })
+        Ok(Node { kind: NodeKind::Call { name, insensitive: false, args: all }, span })
     }
 
     fn primary(&mut self) -> Parsed {
@@ -581,31 +486,20 @@ impl<'t> Parser<'t> {
     }
 
     fn number(&mut self, text: &str, span: Span) -> Node {
-        let unit = self.dialect == Dialect::Esql
-            && self
-                .peek()
-                .is_some_and(|t| TIME_UNITS.iter().any(|u| t.is_keyword(u)));
+        let unit =
+            self.dialect == Dialect::Esql && self.peek().is_some_and(|t| TIME_UNITS.iter().any(|u| t.is_keyword(u)));
         if unit {
             let unit_span = self.advance().map_or(span, |t| t.span);
-            return Node {
-                kind: NodeKind::Computed(Vec::new()),
-                span: span.to(unit_span),
-            };
+            return Node { kind: NodeKind::Computed(Vec::new()), span: span.to(unit_span) };
         }
-        Node {
-            kind: NodeKind::Number(text.to_owned()),
-            span,
-        }
+        Node { kind: NodeKind::Number(text.to_owned()), span }
     }
 
     fn parenthesized(&mut self) -> Parsed {
         let open = self.last_span();
         let inner = self.expression()?;
         let close = self.expect(&TokenKind::RParen, "`)`")?;
-        Ok(Node {
-            kind: inner.kind,
-            span: open.to(close.span),
-        })
+        Ok(Node { kind: inner.kind, span: open.to(close.span) })
     }
 
     /// `{ "key": value, … }` (ES|QL function options): kept as text.
@@ -624,10 +518,7 @@ impl<'t> Parser<'t> {
             }
         }
         self.leave();
-        Ok(Node {
-            kind: NodeKind::Computed(Vec::new()),
-            span: open.to(self.last_span()),
-        })
+        Ok(Node { kind: NodeKind::Computed(Vec::new()), span: open.to(self.last_span()) })
     }
 
     /// EQL `?field` (optional field) or ES|QL `?param`.
@@ -635,22 +526,13 @@ impl<'t> Parser<'t> {
         match self.peek().map(|t| &t.kind) {
             Some(TokenKind::Ident { name, .. }) if self.dialect == Dialect::Eql => {
                 let span = start.to(self.advance().map_or(start, |t| t.span));
-                Ok(Node {
-                    kind: NodeKind::Field(name.clone()),
-                    span,
-                })
+                Ok(Node { kind: NodeKind::Field(name.clone()), span })
             }
             Some(TokenKind::Ident { .. } | TokenKind::Number(_)) => {
                 let span = start.to(self.advance().map_or(start, |t| t.span));
-                Ok(Node {
-                    kind: NodeKind::Computed(Vec::new()),
-                    span,
-                })
+                Ok(Node { kind: NodeKind::Computed(Vec::new()), span })
             }
-            _ => Ok(Node {
-                kind: NodeKind::Computed(Vec::new()),
-                span: start,
-            }),
+            _ => Ok(Node { kind: NodeKind::Computed(Vec::new()), span: start }),
         }
     }
 
@@ -667,16 +549,12 @@ impl<'t> Parser<'t> {
                 return Ok(Node { kind, span });
             }
             let call_follows = self.at(&TokenKind::LParen)
-                || (self.at(&TokenKind::Tilde)
-                    && self.peek_at(1).is_some_and(|t| t.kind == TokenKind::LParen));
+                || (self.at(&TokenKind::Tilde) && self.peek_at(1).is_some_and(|t| t.kind == TokenKind::LParen));
             if call_follows {
                 return self.call(name, span);
             }
         }
-        Ok(Node {
-            kind: NodeKind::Field(name.to_owned()),
-            span,
-        })
+        Ok(Node { kind: NodeKind::Field(name.to_owned()), span })
     }
 
     fn call(&mut self, name: &str, span: Span) -> Parsed {
@@ -686,14 +564,7 @@ impl<'t> Parser<'t> {
         let args = self.call_arguments();
         self.leave();
         let args = args?;
-        Ok(Node {
-            kind: NodeKind::Call {
-                name: name.to_owned(),
-                insensitive,
-                args,
-            },
-            span: span.to(self.last_span()),
-        })
+        Ok(Node { kind: NodeKind::Call { name: name.to_owned(), insensitive, args }, span: span.to(self.last_span()) })
     }
 
     /// Arguments; `count(*)` has a bare `*`.
@@ -701,19 +572,14 @@ impl<'t> Parser<'t> {
         let closes = self.peek_at(1).is_some_and(|t| t.kind == TokenKind::RParen);
         if let (Some(star), true) = (self.peek().filter(|t| t.kind == TokenKind::Star), closes) {
             self.pos += 2;
-            return Ok(vec![Node {
-                kind: NodeKind::Computed(Vec::new()),
-                span: star.span,
-            }]);
+            return Ok(vec![Node { kind: NodeKind::Computed(Vec::new()), span: star.span }]);
         }
         self.comma_list(&TokenKind::RParen, "`,` or `)`")
     }
 }
 
 fn is_infix_keyword(token: &Token) -> bool {
-    ["in", "like", "regex", "rlike"]
-        .iter()
-        .any(|k| token.is_keyword(k))
+    ["in", "like", "regex", "rlike"].iter().any(|k| token.is_keyword(k))
 }
 
 #[cfg(test)]

@@ -18,10 +18,7 @@ const MAX_DEPTH: usize = 32;
 
 /// The filters' trees, and reasons for any part kept as text.
 pub fn read(filters: &[Value], maker: LeafMaker<'_>) -> (Vec<Expr>, Vec<String>) {
-    let mut reader = Reader {
-        maker,
-        partial: Vec::new(),
-    };
+    let mut reader = Reader { maker, partial: Vec::new() };
     let mut trees = Vec::new();
     for filter in filters {
         let Some(table) = filter.as_table() else {
@@ -29,25 +26,14 @@ pub fn read(filters: &[Value], maker: LeafMaker<'_>) -> (Vec<Expr>, Vec<String>)
             continue;
         };
         let meta = table.get("meta").and_then(Value::as_table);
-        let flag = |key: &str| {
-            meta.and_then(|m| m.get(key))
-                .and_then(Value::as_bool)
-                .unwrap_or(false)
-        };
+        let flag = |key: &str| meta.and_then(|m| m.get(key)).and_then(Value::as_bool).unwrap_or(false);
         if flag("disabled") {
             continue;
         }
         // Saved filters hold their DSL under `query`; older ones at the top.
-        let dsl = table
-            .get("query")
-            .and_then(Value::as_table)
-            .unwrap_or(table);
+        let dsl = table.get("query").and_then(Value::as_table).unwrap_or(table);
         let tree = reader.query(dsl, 0);
-        trees.push(if flag("negate") {
-            Expr::negate(tree)
-        } else {
-            tree
-        });
+        trees.push(if flag("negate") { Expr::negate(tree) } else { tree });
     }
     (trees, reader.partial)
 }
@@ -62,24 +48,17 @@ impl Reader<'_> {
     /// `$state` or `meta` are ignored).
     fn query(&mut self, dsl: &Table, depth: usize) -> Expr {
         if depth > MAX_DEPTH {
-            return self.raw(
-                &Value::Table(dsl.clone()),
-                "a Kibana filter nested too deeply",
-            );
+            return self.raw(&Value::Table(dsl.clone()), "a Kibana filter nested too deeply");
         }
         for (kind, body) in dsl {
             let tree = match kind.as_str() {
                 "bool" => body.as_table().map(|b| self.boolean(b, depth)),
-                "exists" => body
-                    .get("field")
-                    .and_then(Value::as_str)
-                    .map(|f| self.maker.leaf(Some(f), Op::Exists, None, false)),
-                "wildcard" => self.field_test(body, "value", |m, field, value, cs| {
-                    m.pattern(Some(field), &dsl_wildcard(value), cs)
-                }),
-                "prefix" => self.field_test(body, "value", |m, field, value, cs| {
-                    m.starts_with(Some(field), value, cs)
-                }),
+                "exists" => {
+                    body.get("field").and_then(Value::as_str).map(|f| self.maker.leaf(Some(f), Op::Exists, None, false))
+                }
+                "wildcard" => self
+                    .field_test(body, "value", |m, field, value, cs| m.pattern(Some(field), &dsl_wildcard(value), cs)),
+                "prefix" => self.field_test(body, "value", |m, field, value, cs| m.starts_with(Some(field), value, cs)),
                 "term" => self.field_test(body, "value", |m, field, value, cs| {
                     m.leaf(Some(field), Op::Eq, Some(value.to_owned()), cs)
                 }),
@@ -111,10 +90,7 @@ impl Reader<'_> {
                 Value::Table(one) => vec![one],
                 _ => continue,
             };
-            let trees: Vec<Expr> = items
-                .into_iter()
-                .map(|q| self.query(q, depth + 1))
-                .collect();
+            let trees: Vec<Expr> = items.into_iter().map(|q| self.query(q, depth + 1)).collect();
             if trees.is_empty() {
                 continue;
             }
@@ -141,16 +117,8 @@ impl Reader<'_> {
         let (field, spec) = body.as_table()?.iter().next()?;
         let (value, case_insensitive) = match spec {
             Value::Table(spec) => {
-                let value = spec
-                    .get(key)
-                    .or_else(|| spec.get("value"))
-                    .or_else(|| spec.get("query"))?;
-                (
-                    scalar(value)?,
-                    spec.get("case_insensitive")
-                        .and_then(Value::as_bool)
-                        .unwrap_or(false),
-                )
+                let value = spec.get(key).or_else(|| spec.get("value")).or_else(|| spec.get("query"))?;
+                (scalar(value)?, spec.get("case_insensitive").and_then(Value::as_bool).unwrap_or(false))
             }
             other => (scalar(other)?, false),
         };
@@ -158,18 +126,10 @@ impl Reader<'_> {
     }
 
     fn terms(&mut self, body: &Value) -> Option<Expr> {
-        let (field, values) = body
-            .as_table()?
-            .iter()
-            .find(|(k, _)| k.as_str() != "boost")?;
+        let (field, values) = body.as_table()?.iter().find(|(k, _)| k.as_str() != "boost")?;
         let values: Vec<String> = values.as_array()?.iter().filter_map(scalar).collect();
         let maker = self.maker;
-        Some(Expr::or(
-            values
-                .into_iter()
-                .map(|v| maker.leaf(Some(field), Op::Eq, Some(v), true))
-                .collect(),
-        ))
+        Some(Expr::or(values.into_iter().map(|v| maker.leaf(Some(field), Op::Eq, Some(v), true)).collect()))
     }
 
     fn range(&mut self, body: &Value) -> Option<Expr> {
@@ -292,7 +252,8 @@ mod tests {
             query = { geo_shape = { x = 1 } }
             "#,
         );
-        let eq = |f: &str, v: &str| json!({"field": f, "source_field": f, "op": "eq", "value": v, "case_sensitive": true});
+        let eq =
+            |f: &str, v: &str| json!({"field": f, "source_field": f, "op": "eq", "value": v, "case_sensitive": true});
         assert_eq!(trees[0], eq("event.category", "threat"));
         assert_eq!(trees[1], json!({"or": [eq("a", "1"), eq("a", "2")]}));
         assert_eq!(trees[2]["op"], "raw");

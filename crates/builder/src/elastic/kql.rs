@@ -41,11 +41,7 @@ pub enum KqlError {
     Lex(#[from] KqlLexError),
     /// `a : b and or c` (expected a value, found `or`)
     #[error("expected {expected}, found {found}")]
-    Unexpected {
-        expected: &'static str,
-        found: String,
-        at: usize,
-    },
+    Unexpected { expected: &'static str, found: String, at: usize },
     /// `a : (b or` (expected a value, found the end)
     #[error("expected {expected}, found the end of the query")]
     UnexpectedEnd { expected: &'static str, at: usize },
@@ -59,9 +55,9 @@ impl KqlError {
     pub fn offset(&self) -> usize {
         match self {
             KqlError::Lex(lex) => lex.offset(),
-            KqlError::Unexpected { at, .. }
-            | KqlError::UnexpectedEnd { at, .. }
-            | KqlError::RecursionLimit { at } => *at,
+            KqlError::Unexpected { at, .. } | KqlError::UnexpectedEnd { at, .. } | KqlError::RecursionLimit { at } => {
+                *at
+            }
         }
     }
 }
@@ -71,15 +67,7 @@ pub fn parse(source: &str, syntax: Syntax, maker: LeafMaker<'_>) -> Result<Expr,
     let tokens = lexer::tokenize(source, syntax)?;
     // A query cut short is reported where its last token ends.
     let end = tokens.last().map_or(0, |t| t.span.end);
-    let mut parser = Parser {
-        source,
-        tokens: &tokens,
-        pos: 0,
-        depth: 0,
-        maker,
-        prefix: String::new(),
-        end,
-    };
+    let mut parser = Parser { source, tokens: &tokens, pos: 0, depth: 0, maker, prefix: String::new(), end };
     let expr = parser.or_query()?;
     match parser.peek() {
         None => Ok(expr),
@@ -123,32 +111,18 @@ impl<'t> Parser<'_, 't> {
     }
 
     fn expect(&mut self, kind: &Kind, expected: &'static str) -> Result<(), KqlError> {
-        if self.eat(kind) {
-            Ok(())
-        } else {
-            Err(self.unexpected(expected))
-        }
+        if self.eat(kind) { Ok(()) } else { Err(self.unexpected(expected)) }
     }
 
     fn unexpected(&self, expected: &'static str) -> KqlError {
         match self.peek() {
-            Some(token) => KqlError::Unexpected {
-                expected,
-                found: token.kind.description(),
-                at: token.span.start,
-            },
-            None => KqlError::UnexpectedEnd {
-                expected,
-                at: self.end,
-            },
+            Some(token) => KqlError::Unexpected { expected, found: token.kind.description(), at: token.span.start },
+            None => KqlError::UnexpectedEnd { expected, at: self.end },
         }
     }
 
     /// Runs `inner` one nesting level deeper.
-    fn nested<T>(
-        &mut self,
-        inner: impl FnOnce(&mut Self) -> Result<T, KqlError>,
-    ) -> Result<T, KqlError> {
+    fn nested<T>(&mut self, inner: impl FnOnce(&mut Self) -> Result<T, KqlError>) -> Result<T, KqlError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
             let at = self.peek().map_or(self.end, |t| t.span.start);
@@ -215,11 +189,7 @@ impl<'t> Parser<'_, 't> {
             _ => String::new(),
         };
         self.pos += 1;
-        if self.prefix.is_empty() {
-            name
-        } else {
-            format!("{}.{name}", self.prefix)
-        }
+        if self.prefix.is_empty() { name } else { format!("{}.{name}", self.prefix) }
     }
 
     /// After `field :`.
@@ -309,43 +279,31 @@ impl<'t> Parser<'_, 't> {
                 self.pos += 1;
                 Ok(match field {
                     Some(field) if is_ip_field(field) && is_cidr(text) => {
-                        self.maker
-                            .leaf(Some(field), Op::Cidr, Some(text.clone()), false)
+                        self.maker.leaf(Some(field), Op::Cidr, Some(text.clone()), false)
                     }
                     Some(field) if !is_full_text(field) => {
-                        self.maker
-                            .leaf(Some(field), Op::Eq, Some(text.clone()), true)
+                        self.maker.leaf(Some(field), Op::Eq, Some(text.clone()), true)
                     }
-                    _ => self
-                        .maker
-                        .leaf(field, Op::Match, Some(wildcard::escape(text)), false),
+                    _ => self.maker.leaf(field, Op::Match, Some(wildcard::escape(text)), false),
                 })
             }
             Kind::Regex(regex) => {
                 self.pos += 1;
-                Ok(self
-                    .maker
-                    .leaf(field, Op::RegexMatch, Some(regex.clone()), true))
+                Ok(self.maker.leaf(field, Op::RegexMatch, Some(regex.clone()), true))
             }
             Kind::Word(_) => {
                 let tokens = self.words();
                 let cidr = wildcard::literal(&tokens).filter(|text| is_cidr(text));
                 Ok(match field {
                     // `*`, `**`…: any value at all.
-                    Some(field)
-                        if !tokens.is_empty() && tokens.iter().all(|t| *t == Pattern::AnyRun) =>
-                    {
+                    Some(field) if !tokens.is_empty() && tokens.iter().all(|t| *t == Pattern::AnyRun) => {
                         self.maker.leaf(Some(field), Op::Exists, None, false)
                     }
                     Some(field) if is_ip_field(field) && cidr.is_some() => {
                         self.maker.leaf(Some(field), Op::Cidr, cidr, false)
                     }
-                    Some(field) if !is_full_text(field) => {
-                        self.maker.pattern(Some(field), &tokens, true)
-                    }
-                    _ => self
-                        .maker
-                        .leaf(field, Op::Match, Some(wildcard::encode(&tokens)), false),
+                    Some(field) if !is_full_text(field) => self.maker.pattern(Some(field), &tokens, true),
+                    _ => self.maker.leaf(field, Op::Match, Some(wildcard::encode(&tokens)), false),
                 })
             }
             _ => Err(self.unexpected("a value")),
@@ -356,11 +314,7 @@ impl<'t> Parser<'_, 't> {
     fn words(&mut self) -> Vec<Pattern> {
         let mut out: Vec<Pattern> = Vec::new();
         let mut last_end: Option<Span> = None;
-        while let Some(Token {
-            kind: Kind::Word(tokens),
-            span,
-        }) = self.peek()
-        {
+        while let Some(Token { kind: Kind::Word(tokens), span }) = self.peek() {
             if let Some(previous) = last_end {
                 let gap = Span::new(previous.end, span.start).text(self.source);
                 out.extend(gap.chars().map(Pattern::Literal));
@@ -376,12 +330,8 @@ impl<'t> Parser<'_, 't> {
 /// Whether Elastic maps the field as analyzed text, where KQL searches words
 /// and phrases instead of comparing whole values.
 fn is_full_text(field: &str) -> bool {
-    const TEXT_FIELDS: &[&str] = &[
-        "message",
-        "error.message",
-        "powershell.file.script_block_text",
-        "http.request.body.content",
-    ];
+    const TEXT_FIELDS: &[&str] =
+        &["message", "error.message", "powershell.file.script_block_text", "http.request.body.content"];
     TEXT_FIELDS.contains(&field) || field.ends_with(".text")
 }
 
@@ -430,22 +380,12 @@ mod tests {
 
     fn kql(source: &str) -> serde_json::Value {
         let fields = FieldTable::default();
-        let expr = parse(
-            source,
-            Syntax::Kuery,
-            LeafMaker::new(&fields, Vendor::Elastic),
-        )
-        .unwrap();
+        let expr = parse(source, Syntax::Kuery, LeafMaker::new(&fields, Vendor::Elastic)).unwrap();
         serde_json::to_value(&expr).unwrap()
     }
 
     /// A leaf in the JSON contract (field resolves to itself: empty table).
-    fn leaf(
-        field: Option<&str>,
-        op: &str,
-        value: Option<&str>,
-        case_sensitive: bool,
-    ) -> serde_json::Value {
+    fn leaf(field: Option<&str>, op: &str, value: Option<&str>, case_sensitive: bool) -> serde_json::Value {
         json!({"field": field, "source_field": field, "op": op, "value": value, "case_sensitive": case_sensitive})
     }
 
@@ -460,23 +400,14 @@ mod tests {
             kql("not a:1 and b:2 OR c:3"),
             json!({"or": [{"and": [{"not": eq("a", "1")}, eq("b", "2")]}, eq("c", "3")]})
         );
-        assert_eq!(
-            kql("a:1 AND (b:2 or c:3)"),
-            json!({"and": [eq("a", "1"), {"or": [eq("b", "2"), eq("c", "3")]}]})
-        );
+        assert_eq!(kql("a:1 AND (b:2 or c:3)"), json!({"and": [eq("a", "1"), {"or": [eq("b", "2"), eq("c", "3")]}]}));
     }
 
     #[test]
     fn quoted_phrases_are_literal_and_unquoted_stars_are_wildcards() {
-        assert_eq!(
-            kql(r#"process.name : "mshta.exe""#),
-            eq("process.name", "mshta.exe")
-        );
+        assert_eq!(kql(r#"process.name : "mshta.exe""#), eq("process.name", "mshta.exe"));
         assert_eq!(kql(r#"a : "x*y""#), eq("a", "x*y"));
-        assert_eq!(
-            kql("a : *x*"),
-            leaf(Some("a"), "wildcard", Some("*x*"), true)
-        );
+        assert_eq!(kql("a : *x*"), leaf(Some("a"), "wildcard", Some("*x*"), true));
         // `?` is not a KQL wildcard: the value stays literal.
         assert_eq!(kql("a : ?.live.net"), eq("a", "?.live.net"));
     }
@@ -485,19 +416,14 @@ mod tests {
     fn escapes_in_unquoted_values() {
         // C\:\\Windows\\* = C:\Windows\ then a wildcard; the canonical
         // spelling doubles the backslash before the wildcard.
-        assert_eq!(
-            kql(r"p : C\:\\Windows\\*"),
-            leaf(Some("p"), "wildcard", Some(r"C:\Windows\\*"), true)
-        );
+        assert_eq!(kql(r"p : C\:\\Windows\\*"), leaf(Some("p"), "wildcard", Some(r"C:\Windows\\*"), true));
         assert_eq!(kql(r"p : a\(1\)\ b\*"), eq("p", "a(1) b*"));
     }
 
     #[test]
     fn text_fields_are_searched() {
         assert_eq!(
-            kql(
-                r#"powershell.file.script_block_text : ("Invoke-Mimikatz" or Get*) and message : x"#
-            ),
+            kql(r#"powershell.file.script_block_text : ("Invoke-Mimikatz" or Get*) and message : x"#),
             json!({"and": [
                 {"or": [
                     leaf(Some("powershell.file.script_block_text"), "match", Some("Invoke-Mimikatz"), false),
@@ -528,14 +454,8 @@ mod tests {
         );
         // Only on ip fields, and only real blocks.
         assert_eq!(kql("url.path : 10.0.0.0/8"), eq("url.path", "10.0.0.0/8"));
-        assert_eq!(
-            kql("source.ip : 10.0.0.0/33"),
-            eq("source.ip", "10.0.0.0/33")
-        );
-        assert_eq!(
-            kql("source.ip : 10.*"),
-            leaf(Some("source.ip"), "wildcard", Some("10.*"), true)
-        );
+        assert_eq!(kql("source.ip : 10.0.0.0/33"), eq("source.ip", "10.0.0.0/33"));
+        assert_eq!(kql("source.ip : 10.*"), leaf(Some("source.ip"), "wildcard", Some("10.*"), true));
         // Any run of stars alone is `exists`.
         assert_eq!(kql("a : **"), leaf(Some("a"), "exists", None, false));
     }
@@ -555,40 +475,20 @@ mod tests {
             kql("a >= 5 and b < 2"),
             json!({"and": [leaf(Some("a"), "gte", Some("5"), true), leaf(Some("b"), "lt", Some("2"), true)]})
         );
-        assert_eq!(
-            kql("p : { c : x and d : y }"),
-            json!({"and": [eq("p.c", "x"), eq("p.d", "y")]})
-        );
-        assert_eq!(
-            kql("file.hash.* : *"),
-            leaf(Some("file.hash.*"), "exists", None, false)
-        );
-        assert_eq!(
-            kql("hello world*"),
-            leaf(None, "match", Some("hello world*"), false)
-        );
+        assert_eq!(kql("p : { c : x and d : y }"), json!({"and": [eq("p.c", "x"), eq("p.d", "y")]}));
+        assert_eq!(kql("file.hash.* : *"), leaf(Some("file.hash.*"), "exists", None, false));
+        assert_eq!(kql("hello world*"), leaf(None, "match", Some("hello world*"), false));
     }
 
     #[test]
     fn lucene_subset() {
         let fields = FieldTable::default();
         let maker = LeafMaker::new(&fields, Vendor::Elastic);
-        let expr = parse(
-            r"_exists_:a AND NOT d:/x\/y/ AND b:(c OR e?)",
-            Syntax::Lucene,
-            maker,
-        )
-        .unwrap();
+        let expr = parse(r"_exists_:a AND NOT d:/x\/y/ AND b:(c OR e?)", Syntax::Lucene, maker).unwrap();
         let leaves: Vec<&Leaf> = expr.leaves();
         assert_eq!(leaves[0].op, Op::Exists);
-        assert_eq!(
-            (leaves[1].op, leaves[1].value.as_deref()),
-            (Op::RegexMatch, Some("x/y"))
-        );
-        assert_eq!(
-            (leaves[3].op, leaves[3].value.as_deref()),
-            (Op::Wildcard, Some("e?"))
-        );
+        assert_eq!((leaves[1].op, leaves[1].value.as_deref()), (Op::RegexMatch, Some("x/y")));
+        assert_eq!((leaves[3].op, leaves[3].value.as_deref()), (Op::Wildcard, Some("e?")));
     }
 
     #[test]
@@ -597,19 +497,10 @@ mod tests {
         let maker = LeafMaker::new(&fields, Vendor::Elastic);
         assert_eq!(
             parse("a : (b or", Syntax::Kuery, maker),
-            Err(KqlError::UnexpectedEnd {
-                expected: "a value",
-                at: 9
-            })
+            Err(KqlError::UnexpectedEnd { expected: "a value", at: 9 })
         );
-        assert!(matches!(
-            parse("a : b c : d", Syntax::Kuery, maker),
-            Err(KqlError::Unexpected { at: 8, .. })
-        ));
+        assert!(matches!(parse("a : b c : d", Syntax::Kuery, maker), Err(KqlError::Unexpected { at: 8, .. })));
         let deep = format!("{}a:b{}", "(".repeat(300), ")".repeat(300));
-        assert!(matches!(
-            parse(&deep, Syntax::Kuery, maker),
-            Err(KqlError::RecursionLimit { .. })
-        ));
+        assert!(matches!(parse(&deep, Syntax::Kuery, maker), Err(KqlError::RecursionLimit { .. })));
     }
 }

@@ -19,10 +19,7 @@ impl Span {
 
     /// The smallest span covering both.
     pub fn to(self, other: Span) -> Span {
-        Span {
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
     }
 
     /// The text of the span, or "" when it does not fit the text.
@@ -175,12 +172,7 @@ impl LexError {
 
 /// Splits a query into tokens, skipping whitespace and comments.
 pub fn tokenize(source: &str, dialect: Dialect) -> Result<Vec<Token>, LexError> {
-    let mut lexer = Lexer {
-        src: source,
-        bytes: source.as_bytes(),
-        pos: 0,
-        dialect,
-    };
+    let mut lexer = Lexer { src: source, bytes: source.as_bytes(), pos: 0, dialect };
     let mut tokens = Vec::with_capacity(source.len() / 4);
     while let Some(token) = lexer.next_token()? {
         tokens.push(token);
@@ -221,10 +213,7 @@ impl<'a> Lexer<'a> {
             b if b.is_ascii_digit() => self.number(),
             _ => self.punct(b)?,
         };
-        Ok(Some(Token {
-            kind,
-            span: Span::new(start, self.pos),
-        }))
+        Ok(Some(Token { kind, span: Span::new(start, self.pos) }))
     }
 
     fn skip_trivia(&mut self) -> Result<(), LexError> {
@@ -315,10 +304,8 @@ impl<'a> Lexer<'a> {
                 }
                 name.push_str(&self.src[start..self.pos]);
             }
-            let continues = self.peek(0) == Some(b'.')
-                && self
-                    .peek(1)
-                    .is_some_and(|b| is_ident_continue(b) || b == b'`');
+            let continues =
+                self.peek(0) == Some(b'.') && self.peek(1).is_some_and(|b| is_ident_continue(b) || b == b'`');
             if !continues {
                 return Ok(TokenKind::Ident { name, quoted });
             }
@@ -405,13 +392,9 @@ impl<'a> Lexer<'a> {
 /// are kept as written.
 fn unicode_escape(chars: &mut std::str::CharIndices<'_>) -> String {
     let rest = chars.as_str();
-    let braced = rest
-        .strip_prefix('{')
-        .and_then(|body| Some((body, body.find('}')?)));
+    let braced = rest.strip_prefix('{').and_then(|body| Some((body, body.find('}')?)));
     let decoded = braced.and_then(|(body, close)| {
-        let ch = u32::from_str_radix(&body[..close], 16)
-            .ok()
-            .and_then(char::from_u32)?;
+        let ch = u32::from_str_radix(&body[..close], 16).ok().and_then(char::from_u32)?;
         Some((ch, close))
     });
     match decoded {
@@ -432,26 +415,16 @@ mod tests {
     use super::*;
 
     fn kinds(source: &str) -> Vec<TokenKind> {
-        tokenize(source, Dialect::Eql)
-            .unwrap()
-            .into_iter()
-            .map(|t| t.kind)
-            .collect()
+        tokenize(source, Dialect::Eql).unwrap().into_iter().map(|t| t.kind).collect()
     }
 
     fn ident(name: &str, quoted: bool) -> TokenKind {
-        TokenKind::Ident {
-            name: name.into(),
-            quoted,
-        }
+        TokenKind::Ident { name: name.into(), quoted }
     }
 
     #[test]
     fn dotted_and_backtick_names() {
-        assert_eq!(
-            kinds("process.parent.name"),
-            [ident("process.parent.name", false)]
-        );
+        assert_eq!(kinds("process.parent.name"), [ident("process.parent.name", false)]);
         assert_eq!(kinds("a.`b-c`.d"), [ident("a.b-c.d", true)]);
         assert_eq!(kinds("?x.y"), [TokenKind::Question, ident("x.y", false)]);
     }
@@ -460,31 +433,17 @@ mod tests {
     fn strings_and_escapes() {
         assert_eq!(
             kinds(r#""C:\\Windows\\*" "a\"b" "\u{41}\n""#),
-            [
-                TokenKind::Str(r"C:\Windows\*".into()),
-                TokenKind::Str("a\"b".into()),
-                TokenKind::Str("A\n".into())
-            ]
+            [TokenKind::Str(r"C:\Windows\*".into()), TokenKind::Str("a\"b".into()), TokenKind::Str("A\n".into())]
         );
-        assert_eq!(
-            kinds(r#""""raw \d+ "q" """"#),
-            [TokenKind::Str(r#"raw \d+ "q" "#.into())]
-        );
-        assert_eq!(
-            kinds(r#""""ends with quote"""""#),
-            [TokenKind::Str(r#"ends with quote""#.into())]
-        );
+        assert_eq!(kinds(r#""""raw \d+ "q" """"#), [TokenKind::Str(r#"raw \d+ "q" "#.into())]);
+        assert_eq!(kinds(r#""""ends with quote"""""#), [TokenKind::Str(r#"ends with quote""#.into())]);
     }
 
     #[test]
     fn comments_and_operators() {
         assert_eq!(
             kinds("a /* c */ == // d\n 5m"),
-            [
-                ident("a", false),
-                TokenKind::EqEq,
-                TokenKind::Number("5m".into())
-            ]
+            [ident("a", false), TokenKind::EqEq, TokenKind::Number("5m".into())]
         );
         assert_eq!(
             kinds("like~ != :: !["),
@@ -501,17 +460,8 @@ mod tests {
 
     #[test]
     fn errors_point_at_their_start() {
-        assert_eq!(
-            tokenize("a == \"abc", Dialect::Eql),
-            Err(LexError::UnterminatedString(5))
-        );
-        assert_eq!(
-            tokenize("a # b", Dialect::Esql),
-            Err(LexError::UnexpectedChar { ch: '#', at: 2 })
-        );
-        assert_eq!(
-            tokenize("/* x", Dialect::Esql),
-            Err(LexError::UnterminatedComment(0))
-        );
+        assert_eq!(tokenize("a == \"abc", Dialect::Eql), Err(LexError::UnterminatedString(5)));
+        assert_eq!(tokenize("a # b", Dialect::Esql), Err(LexError::UnexpectedChar { ch: '#', at: 2 }));
+        assert_eq!(tokenize("/* x", Dialect::Esql), Err(LexError::UnterminatedComment(0)));
     }
 }

@@ -93,19 +93,12 @@ pub fn collect<'n>(node: &'n Node, visit: &mut impl FnMut(&'n Node)) {
             collect(lhs, visit);
             collect(rhs, visit);
         }
-        NodeKind::Pattern {
-            lhs,
-            patterns: list,
-            ..
-        }
-        | NodeKind::In { lhs, list, .. } => {
+        NodeKind::Pattern { lhs, patterns: list, .. } | NodeKind::In { lhs, list, .. } => {
             collect(lhs, visit);
             list.iter().for_each(|item| collect(item, visit));
         }
         NodeKind::IsNull { operand, .. } => collect(operand, visit),
-        NodeKind::Call { args, .. } | NodeKind::Computed(args) => {
-            args.iter().for_each(|arg| collect(arg, visit))
-        }
+        NodeKind::Call { args, .. } | NodeKind::Computed(args) => args.iter().for_each(|arg| collect(arg, visit)),
         _ => {}
     }
 }
@@ -127,15 +120,10 @@ pub fn raw_leaf(maker: &LeafMaker<'_>, node: &Node, source: &str) -> Expr {
 pub fn raw_reasons(language: &str, node: &Node) -> Vec<String> {
     let calls = calls_in(node);
     if !calls.is_empty() {
-        return calls
-            .iter()
-            .map(|c| format!("{language} function {c}() kept as text"))
-            .collect();
+        return calls.iter().map(|c| format!("{language} function {c}() kept as text")).collect();
     }
     let mut computed = false;
-    collect(node, &mut |n| {
-        computed |= matches!(n.kind, NodeKind::Computed(_))
-    });
+    collect(node, &mut |n| computed |= matches!(n.kind, NodeKind::Computed(_)));
     let what = if computed { "arithmetic" } else { "condition" };
     vec![format!("{language} {what} kept as text")]
 }
@@ -163,13 +151,8 @@ pub fn nonempty_field<'n>(op: CompareOp, lhs: &'n Node, rhs: &Node) -> Option<&'
     let NodeKind::Number(n) = &rhs.kind else {
         return None;
     };
-    let nonempty = matches!(
-        (op, n.as_str()),
-        (CompareOp::Gt, "0") | (CompareOp::Ge, "1") | (CompareOp::NotEq, "0")
-    );
-    (name.eq_ignore_ascii_case("length") && nonempty)
-        .then(|| field_name(arg))
-        .flatten()
+    let nonempty = matches!((op, n.as_str()), (CompareOp::Gt, "0") | (CompareOp::Ge, "1") | (CompareOp::NotEq, "0"));
+    (name.eq_ignore_ascii_case("length") && nonempty).then(|| field_name(arg)).flatten()
 }
 
 /// `a < b` is `b > a`.

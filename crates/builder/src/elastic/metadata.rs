@@ -182,10 +182,7 @@ fn fill_attack(rule: &mut Rule, threats: &[Threat]) {
         }
     };
     for threat in threats {
-        let attack = threat
-            .framework
-            .as_deref()
-            .is_none_or(|f| f.eq_ignore_ascii_case("MITRE ATT&CK"));
+        let attack = threat.framework.as_deref().is_none_or(|f| f.eq_ignore_ascii_case("MITRE ATT&CK"));
         if !attack {
             continue;
         }
@@ -197,10 +194,7 @@ fn fill_attack(rule: &mut Rule, threats: &[Threat]) {
         }
         for technique in &threat.technique {
             let subs = technique.subtechnique.iter().map(|s| s.id.as_str());
-            for id in std::iter::once(technique.id.as_str())
-                .chain(subs)
-                .filter_map(technique_id)
-            {
+            for id in std::iter::once(technique.id.as_str()).chain(subs).filter_map(technique_id) {
                 push(&mut rule.techniques, id);
             }
         }
@@ -209,12 +203,7 @@ fn fill_attack(rule: &mut Rule, threats: &[Threat]) {
 
 /// Indices, the data view, and the integrations the rule reads.
 fn log_source(file: &RuleFile) -> Vec<(String, String)> {
-    let mut out: Vec<(String, String)> = file
-        .rule
-        .index
-        .iter()
-        .map(|i| ("index".to_owned(), i.clone()))
-        .collect();
+    let mut out: Vec<(String, String)> = file.rule.index.iter().map(|i| ("index".to_owned(), i.clone())).collect();
     if let Some(view) = &file.rule.data_view_id {
         out.push(("data view".to_owned(), view.clone()));
     }
@@ -235,39 +224,22 @@ fn attributes(file: &RuleFile) -> Vec<(String, String)> {
         threshold_attributes(&mut out, threshold);
     }
     if let Some(new_terms) = &rule.new_terms {
-        let fields = new_terms
-            .value
-            .iter()
-            .flat_map(OneOrMany::items)
-            .collect::<Vec<_>>();
+        let fields = new_terms.value.iter().flat_map(OneOrMany::items).collect::<Vec<_>>();
         out.add("new terms fields", fields.join(", "));
         for window in &new_terms.history_window_start {
             out.add("new terms history window", window.value.clone());
         }
     }
-    for job in rule
-        .machine_learning_job_id
-        .iter()
-        .flat_map(OneOrMany::items)
-    {
+    for job in rule.machine_learning_job_id.iter().flat_map(OneOrMany::items) {
         out.add("machine learning job", job);
     }
-    out.add_opt(
-        "anomaly threshold",
-        rule.anomaly_threshold.as_ref().map(value_text),
-    );
+    out.add_opt("anomaly threshold", rule.anomaly_threshold.as_ref().map(value_text));
     threat_match_attributes(&mut out, rule);
     for list in &rule.exceptions_list {
-        let id = list
-            .get("list_id")
-            .or_else(|| list.get("id"))
-            .map(value_text);
+        let id = list.get("list_id").or_else(|| list.get("id")).map(value_text);
         out.add_opt("exceptions list", id);
     }
-    out.add_opt(
-        "event category override",
-        rule.event_category_override.clone(),
-    );
+    out.add_opt("event category override", rule.event_category_override.clone());
     out.add_opt("timestamp override", rule.timestamp_override.clone());
     out.add_opt("rule name override", rule.rule_name_override.clone());
     out.add_opt("interval", rule.interval.clone());
@@ -275,8 +247,7 @@ fn attributes(file: &RuleFile) -> Vec<(String, String)> {
     out.add_opt("max signals", rule.max_signals.as_ref().map(value_text));
     if let Some(suppression) = &rule.alert_suppression {
         let group_by = suppression.get("group_by").and_then(Value::as_array);
-        let fields =
-            group_by.map(|fields| fields.iter().map(value_text).collect::<Vec<_>>().join(", "));
+        let fields = group_by.map(|fields| fields.iter().map(value_text).collect::<Vec<_>>().join(", "));
         out.add_opt("alert suppression by", fields);
     }
     out.add_opt("min stack version", file.metadata.min_stack_version.clone());
@@ -284,31 +255,14 @@ fn attributes(file: &RuleFile) -> Vec<(String, String)> {
 }
 
 fn threshold_attributes(out: &mut Attributes, threshold: &Threshold) {
-    let fields = threshold
-        .field
-        .iter()
-        .flat_map(OneOrMany::items)
-        .collect::<Vec<_>>();
+    let fields = threshold.field.iter().flat_map(OneOrMany::items).collect::<Vec<_>>();
     if !fields.is_empty() {
         out.add("threshold fields", fields.join(", "));
     }
-    out.add_opt(
-        "threshold value",
-        threshold
-            .value
-            .as_ref()
-            .map(|v| format!(">= {}", value_text(v))),
-    );
+    out.add_opt("threshold value", threshold.value.as_ref().map(|v| format!(">= {}", value_text(v))));
     for cardinality in &threshold.cardinality {
-        let value = cardinality
-            .value
-            .as_ref()
-            .map(value_text)
-            .unwrap_or_default();
-        out.add(
-            "threshold cardinality",
-            format!("distinct {} >= {value}", cardinality.field),
-        );
+        let value = cardinality.value.as_ref().map(value_text).unwrap_or_default();
+        out.add("threshold cardinality", format!("distinct {} >= {value}", cardinality.field));
     }
 }
 
@@ -316,16 +270,9 @@ fn threat_match_attributes(out: &mut Attributes, rule: &RuleSection) {
     for index in &rule.threat_index {
         out.add("threat index", index.clone());
     }
-    out.add_opt(
-        "threat query",
-        rule.threat_query.as_ref().map(|q| q.trim().to_owned()),
-    );
+    out.add_opt("threat query", rule.threat_query.as_ref().map(|q| q.trim().to_owned()));
     for mapping in &rule.threat_mapping {
-        let entries: Vec<String> = mapping
-            .entries
-            .iter()
-            .map(|e| format!("{} = {}", e.field, e.value))
-            .collect();
+        let entries: Vec<String> = mapping.entries.iter().map(|e| format!("{} = {}", e.field, e.value)).collect();
         if !entries.is_empty() {
             out.add("threat mapping", entries.join(" and "));
         }

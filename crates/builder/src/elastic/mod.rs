@@ -36,16 +36,12 @@ pub fn rule_files(root: &Path) -> Vec<PathBuf> {
     for top in ["rules", "rules_building_block"] {
         let dir = root.join(top);
         let walker = WalkDir::new(&dir).into_iter().filter_entry(|e| {
-            !(e.file_type().is_dir()
-                && e.file_name() == "_deprecated"
-                && e.path().parent() == Some(dir.as_path()))
+            !(e.file_type().is_dir() && e.file_name() == "_deprecated" && e.path().parent() == Some(dir.as_path()))
         });
         files.extend(
             walker
                 .filter_map(Result::ok)
-                .filter(|e| {
-                    e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml")
-                })
+                .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml"))
                 .map(|e| e.into_path()),
         );
     }
@@ -61,47 +57,22 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcom
             let line = err.span().map(|span| line_at(text, span.start));
             let message = format!("invalid TOML: {}", err.message().trim());
             return FileOutcome::failed(
-                Diagnostic::new(
-                    Vendor::Elastic,
-                    rel_path,
-                    Severity::Error,
-                    "invalid TOML",
-                    message,
-                )
-                .at_line(line),
+                Diagnostic::new(Vendor::Elastic, rel_path, Severity::Error, "invalid TOML", message).at_line(line),
             );
         }
     };
-    if file
-        .metadata
-        .maturity
-        .as_deref()
-        .is_some_and(|m| m.eq_ignore_ascii_case("deprecated"))
-    {
+    if file.metadata.maturity.as_deref().is_some_and(|m| m.eq_ignore_ascii_case("deprecated")) {
         return FileOutcome::skipped("deprecated rule (maturity = \"deprecated\")");
     }
     let (Some(id), Some(title)) = (file.rule.rule_id.clone(), file.rule.name.clone()) else {
         let message = "the rule has no `rule_id` or no `name`";
         return FileOutcome::failed(
-            Diagnostic::new(
-                Vendor::Elastic,
-                rel_path,
-                Severity::Error,
-                "missing rule identity",
-                message,
-            )
-            .at_line(line_of(text, "[rule]")),
+            Diagnostic::new(Vendor::Elastic, rel_path, Severity::Error, "missing rule identity", message)
+                .at_line(line_of(text, "[rule]")),
         );
     };
     let maker = LeafMaker::new(fields, Vendor::Elastic);
-    RuleReader {
-        rel_path,
-        text,
-        file: &file,
-        maker,
-        diagnostics: Vec::new(),
-    }
-    .read(id, title)
+    RuleReader { rel_path, text, file: &file, maker, diagnostics: Vec::new() }.read(id, title)
 }
 
 /// Reads the parts of one parsed TOML into a catalog rule.
@@ -117,14 +88,7 @@ impl RuleReader<'_> {
     fn read(mut self, id: String, title: String) -> FileOutcome {
         let language = self.language();
         let url = format!("{REPOSITORY}/blob/main/{}", self.rel_path);
-        let mut rule = empty_rule(
-            Vendor::Elastic,
-            id.clone(),
-            title,
-            self.rel_path,
-            url,
-            &language,
-        );
+        let mut rule = empty_rule(Vendor::Elastic, id.clone(), title, self.rel_path, url, &language);
         metadata::fill(&mut rule, self.file);
 
         let (logic, problems) = self.logic(&language);
@@ -140,28 +104,15 @@ impl RuleReader<'_> {
                 ParseStatus::Partial | ParseStatus::Unsupported => Severity::Warning,
                 ParseStatus::Parsed | ParseStatus::NoQuery => Severity::Info,
             };
-            let diagnostic = Diagnostic::new(
-                Vendor::Elastic,
-                self.rel_path,
-                severity,
-                problem.category,
-                problem.reason,
-            )
-            .at_line(problem.line)
-            .for_rule(&id);
+            let diagnostic =
+                Diagnostic::new(Vendor::Elastic, self.rel_path, severity, problem.category, problem.reason)
+                    .at_line(problem.line)
+                    .for_rule(&id);
             self.diagnostics.push(diagnostic);
         }
-        let detail = RuleDetail {
-            text: self.text.to_owned(),
-            sections: self.sections(),
-            ..Default::default()
-        };
+        let detail = RuleDetail { text: self.text.to_owned(), sections: self.sections(), ..Default::default() };
         FileOutcome {
-            rules: vec![ParsedRule {
-                rule,
-                detail,
-                line: Some(1),
-            }],
+            rules: vec![ParsedRule { rule, detail, line: Some(1) }],
             diagnostics: self.diagnostics,
             skipped: None,
         }
@@ -184,12 +135,8 @@ impl RuleReader<'_> {
     fn logic(&self, language: &str) -> (QueryLogic, Vec<Problem>) {
         let section = &self.file.rule;
         if section.kind.as_deref() == Some("machine_learning") {
-            let problem = Problem::new(
-                ParseStatus::NoQuery,
-                "no query",
-                "machine learning rule: no query".into(),
-                None,
-            );
+            let problem =
+                Problem::new(ParseStatus::NoQuery, "no query", "machine learning rule: no query".into(), None);
             return (QueryLogic::default(), vec![problem]);
         }
         let query = section.query.as_deref().unwrap_or("");
@@ -201,12 +148,7 @@ impl RuleReader<'_> {
         };
         let mut problems = Vec::new();
         for reason in std::mem::take(&mut logic.partial) {
-            problems.push(Problem::new(
-                ParseStatus::Partial,
-                "partial logic",
-                reason,
-                self.query_line(query, 0),
-            ));
+            problems.push(Problem::new(ParseStatus::Partial, "partial logic", reason, self.query_line(query, 0)));
         }
         let (filter_trees, filter_partial) = filters::read(&section.filters, self.maker);
         for reason in filter_partial {
@@ -230,12 +172,7 @@ impl RuleReader<'_> {
         let section = &self.file.rule;
         let failed = |label: &str, message: String, offset: usize| {
             let reason = format!("{label} query could not be parsed: {message}");
-            Problem::new(
-                ParseStatus::Error,
-                "query syntax error",
-                reason,
-                self.query_line(query, offset),
-            )
+            Problem::new(ParseStatus::Error, "query syntax error", reason, self.query_line(query, offset))
         };
         // An empty query or `*` matches every event: no logic, nothing unread.
         let match_all = matches!(query.trim(), "" | "*" | "*:*");
@@ -244,17 +181,11 @@ impl RuleReader<'_> {
         }
         match language {
             "kuery" => match kql::parse(query, kql::Syntax::Kuery, self.maker) {
-                Ok(expr) => Ok(QueryLogic {
-                    logic: Some(expr),
-                    ..Default::default()
-                }),
+                Ok(expr) => Ok(QueryLogic { logic: Some(expr), ..Default::default() }),
                 Err(err) => Err(failed("KQL", err.to_string(), err.offset())),
             },
             "lucene" => match kql::parse(query, kql::Syntax::Lucene, self.maker) {
-                Ok(expr) => Ok(QueryLogic {
-                    logic: Some(expr),
-                    ..Default::default()
-                }),
+                Ok(expr) => Ok(QueryLogic { logic: Some(expr), ..Default::default() }),
                 Err(err) => {
                     let reason = format!("Lucene query not understood: {err}");
                     Err(Problem::new(
@@ -266,15 +197,11 @@ impl RuleReader<'_> {
                 }
             },
             "eql" => {
-                let category_field = section
-                    .event_category_override
-                    .as_deref()
-                    .unwrap_or("event.category");
+                let category_field = section.event_category_override.as_deref().unwrap_or("event.category");
                 eql::parse(query, category_field, self.maker)
                     .map_err(|err| failed("EQL", err.to_string(), err.offset()))
             }
-            "esql" => esql::parse(query, self.maker)
-                .map_err(|err| failed("ES|QL", err.to_string(), err.offset())),
+            "esql" => esql::parse(query, self.maker).map_err(|err| failed("ES|QL", err.to_string(), err.offset())),
             other => {
                 let reason = format!("query language `{other}` is not read");
                 Err(Problem::new(
@@ -292,16 +219,10 @@ impl RuleReader<'_> {
     /// on the key's own line for a one-line string.
     fn query_line(&self, query: &str, offset: usize) -> Option<u32> {
         let key_line = line_of(self.text, "query =").or_else(|| line_of(self.text, "query="))?;
-        let key_text = self
-            .text
-            .lines()
-            .nth(usize::try_from(key_line).ok()?.checked_sub(1)?)?;
-        let multiline =
-            key_text.trim_end().ends_with("'''") || key_text.trim_end().ends_with("\"\"\"");
+        let key_text = self.text.lines().nth(usize::try_from(key_line).ok()?.checked_sub(1)?)?;
+        let multiline = key_text.trim_end().ends_with("'''") || key_text.trim_end().ends_with("\"\"\"");
         let within = query.get(..offset).unwrap_or(query).matches('\n').count();
-        key_line
-            .checked_add(u32::from(multiline))?
-            .checked_add(u32::try_from(within).ok()?)
+        key_line.checked_add(u32::from(multiline))?.checked_add(u32::try_from(within).ok()?)
     }
 
     fn sections(&self) -> Vec<(String, String)> {
@@ -329,12 +250,7 @@ struct Problem {
 
 impl Problem {
     fn new(status: ParseStatus, category: &'static str, reason: String, line: Option<u32>) -> Self {
-        Problem {
-            status,
-            category,
-            reason,
-            line,
-        }
+        Problem { status, category, reason, line }
     }
 }
 

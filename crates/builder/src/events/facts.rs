@@ -128,11 +128,7 @@ fn equality(leaf: &Leaf, name: &str) -> Option<Test> {
     if !literal || value.is_empty() {
         return None;
     }
-    Some(Test {
-        source_field: name.to_owned(),
-        value: value.to_owned(),
-        key: code_key(value),
-    })
+    Some(Test { source_field: name.to_owned(), value: value.to_owned(), key: code_key(value) })
 }
 
 fn add_once(list: &mut Vec<String>, value: String) {
@@ -145,11 +141,7 @@ fn add_once(list: &mut Vec<String>, value: String) {
 /// codes made of two values (Kubernetes `verb` and `objectRef.resource`):
 /// each pair comes from one AND-branch, so `(create pods) or (delete secrets)`
 /// does not yield `create secrets`.
-pub fn pairs(
-    logic: Option<&Expr>,
-    first: &[String],
-    second: &[String],
-) -> Vec<(Option<String>, Option<String>)> {
+pub fn pairs(logic: Option<&Expr>, first: &[String], second: &[String]) -> Vec<(Option<String>, Option<String>)> {
     /// Disjunctive normal form gets large fast; past this many branches the
     /// pairs fall back to every first value with every second value.
     const MAX_BRANCHES: usize = 256;
@@ -157,11 +149,7 @@ pub fn pairs(
         return Vec::new();
     };
     let interesting = |leaf: &Leaf| -> Option<(bool, String)> {
-        let name = leaf
-            .source_field
-            .as_deref()
-            .or(leaf.field.as_deref())?
-            .to_ascii_lowercase();
+        let name = leaf.source_field.as_deref().or(leaf.field.as_deref())?.to_ascii_lowercase();
         let test = equality(leaf, &name)?;
         if test.on_any(first) {
             Some((true, test.value))
@@ -182,26 +170,12 @@ pub fn pairs(
     });
     let mut out = Vec::new();
     for branch in branches {
-        let firsts: Vec<&String> = branch
-            .iter()
-            .filter(|(is_first, _)| *is_first)
-            .map(|(_, v)| v)
-            .collect();
-        let seconds: Vec<&String> = branch
-            .iter()
-            .filter(|(is_first, _)| !*is_first)
-            .map(|(_, v)| v)
-            .collect();
-        let firsts: Vec<Option<&String>> = if firsts.is_empty() {
-            vec![None]
-        } else {
-            firsts.into_iter().map(Some).collect()
-        };
-        let seconds: Vec<Option<&String>> = if seconds.is_empty() {
-            vec![None]
-        } else {
-            seconds.into_iter().map(Some).collect()
-        };
+        let firsts: Vec<&String> = branch.iter().filter(|(is_first, _)| *is_first).map(|(_, v)| v).collect();
+        let seconds: Vec<&String> = branch.iter().filter(|(is_first, _)| !*is_first).map(|(_, v)| v).collect();
+        let firsts: Vec<Option<&String>> =
+            if firsts.is_empty() { vec![None] } else { firsts.into_iter().map(Some).collect() };
+        let seconds: Vec<Option<&String>> =
+            if seconds.is_empty() { vec![None] } else { seconds.into_iter().map(Some).collect() };
         for a in &firsts {
             for b in &seconds {
                 let pair = (a.cloned(), b.cloned());
@@ -218,11 +192,7 @@ type Branch = Vec<(bool, String)>;
 
 /// The positive interesting leaves of `expr` in disjunctive normal form;
 /// negated parts contribute nothing. `None` past `max` branches.
-fn dnf(
-    expr: &Expr,
-    interesting: &dyn Fn(&Leaf) -> Option<(bool, String)>,
-    max: usize,
-) -> Option<Vec<Branch>> {
+fn dnf(expr: &Expr, interesting: &dyn Fn(&Leaf) -> Option<(bool, String)>, max: usize) -> Option<Vec<Branch>> {
     Some(match expr {
         Expr::Leaf(leaf) => vec![interesting(leaf).into_iter().collect()],
         Expr::Not(_) => vec![Vec::new()],
@@ -245,11 +215,7 @@ fn dnf(
                 }
                 out = out
                     .iter()
-                    .flat_map(|left| {
-                        right
-                            .iter()
-                            .map(move |r| left.iter().chain(r).cloned().collect())
-                    })
+                    .flat_map(|left| right.iter().map(move |r| left.iter().chain(r).cloned().collect()))
                     .collect();
             }
             out

@@ -36,12 +36,7 @@ impl Registry {
                 }
                 Found::New { source, code } => {
                     let key = code_key(code);
-                    *self
-                        .generated
-                        .entry((*source, key.clone()))
-                        .or_default()
-                        .entry(code.clone())
-                        .or_default() += 1;
+                    *self.generated.entry((*source, key.clone())).or_default().entry(code.clone()).or_default() += 1;
                     EventRef::Generated(*source, key)
                 }
             })
@@ -51,14 +46,9 @@ impl Registry {
     /// The catalog's events (used ones and their parents, in table order
     /// with generated events after the listed ones of their source) and the
     /// id of every reference.
-    pub fn finish(
-        self,
-        table: &EventTable,
-        links: &AttackLinks,
-    ) -> (Vec<Event>, HashMap<EventRef, String>) {
+    pub fn finish(self, table: &EventTable, links: &AttackLinks) -> (Vec<Event>, HashMap<EventRef, String>) {
         let mut ids: HashMap<EventRef, String> = HashMap::new();
-        let mut used_sources: BTreeSet<SourceIx> =
-            self.used.iter().map(|&ix| table.entry(ix).source).collect();
+        let mut used_sources: BTreeSet<SourceIx> = self.used.iter().map(|&ix| table.entry(ix).source).collect();
         used_sources.extend(self.generated.keys().map(|(source, _)| *source));
         let mut events = Vec::new();
         for source_ix in used_sources {
@@ -70,19 +60,12 @@ impl Registry {
                 events.push(links.event(table, entry, Some(source.def.id.clone())));
                 ids.insert(EventRef::Known(ix), entry.id.clone());
             }
-            let generated = self
-                .generated
-                .range((source_ix, String::new())..)
-                .take_while(|((s, _), _)| *s == source_ix);
+            let generated =
+                self.generated.range((source_ix, String::new())..).take_while(|((s, _), _)| *s == source_ix);
             for ((_, key), spellings) in generated {
                 let code = preferred_spelling(spellings);
                 let id = format!("{}{}{code}", source.def.id, source.separator());
-                let name = source
-                    .def
-                    .code_name
-                    .as_deref()
-                    .unwrap_or("{code}")
-                    .replace("{code}", &code);
+                let name = source.def.code_name.as_deref().unwrap_or("{code}").replace("{code}", &code);
                 let entry = Entry {
                     id: id.clone(),
                     source: source_ix,
@@ -105,9 +88,7 @@ impl Registry {
 
 /// The most frequent spelling; ties go to the alphabetically first.
 fn preferred_spelling(spellings: &BTreeMap<String, usize>) -> String {
-    let best = spellings
-        .iter()
-        .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
+    let best = spellings.iter().max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)));
     best.map(|(s, _)| s.clone()).unwrap_or_default()
 }
 
@@ -129,11 +110,7 @@ impl AttackLinks {
             for (name, channel) in &component.log_sources {
                 let name = name.trim().to_ascii_lowercase();
                 for code in channel_codes(channel) {
-                    links
-                        .by_pair
-                        .entry((name.clone(), code))
-                        .or_default()
-                        .insert(component.id.clone());
+                    links.by_pair.entry((name.clone(), code)).or_default().insert(component.id.clone());
                 }
             }
         }
@@ -148,19 +125,14 @@ impl AttackLinks {
         if let Some(code) = &entry.code {
             let code = code.trim().to_ascii_lowercase();
             for name in &source.def.attack {
-                if let Some(ids) = self
-                    .by_pair
-                    .get(&(name.trim().to_ascii_lowercase(), code.clone()))
-                {
+                if let Some(ids) = self.by_pair.get(&(name.trim().to_ascii_lowercase(), code.clone())) {
                     out.extend(ids.iter().cloned());
                 }
             }
         }
         // Without an ATT&CK bundle every listed id is kept; with one, only
         // ids it knows.
-        out.into_iter()
-            .filter(|id| self.known.is_empty() || self.known.contains(id))
-            .collect()
+        out.into_iter().filter(|id| self.known.is_empty() || self.known.contains(id)).collect()
     }
 
     /// The catalog form of a table entry.
@@ -207,11 +179,7 @@ impl AttackLinks {
 fn channel_codes(channel: &str) -> Vec<String> {
     let lower = channel.trim().to_ascii_lowercase();
     if lower.contains("eventcode") || lower.contains("event id") {
-        return lower
-            .split(|c: char| !c.is_ascii_digit())
-            .filter(|run| !run.is_empty())
-            .map(str::to_owned)
-            .collect();
+        return lower.split(|c: char| !c.is_ascii_digit()).filter(|run| !run.is_empty()).map(str::to_owned).collect();
     }
     let mut out = vec![lower.clone()];
     for part in lower.split([',', '|', ';']).flat_map(|p| p.split(" or ")) {
@@ -237,27 +205,18 @@ mod tests {
     #[test]
     fn channels_name_codes() {
         assert_eq!(channel_codes("EventCode=4103, 4104"), ["4103", "4104"]);
+        assert!(channel_codes("ConsoleLogin, AssumeRole, ListResources").contains(&"assumerole".to_owned()));
         assert!(
-            channel_codes("ConsoleLogin, AssumeRole, ListResources")
-                .contains(&"assumerole".to_owned())
+            channel_codes("eventName=ConsoleLogin | eventType=AwsConsoleSignIn").contains(&"consolelogin".to_owned())
         );
-        assert!(
-            channel_codes("eventName=ConsoleLogin | eventType=AwsConsoleSignIn")
-                .contains(&"consolelogin".to_owned())
-        );
-        assert!(
-            channel_codes("ssm:GetCommandInvocation").contains(&"getcommandinvocation".to_owned())
-        );
+        assert!(channel_codes("ssm:GetCommandInvocation").contains(&"getcommandinvocation".to_owned()));
         assert!(channel_codes("Add member to role").contains(&"add member to role".to_owned()));
     }
 
     #[test]
     fn the_most_frequent_spelling_wins() {
-        let spellings: BTreeMap<String, usize> = [
-            ("consolelogin".to_owned(), 1),
-            ("ConsoleLogin".to_owned(), 3),
-        ]
-        .into();
+        let spellings: BTreeMap<String, usize> =
+            [("consolelogin".to_owned(), 1), ("ConsoleLogin".to_owned(), 3)].into();
         assert_eq!(preferred_spelling(&spellings), "ConsoleLogin");
         let tie: BTreeMap<String, usize> = [("b".to_owned(), 1), ("a".to_owned(), 1)].into();
         assert_eq!(preferred_spelling(&tie), "a");

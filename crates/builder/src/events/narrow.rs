@@ -19,12 +19,7 @@ pub enum Found {
 /// The events a rule reads, best evidence first: events its predicates or
 /// labels name; else the roots of the sources its specific labels name; else
 /// the roots reached through broad labels (preferring a declared fallback).
-pub fn resolve(
-    table: &EventTable,
-    reaches: &Reaches,
-    facts: &Facts,
-    logic: Option<&Expr>,
-) -> Vec<Found> {
+pub fn resolve(table: &EventTable, reaches: &Reaches, facts: &Facts, logic: Option<&Expr>) -> Vec<Found> {
     let found = resolve_reaches(table, &reaches.list, facts, logic);
     if !found.is_empty() {
         return found;
@@ -32,12 +27,7 @@ pub fn resolve(
     resolve_reaches(table, &reaches.data_models, facts, logic)
 }
 
-fn resolve_reaches(
-    table: &EventTable,
-    reaches: &[Reach],
-    facts: &Facts,
-    logic: Option<&Expr>,
-) -> Vec<Found> {
+fn resolve_reaches(table: &EventTable, reaches: &[Reach], facts: &Facts, logic: Option<&Expr>) -> Vec<Found> {
     let mut strong: Vec<Found> = Vec::new();
     let mut specific_roots: Vec<Found> = Vec::new();
     let mut broad_roots: Vec<SourceIx> = Vec::new();
@@ -47,8 +37,7 @@ fn resolve_reaches(
         match &reach.aim {
             Aim::Event(ix) => listed.push(*ix),
             Aim::Code(source, code) => {
-                let found = code_event(table, *source, code, true)
-                    .unwrap_or(Found::Known(table.sources[*source].root));
+                let found = code_event(table, *source, code, true).unwrap_or(Found::Known(table.sources[*source].root));
                 push(&mut strong, found);
             }
             Aim::Source(ix) => match narrow_source(table, *ix, reach.broad, facts, logic) {
@@ -77,16 +66,8 @@ fn resolve_reaches(
     if !specific_roots.is_empty() {
         return specific_roots;
     }
-    let fallback: Vec<SourceIx> = broad_roots
-        .iter()
-        .copied()
-        .filter(|&ix| table.sources[ix].def.fallback)
-        .collect();
-    let roots = if fallback.is_empty() {
-        broad_roots
-    } else {
-        fallback
-    };
+    let fallback: Vec<SourceIx> = broad_roots.iter().copied().filter(|&ix| table.sources[ix].def.fallback).collect();
+    let roots = if fallback.is_empty() { broad_roots } else { fallback };
     let mut out = Vec::new();
     for ix in roots {
         push(&mut out, Found::Known(table.sources[ix].root));
@@ -112,13 +93,7 @@ enum Narrowed {
 /// The events of one source the rule's predicates name, if they name any.
 /// Through a broad label only listed codes count: `event.code: "4104"` over
 /// `winlogbeat-*` is not an unknown Sysmon event.
-fn narrow_source(
-    table: &EventTable,
-    ix: SourceIx,
-    broad: bool,
-    facts: &Facts,
-    logic: Option<&Expr>,
-) -> Narrowed {
+fn narrow_source(table: &EventTable, ix: SourceIx, broad: bool, facts: &Facts, logic: Option<&Expr>) -> Narrowed {
     let source = &table.sources[ix];
     let mut found = Vec::new();
     if !source.verb_fields.is_empty() {
@@ -135,11 +110,7 @@ fn narrow_source(
         return Narrowed::ByCode(found);
     }
     let by_category = by_ecs(table, source, facts);
-    if by_category.is_empty() {
-        Narrowed::No
-    } else {
-        Narrowed::ByCategory(by_category)
-    }
+    if by_category.is_empty() { Narrowed::No } else { Narrowed::ByCategory(by_category) }
 }
 
 /// An ECS category matches every event of that category; when the rule's
@@ -147,22 +118,12 @@ fn narrow_source(
 /// `powershell.file.script_block_text` reads script block logging, not
 /// process creation; a `file` rule on `file.extension` reads file events, not
 /// named pipes), the events that carry none of its fields are dropped.
-fn by_field_affinity(
-    table: &EventTable,
-    events: Vec<EventIx>,
-    logic: Option<&Expr>,
-) -> Vec<EventIx> {
+fn by_field_affinity(table: &EventTable, events: Vec<EventIx>, logic: Option<&Expr>) -> Vec<EventIx> {
     if events.len() < 2 {
         return events;
     }
     let fields = facts::indicator_fields(logic);
-    let carries = |ix: EventIx| {
-        table
-            .entry(ix)
-            .fields
-            .iter()
-            .any(|f| fields.iter().any(|r| r.eq_ignore_ascii_case(f)))
-    };
+    let carries = |ix: EventIx| table.entry(ix).fields.iter().any(|f| fields.iter().any(|r| r.eq_ignore_ascii_case(f)));
     let kept: Vec<EventIx> = events.iter().copied().filter(|&ix| carries(ix)).collect();
     if kept.is_empty() { events } else { kept }
 }
@@ -172,11 +133,7 @@ fn by_field_affinity(
 pub fn code_event(table: &EventTable, ix: SourceIx, code: &str, generate: bool) -> Option<Found> {
     let source = &table.sources[ix];
     let key = code_key(code);
-    if let Some(&event) = source
-        .by_code
-        .get(&key)
-        .or_else(|| source.aliases.get(&key))
-    {
+    if let Some(&event) = source.by_code.get(&key).or_else(|| source.aliases.get(&key)) {
         return Some(Found::Known(event));
     }
     let code = code.trim();
@@ -185,10 +142,7 @@ pub fn code_event(table: &EventTable, ix: SourceIx, code: &str, generate: bool) 
         Generate::Number => !code.is_empty() && code.bytes().all(|b| b.is_ascii_digit()),
         Generate::Any => !code.is_empty() && code.len() <= 200 && !code.contains(['*', '\n']),
     };
-    (generate && valid).then(|| Found::New {
-        source: ix,
-        code: code.to_owned(),
-    })
+    (generate && valid).then(|| Found::New { source: ix, code: code.to_owned() })
 }
 
 /// Events of a source whose ECS hints match the rule's categories and types
@@ -197,32 +151,15 @@ pub fn code_event(table: &EventTable, ix: SourceIx, code: &str, generate: bool) 
 fn by_ecs(table: &EventTable, source: &Source, facts: &Facts) -> Vec<EventIx> {
     let events = source.events.iter().copied();
     if !facts.categories.is_empty() {
-        let matching: Vec<EventIx> = events
-            .filter(|&ix| {
-                table
-                    .entry(ix)
-                    .ecs
-                    .iter()
-                    .any(|hint| ecs_matches(hint, facts))
-            })
-            .collect();
-        let by_action: Vec<EventIx> = matching
-            .iter()
-            .copied()
-            .filter(|&ix| names_action(table, ix, facts))
-            .collect();
-        return if by_action.is_empty() {
-            matching
-        } else {
-            by_action
-        };
+        let matching: Vec<EventIx> =
+            events.filter(|&ix| table.entry(ix).ecs.iter().any(|hint| ecs_matches(hint, facts))).collect();
+        let by_action: Vec<EventIx> = matching.iter().copied().filter(|&ix| names_action(table, ix, facts)).collect();
+        return if by_action.is_empty() { matching } else { by_action };
     }
     if facts.actions.is_empty() {
         return Vec::new();
     }
-    events
-        .filter(|&ix| names_action(table, ix, facts))
-        .collect()
+    events.filter(|&ix| names_action(table, ix, facts)).collect()
 }
 
 /// A typed hint needs the rule's type when it tests one; an untyped hint
@@ -238,27 +175,15 @@ fn ecs_matches(hint: &EcsHint, facts: &Facts) -> bool {
 }
 
 fn names_action(table: &EventTable, ix: EventIx, facts: &Facts) -> bool {
-    table
-        .entry(ix)
-        .actions
-        .iter()
-        .any(|a| facts.actions.contains(a))
+    table.entry(ix).actions.iter().any(|a| facts.actions.contains(a))
 }
 
 /// Events a label names directly, kept unless the rule's predicates pick
 /// others among them (Sigma `registry_event` + `EventID: 13` keeps Sysmon 13
 /// only; `process_creation` + `EventID: 4688` keeps Security 4688 only).
 fn filter_listed(table: &EventTable, listed: &[EventIx], facts: &Facts) -> Vec<EventIx> {
-    let kept: Vec<EventIx> = listed
-        .iter()
-        .copied()
-        .filter(|&ix| keeps(table, ix, facts))
-        .collect();
-    if kept.is_empty() {
-        listed.to_vec()
-    } else {
-        kept
-    }
+    let kept: Vec<EventIx> = listed.iter().copied().filter(|&ix| keeps(table, ix, facts)).collect();
+    if kept.is_empty() { listed.to_vec() } else { kept }
 }
 
 fn keeps(table: &EventTable, ix: EventIx, facts: &Facts) -> bool {

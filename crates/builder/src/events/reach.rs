@@ -41,17 +41,13 @@ pub struct Reaches {
 
 impl Reaches {
     fn add(&mut self, table: &EventTable, targets: &[Target]) {
-        let sources = targets
-            .iter()
-            .filter(|t| matches!(t, Target::Source(_)))
-            .count();
+        let sources = targets.iter().filter(|t| matches!(t, Target::Source(_))).count();
         for target in targets {
             let aim = match *target {
                 Target::Source(ix) => Aim::Source(ix),
                 Target::Event(ix) => Aim::Event(ix),
             };
-            let broad = sources > 1
-                || matches!(target, Target::Source(ix) if table.sources[*ix].def.fallback);
+            let broad = sources > 1 || matches!(target, Target::Source(ix) if table.sources[*ix].def.fallback);
             push_reach(&mut self.list, Reach { aim, broad });
         }
     }
@@ -102,16 +98,8 @@ fn sigma(table: &EventTable, labels: &[(String, String)]) -> Reaches {
 
 /// `product=windows category=process_creation`, for reasons.
 pub fn sigma_text(key: &SigmaLogsource) -> String {
-    let parts = [
-        ("product", &key.product),
-        ("category", &key.category),
-        ("service", &key.service),
-    ];
-    parts
-        .iter()
-        .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}")))
-        .collect::<Vec<_>>()
-        .join(" ")
+    let parts = [("product", &key.product), ("category", &key.category), ("service", &key.service)];
+    parts.iter().filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={v}"))).collect::<Vec<_>>().join(" ")
 }
 
 fn elastic(table: &EventTable, labels: &[(String, String)], facts: &Facts) -> Reaches {
@@ -134,10 +122,7 @@ fn elastic(table: &EventTable, labels: &[(String, String)], facts: &Facts) -> Re
     }
     // A dataset or provider the rule tests is more specific than the indices
     // it searches (`filebeat-*` + `event.dataset:aws.cloudtrail`).
-    for (values, lookup) in [
-        (&facts.providers, &table.elastic_provider),
-        (&facts.datasets, &table.elastic_dataset),
-    ] {
+    for (values, lookup) in [(&facts.providers, &table.elastic_provider), (&facts.datasets, &table.elastic_dataset)] {
         let mut specific = Reaches::default();
         for value in values {
             if let Some(targets) = lookup.get(value) {
@@ -161,11 +146,8 @@ fn index_targets(table: &EventTable, key: &str, wildcard: bool) -> Vec<Target> {
     }
     let mut out: Vec<Target> = Vec::new();
     if wildcard {
-        let mut covered: Vec<(&String, &Vec<Target>)> = table
-            .elastic_index
-            .iter()
-            .filter(|(k, _)| k.starts_with(key))
-            .collect();
+        let mut covered: Vec<(&String, &Vec<Target>)> =
+            table.elastic_index.iter().filter(|(k, _)| k.starts_with(key)).collect();
         covered.sort_by(|a, b| a.0.cmp(b.0));
         for (_, targets) in covered {
             for target in targets {
@@ -178,14 +160,8 @@ fn index_targets(table: &EventTable, key: &str, wildcard: bool) -> Vec<Target> {
             return out;
         }
     }
-    let longest = table
-        .elastic_index
-        .iter()
-        .filter(|(k, _)| key.starts_with(k.as_str()))
-        .max_by_key(|(k, _)| k.len());
-    longest
-        .map(|(_, targets)| targets.clone())
-        .unwrap_or_default()
+    let longest = table.elastic_index.iter().filter(|(k, _)| key.starts_with(k.as_str())).max_by_key(|(k, _)| k.len());
+    longest.map(|(_, targets)| targets.clone()).unwrap_or_default()
 }
 
 fn splunk(table: &EventTable, labels: &[(String, String)]) -> Reaches {
@@ -209,10 +185,7 @@ fn splunk(table: &EventTable, labels: &[(String, String)]) -> Reaches {
             }
             "data model" => {
                 reaches.named.push(format!("data model {value}"));
-                match table
-                    .splunk_data_model
-                    .get(&value.trim().to_ascii_lowercase())
-                {
+                match table.splunk_data_model.get(&value.trim().to_ascii_lowercase()) {
                     Some(targets) => {
                         let mut models = Reaches::default();
                         models.add(table, targets);
@@ -252,17 +225,12 @@ fn data_source(table: &EventTable, name: &str, reaches: &mut Reaches) {
         return;
     }
     let prefix = table.splunk_data_source_prefix.iter().find(|(prefix, _)| {
-        lower == *prefix
-            || (lower.starts_with(prefix.as_str()) && lower[prefix.len()..].starts_with(' '))
+        lower == *prefix || (lower.starts_with(prefix.as_str()) && lower[prefix.len()..].starts_with(' '))
     });
     match prefix {
         Some((prefix, source)) => {
             let code = name.trim().get(prefix.len()..).unwrap_or_default().trim();
-            let aim = if code.is_empty() {
-                Aim::Source(*source)
-            } else {
-                Aim::Code(*source, code.to_owned())
-            };
+            let aim = if code.is_empty() { Aim::Source(*source) } else { Aim::Code(*source, code.to_owned()) };
             push_reach(&mut reaches.list, Reach { aim, broad: false });
         }
         None => reaches.unknown.push(format!("data source {name}")),

@@ -38,11 +38,7 @@ impl SigmaLogsource {
     /// The lookup key: lowercase, as Sigma compares logsources.
     pub fn key(&self) -> SigmaLogsource {
         let lower = |v: &Option<String>| v.as_ref().map(|s| s.trim().to_ascii_lowercase());
-        SigmaLogsource {
-            product: lower(&self.product),
-            category: lower(&self.category),
-            service: lower(&self.service),
-        }
+        SigmaLogsource { product: lower(&self.product), category: lower(&self.category), service: lower(&self.service) }
     }
 }
 
@@ -248,19 +244,13 @@ const ECS_SELECTORS: [&str; 7] = [
 /// The key codes are compared by: case, spaces, `_` and `-` do not matter
 /// (`ADD_USER`, `Add User`), since vendors spell the same code differently.
 pub fn code_key(code: &str) -> String {
-    code.chars()
-        .filter(|c| !matches!(c, ' ' | '_' | '-'))
-        .flat_map(char::to_lowercase)
-        .collect()
+    code.chars().filter(|c| !matches!(c, ' ' | '_' | '-')).flat_map(char::to_lowercase).collect()
 }
 
 /// Index patterns are compared without their trailing wildcard and
 /// separator (`logs-endpoint.events.process-*` = `logs-endpoint.events.process*`).
 pub fn index_key(pattern: &str) -> String {
-    pattern
-        .trim()
-        .trim_end_matches(['*', '-', '.', '_'])
-        .to_ascii_lowercase()
+    pattern.trim().trim_end_matches(['*', '-', '.', '_']).to_ascii_lowercase()
 }
 
 impl EventTable {
@@ -323,10 +313,7 @@ impl EventTable {
 
     fn add_event(&mut self, def: EventDef) -> Result<EventIx, TableError> {
         let Some(source) = self.sources.iter().position(|s| s.def.id == def.source) else {
-            return Err(TableError::UnknownSource(
-                def.id.or(def.code).unwrap_or_default(),
-                def.source,
-            ));
+            return Err(TableError::UnknownSource(def.id.or(def.code).unwrap_or_default(), def.source));
         };
         let id = match (&def.id, &def.code) {
             (Some(id), _) => id.clone(),
@@ -367,10 +354,7 @@ impl EventTable {
     fn resolve_aliases(&mut self) -> Result<(), TableError> {
         for source in &mut self.sources {
             for (code, id) in &source.def.aliases {
-                let ix = *self
-                    .by_id
-                    .get(id)
-                    .ok_or_else(|| TableError::UnknownAlias(code.clone(), id.clone()))?;
+                let ix = *self.by_id.get(id).ok_or_else(|| TableError::UnknownAlias(code.clone(), id.clone()))?;
                 source.aliases.insert(code_key(code), ix);
             }
         }
@@ -383,30 +367,20 @@ impl EventTable {
         for (ix, source) in self.sources.iter().enumerate() {
             lookups.add(&source.def.hints, Target::Source(ix), true);
             for name in &source.def.splunk_data_source_root {
-                push(
-                    &mut lookups.splunk_data_source,
-                    name.to_ascii_lowercase(),
-                    Target::Source(ix),
-                );
+                push(&mut lookups.splunk_data_source, name.to_ascii_lowercase(), Target::Source(ix));
             }
             for prefix in &source.def.hints.splunk_data_source {
-                self.splunk_data_source_prefix
-                    .push((prefix.to_ascii_lowercase(), ix));
+                self.splunk_data_source_prefix.push((prefix.to_ascii_lowercase(), ix));
             }
         }
         for (ix, hints) in event_hints {
             lookups.add(hints, Target::Event(*ix), false);
         }
-        self.splunk_data_source_prefix
-            .sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
+        self.splunk_data_source_prefix.sort_by(|a, b| b.0.len().cmp(&a.0.len()).then(a.0.cmp(&b.0)));
         lookups.install(self);
         self.selector_fields = ECS_SELECTORS.iter().map(|f| (*f).to_owned()).collect();
         for source in &self.sources {
-            let fields = source
-                .code_fields
-                .iter()
-                .chain(&source.verb_fields)
-                .chain(&source.resource_fields);
+            let fields = source.code_fields.iter().chain(&source.verb_fields).chain(&source.resource_fields);
             self.selector_fields.extend(fields.cloned());
         }
     }
@@ -490,13 +464,7 @@ fn push<K: std::hash::Hash + Eq>(map: &mut HashMap<K, Vec<Target>>, key: K, targ
 
 fn parse_ecs(hint: &str) -> EcsHint {
     match hint.split_once('/') {
-        Some((category, kind)) => EcsHint {
-            category: lower(category),
-            kind: Some(lower(kind)),
-        },
-        None => EcsHint {
-            category: lower(hint),
-            kind: None,
-        },
+        Some((category, kind)) => EcsHint { category: lower(category), kind: Some(lower(kind)) },
+        None => EcsHint { category: lower(hint), kind: None },
     }
 }

@@ -21,7 +21,10 @@ pub enum Condition {
     /// A search identifier by name.
     Identifier(String),
     /// `1 of x*`, `all of x*`, `1 of them`, `all of them`.
-    Quantified { all: bool, target: Target },
+    Quantified {
+        all: bool,
+        target: Target,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,7 +243,9 @@ impl<'a> Parser<'a> {
                 let inner = self.or()?;
                 match self.advance() {
                     Token::Close => Ok(inner),
-                    other => Err(ConditionError::ExpectedClose { column: self.column_before(), found: other.describe() }),
+                    other => {
+                        Err(ConditionError::ExpectedClose { column: self.column_before(), found: other.describe() })
+                    }
                 }
             }
             Token::Word(w) if self.is_keyword("of") => self.quantifier(w),

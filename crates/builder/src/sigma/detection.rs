@@ -141,10 +141,7 @@ fn selection(name: &str, entries: &[(String, Yaml)], maker: &LeafMaker) -> Resul
     if entries.is_empty() {
         return Err(DetectionError::EmptyValue(name.to_owned()));
     }
-    let tests = entries
-        .iter()
-        .map(|(key, value)| field_test(key, value, maker))
-        .collect::<Result<Vec<_>, _>>()?;
+    let tests = entries.iter().map(|(key, value)| field_test(key, value, maker)).collect::<Result<Vec<_>, _>>()?;
     Ok(Expr::and(tests))
 }
 
@@ -152,8 +149,8 @@ fn selection(name: &str, entries: &[(String, Yaml)], maker: &LeafMaker) -> Resul
 fn field_test(key: &str, value: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionError> {
     let mut parts = key.split('|');
     let field = parts.next().filter(|f| !f.is_empty());
-    let modifiers = Modifiers::parse(parts)
-        .map_err(|source| DetectionError::UnknownModifier { key: key.to_owned(), source })?;
+    let modifiers =
+        Modifiers::parse(parts).map_err(|source| DetectionError::UnknownModifier { key: key.to_owned(), source })?;
     let values: Vec<&Yaml> = match value {
         Yaml::Seq(items) if items.is_empty() => return Err(DetectionError::EmptyValue(key.to_owned())),
         Yaml::Seq(items) => items.iter().collect(),
@@ -192,12 +189,12 @@ fn resolve(condition: &Condition, identifiers: &[(&str, Expr)]) -> Result<Expr, 
             }
             Ok(if *all { Expr::and(matching) } else { Expr::or(matching) })
         }
-        Condition::And(operands) => Ok(Expr::and(
-            operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?,
-        )),
-        Condition::Or(operands) => Ok(Expr::or(
-            operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?,
-        )),
+        Condition::And(operands) => {
+            Ok(Expr::and(operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?))
+        }
+        Condition::Or(operands) => {
+            Ok(Expr::or(operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?))
+        }
         Condition::Not(inner) => Ok(Expr::negate(resolve(inner, identifiers)?)),
     }
 }

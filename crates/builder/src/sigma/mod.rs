@@ -77,10 +77,14 @@ fn legacy_collection(rel_path: &str, text: &str, documents: &[Yaml]) -> FileOutc
         let id = document.text("id").unwrap_or_else(|| format!("{rel_path}#{}", i + 1));
         let mut rule = empty_rule(Vendor::Sigma, id.clone(), title, rel_path, file_url(rel_path), "sigma");
         downgrade(&mut rule, ParseStatus::Unsupported, reason);
-        outcome.diagnostics.push(
-            Diagnostic::new(Vendor::Sigma, rel_path, Severity::Warning, reason, reason).for_rule(&id),
-        );
-        outcome.rules.push(ParsedRule { rule, detail: RuleDetail { text: text.to_owned(), ..Default::default() }, line: None });
+        outcome
+            .diagnostics
+            .push(Diagnostic::new(Vendor::Sigma, rel_path, Severity::Warning, reason, reason).for_rule(&id));
+        outcome.rules.push(ParsedRule {
+            rule,
+            detail: RuleDetail { text: text.to_owned(), ..Default::default() },
+            line: None,
+        });
     }
     if outcome.rules.is_empty() {
         outcome.diagnostics.push(Diagnostic::new(Vendor::Sigma, rel_path, Severity::Error, reason, reason));
@@ -88,11 +92,23 @@ fn legacy_collection(rel_path: &str, text: &str, documents: &[Yaml]) -> FileOutc
     outcome
 }
 
-fn parse_rule(rel_path: &str, text: &str, doc: &Yaml, fields: &FieldTable, diagnostics: &mut Vec<Diagnostic>) -> ParsedRule {
+fn parse_rule(
+    rel_path: &str,
+    text: &str,
+    doc: &Yaml,
+    fields: &FieldTable,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> ParsedRule {
     let id = doc.text("id").unwrap_or_else(|| {
         diagnostics.push(
-            Diagnostic::new(Vendor::Sigma, rel_path, Severity::Warning, "missing id", "the rule has no `id`; the path stands in for it")
-                .at_line(Some(1)),
+            Diagnostic::new(
+                Vendor::Sigma,
+                rel_path,
+                Severity::Warning,
+                "missing id",
+                "the rule has no `id`; the path stands in for it",
+            )
+            .at_line(Some(1)),
         );
         rel_path.to_owned()
     });
@@ -153,19 +169,33 @@ fn classify_tag(tag: &str, rule: &mut Rule) {
 /// Tactic tags are words (`privilege-escalation`); groups (`g0032`),
 /// software (`s0002`) and data sources (`ds0005`) are letters and digits.
 fn is_tactic_name(text: &str) -> bool {
-    let is_object_id = text.len() >= 2 && text.chars().skip_while(|c| c.is_ascii_alphabetic()).all(|c| c.is_ascii_digit())
+    let is_object_id = text.len() >= 2
+        && text.chars().skip_while(|c| c.is_ascii_alphabetic()).all(|c| c.is_ascii_digit())
         && text.chars().any(|c| c.is_ascii_digit());
     !is_object_id && text.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
 }
 
-fn read_logic(rel_path: &str, text: &str, doc: &Yaml, fields: &FieldTable, rule: &mut Rule, diagnostics: &mut Vec<Diagnostic>) {
+fn read_logic(
+    rel_path: &str,
+    text: &str,
+    doc: &Yaml,
+    fields: &FieldTable,
+    rule: &mut Rule,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
     for (key, what) in [("correlation", "correlation rule"), ("filter", "filter rule")] {
         if doc.get(key).is_some() && doc.get("detection").is_none() {
             downgrade(rule, ParseStatus::Unsupported, what);
             diagnostics.push(
-                Diagnostic::new(Vendor::Sigma, rel_path, Severity::Warning, what, format!("{what}s are not read into the catalog"))
-                    .at_line(line_of(text, &format!("{key}:")))
-                    .for_rule(&rule.id),
+                Diagnostic::new(
+                    Vendor::Sigma,
+                    rel_path,
+                    Severity::Warning,
+                    what,
+                    format!("{what}s are not read into the catalog"),
+                )
+                .at_line(line_of(text, &format!("{key}:")))
+                .for_rule(&rule.id),
             );
             return;
         }
@@ -191,7 +221,9 @@ fn read_logic(rel_path: &str, text: &str, doc: &Yaml, fields: &FieldTable, rule:
             downgrade(rule, status, &reason);
             let line = error.subject().and_then(|s| line_of(text, &format!("{s}:")).or_else(|| line_of(text, s)));
             diagnostics.push(
-                Diagnostic::new(Vendor::Sigma, rel_path, severity, reason, error.to_string()).at_line(line).for_rule(&rule.id),
+                Diagnostic::new(Vendor::Sigma, rel_path, severity, reason, error.to_string())
+                    .at_line(line)
+                    .for_rule(&rule.id),
             );
         }
     }
@@ -209,7 +241,15 @@ mod tests {
     #[test]
     fn tags_split_into_techniques_tactics_and_others() {
         let mut rule = empty_rule(Vendor::Sigma, "x".into(), "t".into(), "p", String::new(), "sigma");
-        for tag in ["attack.t1204.002", "attack.execution", "attack.defense_evasion", "attack.s0002", "attack.g0032", "cve.2021-1675", "attack.T1059"] {
+        for tag in [
+            "attack.t1204.002",
+            "attack.execution",
+            "attack.defense_evasion",
+            "attack.s0002",
+            "attack.g0032",
+            "cve.2021-1675",
+            "attack.T1059",
+        ] {
             classify_tag(tag, &mut rule);
         }
         assert_eq!(rule.techniques, ["T1204.002", "T1059"]);

@@ -113,7 +113,8 @@ impl Modifiers {
         };
         match self.special {
             Some(Special::Regex { insensitive, multiline, dotall }) => {
-                let flags: String = [(multiline, 'm'), (dotall, 's')].iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect();
+                let flags: String =
+                    [(multiline, 'm'), (dotall, 's')].iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect();
                 let pattern = if flags.is_empty() { value.to_owned() } else { format!("(?{flags}){value}") };
                 maker.leaf(field, Op::RegexMatch, Some(pattern), !insensitive)
             }
@@ -156,7 +157,8 @@ impl Modifiers {
                 Encoding::Utf16Le | Encoding::Utf16Be | Encoding::Utf16Bom => {
                     let encoded = utf16(&plain_text(&variants), *encoding);
                     // Without a later base64, the bytes are matched as characters.
-                    variants = vec![wildcard::literal_tokens(&encoded.iter().map(|&b| char::from(b)).collect::<String>())];
+                    variants =
+                        vec![wildcard::literal_tokens(&encoded.iter().map(|&b| char::from(b)).collect::<String>())];
                     bytes = Some(encoded);
                 }
                 Encoding::Base64 => {
@@ -288,7 +290,10 @@ mod tests {
     fn windash_expands_word_starts_only() {
         let variants = windash(&wildcard::decode(" -enc foo-bar"));
         let texts: Vec<String> = variants.iter().map(|v| wildcard::encode(v)).collect();
-        assert_eq!(texts, [" -enc foo-bar", " /enc foo-bar", " \u{2013}enc foo-bar", " \u{2014}enc foo-bar", " \u{2015}enc foo-bar"]);
+        assert_eq!(
+            texts,
+            [" -enc foo-bar", " /enc foo-bar", " \u{2013}enc foo-bar", " \u{2014}enc foo-bar", " \u{2015}enc foo-bar"]
+        );
     }
 
     #[test]

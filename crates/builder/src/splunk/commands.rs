@@ -36,10 +36,7 @@ struct Args<'a> {
 
 impl<'a> Args<'a> {
     fn new(src: &'a str) -> Result<Self, SearchError> {
-        Ok(Args {
-            src,
-            tokens: search::lex(src)?,
-        })
+        Ok(Args { src, tokens: search::lex(src)? })
     }
 
     fn text(&self, i: usize) -> &'a str {
@@ -62,19 +59,14 @@ impl<'a> Args<'a> {
     fn name(&self, i: usize) -> String {
         let text = self.text(i);
         match self.kind(i) {
-            Some(TokenKind::Quoted) => search::Value {
-                raw: text[1..text.len() - 1].to_owned(),
-                quoted: true,
-            }
-            .text(),
+            Some(TokenKind::Quoted) => search::Value { raw: text[1..text.len() - 1].to_owned(), quoted: true }.text(),
             _ => text.to_owned(),
         }
     }
 
     /// `key=value` at `i`.
     fn is_option(&self, i: usize) -> bool {
-        self.kind(i) == Some(TokenKind::Word)
-            && self.kind(i + 1) == Some(TokenKind::Cmp(search::CmpOp::Eq))
+        self.kind(i) == Some(TokenKind::Word) && self.kind(i + 1) == Some(TokenKind::Cmp(search::CmpOp::Eq))
     }
 
     /// Index of the `)` closing the `(` at `open`.
@@ -97,10 +89,7 @@ impl<'a> Args<'a> {
 
     /// Source text from the start of token `from` to the end of token `to - 1`.
     fn slice(&self, from: usize, to: usize) -> &'a str {
-        match (
-            self.tokens.get(from),
-            to.checked_sub(1).and_then(|last| self.tokens.get(last)),
-        ) {
+        match (self.tokens.get(from), to.checked_sub(1).and_then(|last| self.tokens.get(last))) {
             (Some(first), Some(last)) if last.span.end >= first.span.start => {
                 &self.src[first.span.start..last.span.end]
             }
@@ -157,10 +146,7 @@ pub fn aggregation(src: &str) -> Result<Aggregation, SearchError> {
 /// `datamodel=X.Y`, `datamodel:X.Y` or `datamodel X.Y` after `from`.
 fn data_model(args: &Args<'_>, i: usize) -> (Option<String>, usize) {
     let word = args.text(i);
-    if let Some(model) = word
-        .strip_prefix("datamodel:")
-        .or_else(|| word.strip_prefix("datamodel="))
-    {
+    if let Some(model) = word.strip_prefix("datamodel:").or_else(|| word.strip_prefix("datamodel=")) {
         return (Some(model.to_owned()), i + 1);
     }
     if word.eq_ignore_ascii_case("datamodel") {
@@ -211,11 +197,7 @@ fn aggregate(args: &Args<'_>, i: usize, outputs: &mut Vec<Aggregate>) -> usize {
         let close = args.closing(i + 1);
         let inner = args.slice(i + 2, close);
         let plain = close == i + 3 && args.is_name(i + 2);
-        (
-            plain.then(|| args.name(i + 2)),
-            format!("{}({inner})", args.text(i)),
-            close + 1,
-        )
+        (plain.then(|| args.name(i + 2)), format!("{}({inner})", args.text(i)), close + 1)
     } else {
         (None, args.text(i).to_owned(), i + 1)
     };
@@ -224,11 +206,7 @@ fn aggregate(args: &Args<'_>, i: usize, outputs: &mut Vec<Aggregate>) -> usize {
         name = args.name(next + 1);
         next += 2;
     }
-    outputs.push(Aggregate {
-        function,
-        argument,
-        name,
-    });
+    outputs.push(Aggregate { function, argument, name });
     next
 }
 
@@ -254,8 +232,7 @@ pub fn renames(src: &str) -> Vec<(String, String)> {
 /// `None` when it writes every lookup column (names unknown here).
 pub fn lookup_outputs(src: &str) -> Option<Vec<String>> {
     let args = Args::new(src).ok()?;
-    let start = (0..args.tokens.len())
-        .find(|&i| args.is_word(i, "output") || args.is_word(i, "outputnew"))?;
+    let start = (0..args.tokens.len()).find(|&i| args.is_word(i, "output") || args.is_word(i, "outputnew"))?;
     let mut out = Vec::new();
     let mut i = start + 1;
     while i < args.tokens.len() {
@@ -285,14 +262,10 @@ pub fn rex(src: &str) -> Rex {
     let Ok(args) = Args::new(src) else {
         return Rex::default();
     };
-    let regex = (0..args.tokens.len())
-        .find(|&i| args.kind(i) == Some(TokenKind::Quoted))
-        .map(|i| args.name(i));
+    let regex = (0..args.tokens.len()).find(|&i| args.kind(i) == Some(TokenKind::Quoted)).map(|i| args.name(i));
     Rex {
         field: args.option("field"),
-        sed: args
-            .option("mode")
-            .is_some_and(|m| m.eq_ignore_ascii_case("sed")),
+        sed: args.option("mode").is_some_and(|m| m.eq_ignore_ascii_case("sed")),
         groups: regex.map(|r| named_groups(&r)).unwrap_or_default(),
     }
 }
@@ -304,9 +277,7 @@ pub fn named_groups(regex: &str) -> Vec<String> {
         let mut rest = regex;
         while let Some(at) = rest.find(prefix) {
             rest = &rest[at + prefix.len()..];
-            let end = rest
-                .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-                .unwrap_or(rest.len());
+            let end = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
             // `(?<=` and `(?<!` are lookbehinds, not groups.
             if end > 0 && !out.iter().any(|n| n == &rest[..end]) {
                 out.push(rest[..end].to_owned());
@@ -362,10 +333,7 @@ pub fn join(src: &str) -> Join {
     let Ok(args) = Args::new(src) else {
         return Join::default();
     };
-    let mut out = Join {
-        kind: args.option("type"),
-        ..Join::default()
-    };
+    let mut out = Join { kind: args.option("type"), ..Join::default() };
     let mut i = 0;
     while i < args.tokens.len() {
         match args.kind(i) {
@@ -382,18 +350,11 @@ pub fn join(src: &str) -> Join {
 /// The first subsearch of a command (`append [ … ]`), without its brackets.
 pub fn subsearch(src: &str) -> Option<String> {
     let args = Args::new(src).ok()?;
-    (0..args.tokens.len())
-        .find(|&i| args.kind(i) == Some(TokenKind::Subsearch))
-        .map(|i| subsearch_text(args.text(i)))
+    (0..args.tokens.len()).find(|&i| args.kind(i) == Some(TokenKind::Subsearch)).map(|i| subsearch_text(args.text(i)))
 }
 
 fn subsearch_text(bracketed: &str) -> String {
-    bracketed
-        .strip_prefix('[')
-        .and_then(|s| s.strip_suffix(']'))
-        .unwrap_or(bracketed)
-        .trim()
-        .to_owned()
+    bracketed.strip_prefix('[').and_then(|s| s.strip_suffix(']')).unwrap_or(bracketed).trim().to_owned()
 }
 
 /// `regex field=re`, `regex field!=re` or `regex re` (on `_raw`): the field,
@@ -401,10 +362,11 @@ fn subsearch_text(bracketed: &str) -> String {
 pub fn regex(src: &str) -> Option<(String, bool, String)> {
     let args = Args::new(src).ok()?;
     match (args.kind(0), args.kind(1)) {
-        (
-            Some(TokenKind::Word),
-            Some(TokenKind::Cmp(op @ (search::CmpOp::Eq | search::CmpOp::Ne))),
-        ) if args.is_name(2) => Some((args.name(0), op == search::CmpOp::Ne, args.name(2))),
+        (Some(TokenKind::Word), Some(TokenKind::Cmp(op @ (search::CmpOp::Eq | search::CmpOp::Ne))))
+            if args.is_name(2) =>
+        {
+            Some((args.name(0), op == search::CmpOp::Ne, args.name(2)))
+        }
         (Some(TokenKind::Quoted), None) => Some(("_raw".to_owned(), false, args.name(0))),
         _ => None,
     }

@@ -39,9 +39,7 @@ impl BinOp {
         match self {
             BinOp::Or | BinOp::Xor => 1,
             BinOp::And => 2,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Like => {
-                4
-            }
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::Like => 4,
             BinOp::Concat | BinOp::Add | BinOp::Sub => 5,
             BinOp::Mul | BinOp::Div | BinOp::Mod => 6,
         }
@@ -134,9 +132,7 @@ pub fn parse_assignments(src: &str) -> Result<Vec<(String, Eval)>, EvalError> {
     let mut out = Vec::new();
     loop {
         let (name, at) = match parser.next() {
-            Some((Tok::Ident(name) | Tok::QuotedField(name) | Tok::Str(name), span)) => {
-                (name, span.start)
-            }
+            Some((Tok::Ident(name) | Tok::QuotedField(name) | Tok::Str(name), span)) => (name, span.start),
             Some((tok, span)) => return Err(EvalError::Unexpected(span.start, tok.describe())),
             None => return Err(EvalError::Unexpected(src.len(), "end")),
         };
@@ -162,12 +158,7 @@ struct Parser {
 
 impl Parser {
     fn new(src: &str) -> Result<Self, EvalError> {
-        Ok(Parser {
-            tokens: lex(src)?,
-            pos: 0,
-            depth: 0,
-            end: src.len(),
-        })
+        Ok(Parser { tokens: lex(src)?, pos: 0, depth: 0, end: src.len() })
     }
 
     fn peek(&self) -> Option<&Tok> {
@@ -193,11 +184,7 @@ impl Parser {
 
     fn enter(&mut self) -> Result<(), EvalError> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            Err(EvalError::RecursionLimitExceeded)
-        } else {
-            Ok(())
-        }
+        if self.depth > MAX_DEPTH { Err(EvalError::RecursionLimitExceeded) } else { Ok(()) }
     }
 
     /// Precedence climbing over binary operators of at least `min` power.
@@ -220,10 +207,7 @@ impl Parser {
             } else {
                 let right = self.expr(power + 1)?;
                 let span = left.span.start..right.span.end;
-                Eval {
-                    kind: EvalKind::Binary(op, Box::new(left), Box::new(right)),
-                    span,
-                }
+                Eval { kind: EvalKind::Binary(op, Box::new(left), Box::new(right)), span }
             };
         }
         self.depth -= 1;
@@ -261,10 +245,7 @@ impl Parser {
         }
         let (items, end) = self.arguments()?;
         let span = left.span.start..end;
-        Ok(Eval {
-            kind: EvalKind::In(Box::new(left), items),
-            span,
-        })
+        Ok(Eval { kind: EvalKind::In(Box::new(left), items), span })
     }
 
     fn unary(&mut self) -> Result<Eval, EvalError> {
@@ -279,19 +260,13 @@ impl Parser {
             // NOT binds looser than comparisons: `NOT a=1` is `NOT (a=1)`.
             let inner = self.expr(3)?;
             let span = start..inner.span.end;
-            return Ok(Eval {
-                kind: EvalKind::Not(Box::new(inner)),
-                span,
-            });
+            return Ok(Eval { kind: EvalKind::Not(Box::new(inner)), span });
         }
         if self.peek() == Some(&Tok::Op(BinOp::Sub)) {
             self.pos += 1;
             let inner = self.expr(7)?;
             let span = start..inner.span.end;
-            return Ok(Eval {
-                kind: EvalKind::Neg(Box::new(inner)),
-                span,
-            });
+            return Ok(Eval { kind: EvalKind::Neg(Box::new(inner)), span });
         }
         self.primary()
     }
@@ -308,10 +283,7 @@ impl Parser {
             Tok::Ident(name) if self.peek() == Some(&Tok::LParen) => {
                 self.pos += 1;
                 let (args, end) = self.arguments()?;
-                return Ok(Eval {
-                    kind: EvalKind::Call(name.to_ascii_lowercase(), args),
-                    span: span.start..end,
-                });
+                return Ok(Eval { kind: EvalKind::Call(name.to_ascii_lowercase(), args), span: span.start..end });
             }
             Tok::Ident(name) if name.eq_ignore_ascii_case("true") => EvalKind::Bool(true),
             Tok::Ident(name) if name.eq_ignore_ascii_case("false") => EvalKind::Bool(false),
@@ -319,10 +291,7 @@ impl Parser {
             Tok::LParen => {
                 let inner = self.expr(0)?;
                 let end = self.close_paren()?;
-                return Ok(Eval {
-                    kind: inner.kind,
-                    span: span.start..end,
-                });
+                return Ok(Eval { kind: inner.kind, span: span.start..end });
             }
             other => return Err(EvalError::Unexpected(span.start, other.describe())),
         };
@@ -372,18 +341,15 @@ fn lex(src: &str) -> Result<Vec<(Tok, Span)>, EvalError> {
             b')' => (Tok::RParen, i + 1),
             b',' => (Tok::Comma, i + 1),
             b'0'..=b'9' => {
-                let end = run(bytes, i, |c| {
-                    c.is_ascii_alphanumeric() || c == b'.' || c == b'_'
-                });
+                let end = run(bytes, i, |c| c.is_ascii_alphanumeric() || c == b'.' || c == b'_');
                 (Tok::Num(src[i..end].to_owned()), end)
             }
             _ if is_ident_start(b) => {
                 let end = ident_end(bytes, i);
                 (Tok::Ident(src[i..end].to_owned()), end)
             }
-            _ => operator(bytes, i).ok_or_else(|| {
-                EvalError::UnexpectedChar(i, src[i..].chars().next().unwrap_or('?'))
-            })?,
+            _ => operator(bytes, i)
+                .ok_or_else(|| EvalError::UnexpectedChar(i, src[i..].chars().next().unwrap_or('?')))?,
         };
         tokens.push((tok, start..end));
         i = end;
@@ -427,10 +393,7 @@ fn ident_end(bytes: &[u8], start: usize) -> usize {
         let continues = b.is_ascii_alphanumeric()
             || matches!(b, b'_' | b'{' | b'}' | b':' | b'@' | b'$')
             || b >= 0x80
-            || (b == b'.'
-                && bytes
-                    .get(i + 1)
-                    .is_some_and(|&n| is_ident_start(n) || n.is_ascii_digit()));
+            || (b == b'.' && bytes.get(i + 1).is_some_and(|&n| is_ident_start(n) || n.is_ascii_digit()));
         if !continues {
             break;
         }
@@ -503,40 +466,19 @@ mod tests {
     #[test]
     fn and_binds_tighter_than_or() {
         // where / eval: NOT, then AND, then OR (the opposite of search).
-        assert_eq!(
-            show("a==1 AND b==2 OR c==3"),
-            "(Or (And (Eq a 1) (Eq b 2)) (Eq c 3))"
-        );
-        assert_eq!(
-            show("a==1 OR b==2 AND c==3"),
-            "(Or (Eq a 1) (And (Eq b 2) (Eq c 3)))"
-        );
+        assert_eq!(show("a==1 AND b==2 OR c==3"), "(Or (And (Eq a 1) (Eq b 2)) (Eq c 3))");
+        assert_eq!(show("a==1 OR b==2 AND c==3"), "(Or (Eq a 1) (And (Eq b 2) (Eq c 3)))");
         assert_eq!(show("not a=1 and b=2"), "(And (not (Eq a 1)) (Eq b 2))");
         assert_eq!(show("!(a=1 OR b=2)"), "(not (Or (Eq a 1) (Eq b 2)))");
     }
 
     #[test]
     fn arithmetic_comparisons_and_calls() {
-        assert_eq!(
-            show("bytes > (avg + 3 * stdev)"),
-            "(Gt bytes (Add avg (Mul 3 stdev)))"
-        );
-        assert_eq!(
-            show("len(process) >= 8 AND count != -1"),
-            "(And (Ge len(process) 8) (Ne count (neg 1)))"
-        );
-        assert_eq!(
-            show(r#"'Processes.process' . " " . user"#),
-            r#"(Concat (Concat Processes.process " ") user)"#
-        );
-        assert_eq!(
-            show(r#"x IN ("a", "b") AND y LIKE "%z%""#),
-            r#"(And (in x ["a" "b"]) (Like y "%z%"))"#
-        );
-        assert_eq!(
-            show(r#"in(x, "a") OR isnotnull(actors{}.name)"#),
-            r#"(Or in(x "a") isnotnull(actors{}.name))"#
-        );
+        assert_eq!(show("bytes > (avg + 3 * stdev)"), "(Gt bytes (Add avg (Mul 3 stdev)))");
+        assert_eq!(show("len(process) >= 8 AND count != -1"), "(And (Ge len(process) 8) (Ne count (neg 1)))");
+        assert_eq!(show(r#"'Processes.process' . " " . user"#), r#"(Concat (Concat Processes.process " ") user)"#);
+        assert_eq!(show(r#"x IN ("a", "b") AND y LIKE "%z%""#), r#"(And (in x ["a" "b"]) (Like y "%z%"))"#);
+        assert_eq!(show(r#"in(x, "a") OR isnotnull(actors{}.name)"#), r#"(Or in(x "a") isnotnull(actors{}.name))"#);
     }
 
     #[test]
@@ -549,12 +491,8 @@ mod tests {
 
     #[test]
     fn assignments() {
-        let parsed = parse_assignments(r#"a=lower(b), c = if(x>1, "y", "z"), 'd e'=f"#)
-            .expect("assignments parse");
-        let names: Vec<_> = parsed
-            .iter()
-            .map(|(n, e)| format!("{n}={}", render(e)))
-            .collect();
+        let parsed = parse_assignments(r#"a=lower(b), c = if(x>1, "y", "z"), 'd e'=f"#).expect("assignments parse");
+        let names: Vec<_> = parsed.iter().map(|(n, e)| format!("{n}={}", render(e))).collect();
         assert_eq!(names, ["a=lower(b)", r#"c=if((Gt x 1) "y" "z")"#, "d e=f"]);
     }
 
@@ -564,14 +502,8 @@ mod tests {
         assert_eq!(show("a # 1"), "error: unexpected character `#` at byte 2");
         assert_eq!(show("(a > 1"), "error: unexpected end before `)` at byte 6");
         assert_eq!(show("a > 1 )"), "error: unexpected `)` at byte 6");
-        assert_eq!(
-            show(&"(".repeat(300)),
-            "error: expression nested too deeply"
-        );
-        assert_eq!(
-            show(&vec!["a=1"; 1000].join(" AND ")),
-            "error: expression nested too deeply"
-        );
+        assert_eq!(show(&"(".repeat(300)), "error: expression nested too deeply");
+        assert_eq!(show(&vec!["a=1"; 1000].join(" AND ")), "error: expression nested too deeply");
         assert!(parse_assignments("a").is_err());
     }
 }

@@ -11,7 +11,6 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-
 use super::text::strip_comments;
 
 /// Nesting deeper than this is taken for a recursive definition.
@@ -126,10 +125,7 @@ impl MacroTable {
 
     /// Expands every macro call in `spl`, recursively.
     pub fn expand(&self, spl: &str) -> Expansion {
-        let mut expansion = Expansion {
-            text: String::with_capacity(spl.len() * 2),
-            problems: Vec::new(),
-        };
+        let mut expansion = Expansion { text: String::with_capacity(spl.len() * 2), problems: Vec::new() };
         self.expand_into(spl, 0, &mut expansion);
         expansion
     }
@@ -141,10 +137,7 @@ impl MacroTable {
             let after = &rest[open + 1..];
             // A backtick starts a call only if a well-formed call runs to the
             // next backtick; otherwise it is a literal (`split(x, "`")`).
-            match after
-                .find('`')
-                .and_then(|close| parse_call(&after[..close]).map(|call| (close, call)))
-            {
+            match after.find('`').and_then(|close| parse_call(&after[..close]).map(|call| (close, call))) {
                 Some((close, call)) => {
                     self.expand_call(&call, depth, out);
                     rest = &after[close + 1..];
@@ -178,11 +171,7 @@ impl MacroTable {
             push_unique(&mut out.problems, MacroProblem::TooDeep(key));
             return;
         }
-        let body = substitute(
-            &def.definition,
-            &def.arguments,
-            call.arguments.as_deref().unwrap_or(&[]),
-        );
+        let body = substitute(&def.definition, &def.arguments, call.arguments.as_deref().unwrap_or(&[]));
         self.expand_into(&strip_comments(&body), depth + 1, out);
     }
 }
@@ -194,10 +183,7 @@ pub fn call_names(text: &str) -> Vec<String> {
     let mut rest = text;
     while let Some(open) = rest.find('`') {
         let after = &rest[open + 1..];
-        match after
-            .find('`')
-            .and_then(|close| parse_call(&after[..close]).map(|call| (close, call)))
-        {
+        match after.find('`').and_then(|close| parse_call(&after[..close]).map(|call| (close, call))) {
             Some((close, call)) => {
                 names.push(call.name.to_owned());
                 rest = &after[close + 1..];
@@ -232,11 +218,7 @@ pub fn parse_macro(text: &str) -> Result<MacroDef, String> {
     let name = file.text("name").ok_or("no `name`")?;
     let definition = file.get("definition").and_then(crate::yaml::Yaml::scalar_text).unwrap_or_default();
     let arguments = file.texts("arguments");
-    Ok(MacroDef {
-        name: name.trim().to_owned(),
-        arguments,
-        definition,
-    })
+    Ok(MacroDef { name: name.trim().to_owned(), arguments, definition })
 }
 
 /// Replaces `$name$` by the matching argument text; other `$` stay.
@@ -252,25 +234,18 @@ fn substitute(definition: &str, names: &[String], values: &[&str]) -> String {
 /// backticks is not a call.
 fn parse_call(inner: &str) -> Option<Call<'_>> {
     let inner = inner.trim();
-    let name_end = inner
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')))
-        .unwrap_or(inner.len());
+    let name_end =
+        inner.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.' | ':'))).unwrap_or(inner.len());
     let name = &inner[..name_end];
     if name.is_empty() {
         return None;
     }
     let rest = inner[name_end..].trim_start();
     if rest.is_empty() {
-        return Some(Call {
-            name,
-            arguments: None,
-        });
+        return Some(Call { name, arguments: None });
     }
     let args = rest.strip_prefix('(')?.strip_suffix(')')?;
-    Some(Call {
-        name,
-        arguments: Some(split_arguments(args)),
-    })
+    Some(Call { name, arguments: Some(split_arguments(args)) })
 }
 
 /// Splits macro arguments at commas outside quotes and parentheses.
@@ -310,11 +285,7 @@ mod tests {
     fn table() -> MacroTable {
         MacroTable::new([
             def("sysmon", &[], "sourcetype=sysmon OR source=Sysmon"),
-            def(
-                "process_net",
-                &[],
-                "(Processes.process_name=\"net.exe\" OR `process_net1`)",
-            ),
+            def("process_net", &[], "(Processes.process_name=\"net.exe\" OR `process_net1`)"),
             def("process_net1", &[], "Processes.process_name=\"net1.exe\""),
             def("ctime", &["field"], "convert ctime($field$)"),
             def("pair", &["a", "b"], "$a$=$b$ $cost$"),
@@ -336,44 +307,26 @@ mod tests {
     fn arguments_are_substituted_by_position() {
         let out = table().expand("| `ctime(firstTime)` | `pair(user, \"a,b\")`");
         assert_eq!(out.text, "| convert ctime(firstTime) | user=\"a,b\" $cost$");
-        assert_eq!(
-            MacroDef {
-                name: "x".into(),
-                arguments: vec!["a".into()],
-                definition: String::new()
-            }
-            .key(),
-            "x(1)"
-        );
+        assert_eq!(MacroDef { name: "x".into(), arguments: vec!["a".into()], definition: String::new() }.key(), "x(1)");
     }
 
     #[test]
     fn filters_and_output_macros_are_no_ops_others_are_reported() {
-        let out = table().expand(
-            "a=1 | `my_rule_filter` | `drop_dm_object_name(Processes)` | `get_user(x)` | `unknown`",
-        );
+        let out =
+            table().expand("a=1 | `my_rule_filter` | `drop_dm_object_name(Processes)` | `get_user(x)` | `unknown`");
         assert_eq!(out.text, "a=1 |   |   |   |  ");
         assert_eq!(
             out.problems,
-            [
-                MacroProblem::Undefined("get_user(1)".into()),
-                MacroProblem::Undefined("unknown".into())
-            ]
+            [MacroProblem::Undefined("get_user(1)".into()), MacroProblem::Undefined("unknown".into())]
         );
         // The wrong number of arguments is another macro.
-        assert_eq!(
-            table().expand("`ctime`").problems,
-            [MacroProblem::Undefined("ctime".into())]
-        );
+        assert_eq!(table().expand("`ctime`").problems, [MacroProblem::Undefined("ctime".into())]);
     }
 
     #[test]
     fn stray_backticks_are_literal() {
         let out = table().expand("eval n=mvcount(split(process,\"`\")) | `sysmon`");
-        assert_eq!(
-            out.text,
-            "eval n=mvcount(split(process,\"`\")) | sourcetype=sysmon OR source=Sysmon"
-        );
+        assert_eq!(out.text, "eval n=mvcount(split(process,\"`\")) | sourcetype=sysmon OR source=Sysmon");
         assert!(out.problems.is_empty());
     }
 
@@ -386,7 +339,9 @@ mod tests {
 
     #[test]
     fn macro_files_parse() {
-        let parsed = parse_macro("arguments:\n  - field\ndefinition: 'convert ctime($field$)'\nname: security_content_ctime\n").expect("macro parses");
+        let parsed =
+            parse_macro("arguments:\n  - field\ndefinition: 'convert ctime($field$)'\nname: security_content_ctime\n")
+                .expect("macro parses");
         assert_eq!(parsed.key(), "security_content_ctime(1)");
         assert!(parse_macro("definition: x").is_err());
     }

@@ -120,10 +120,7 @@ impl Detection {
 
     /// The data sources named in `data_source` (or the misspelled key).
     pub fn data_sources(&self) -> impl Iterator<Item = &String> {
-        self.data_source
-            .iter()
-            .chain(&self.data_sources)
-            .filter(|s| !s.trim().is_empty())
+        self.data_source.iter().chain(&self.data_sources).filter(|s| !s.trim().is_empty())
     }
 
     /// The catalog rule for this detection, without its logic.
@@ -137,13 +134,7 @@ impl Detection {
         rule.maturity = text(&self.status);
         rule.date = text(&self.date);
         rule.authors = text(&self.author)
-            .map(|a| {
-                a.split(", ")
-                    .map(str::trim)
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_owned)
-                    .collect()
-            })
+            .map(|a| a.split(", ").map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect())
             .unwrap_or_default();
         rule.references = nonempty(&self.references);
         rule.false_positives = text(&self.known_false_positives).into_iter().collect();
@@ -155,41 +146,20 @@ impl Detection {
     }
 
     fn tags(&self) -> Vec<String> {
-        let stories = self
-            .tags
-            .analytic_story
-            .iter()
-            .map(|s| format!("story: {}", s.trim()));
-        let cves = self
-            .cve
-            .iter()
-            .chain(&self.tags.cve)
-            .map(|c| c.trim().to_owned());
-        dedup(
-            stories
-                .chain(cves)
-                .filter(|t| !t.is_empty() && t != "story: "),
-        )
+        let stories = self.tags.analytic_story.iter().map(|s| format!("story: {}", s.trim()));
+        let cves = self.cve.iter().chain(&self.tags.cve).map(|c| c.trim().to_owned());
+        dedup(stories.chain(cves).filter(|t| !t.is_empty() && t != "story: "))
     }
 
     fn log_source(&self) -> Vec<(String, String)> {
-        let models = self
-            .datamodel
-            .iter()
-            .map(|m| ("data model".to_owned(), m.trim().to_owned()));
-        let sources = self
-            .data_sources()
-            .map(|s| ("data source".to_owned(), s.trim().to_owned()));
+        let models = self.datamodel.iter().map(|m| ("data model".to_owned(), m.trim().to_owned()));
+        let sources = self.data_sources().map(|s| ("data source".to_owned(), s.trim().to_owned()));
         dedup(models.chain(sources))
     }
 
     fn attributes(&self) -> Vec<(String, String)> {
-        let mut out: Vec<(String, String)> = self
-            .tags
-            .analytic_story
-            .iter()
-            .map(|s| ("analytic story".to_owned(), s.trim().to_owned()))
-            .collect();
+        let mut out: Vec<(String, String)> =
+            self.tags.analytic_story.iter().map(|s| ("analytic story".to_owned(), s.trim().to_owned())).collect();
         let single = [
             ("security domain", &self.tags.security_domain),
             ("asset type", &self.tags.asset_type),
@@ -198,11 +168,7 @@ impl Detection {
             ("impact", &self.tags.impact),
             ("version", &self.version),
         ];
-        out.extend(
-            single
-                .into_iter()
-                .filter_map(|(label, value)| text(value).map(|v| (label.to_owned(), v))),
-        );
+        out.extend(single.into_iter().filter_map(|(label, value)| text(value).map(|v| (label.to_owned(), v))));
         dedup(out.into_iter().filter(|(_, v)| !v.is_empty()))
     }
 }
@@ -213,12 +179,7 @@ fn techniques(ids: &[String]) -> Vec<String> {
 }
 
 fn nonempty(items: &[String]) -> Vec<String> {
-    dedup(
-        items
-            .iter()
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty()),
-    )
+    dedup(items.iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()))
 }
 
 /// Keeps the first of equal items, in order.
@@ -282,10 +243,7 @@ tags:
         let rule = detection.to_rule("detections/endpoint/example.yml");
         assert_eq!(rule.id, "11111111-2222-3333-4444-555555555555");
         assert_eq!(rule.title, "Example Detection");
-        assert_eq!(
-            rule.url,
-            "https://github.com/splunk/security_content/blob/develop/detections/endpoint/example.yml"
-        );
+        assert_eq!(rule.url, "https://github.com/splunk/security_content/blob/develop/detections/endpoint/example.yml");
         assert_eq!(rule.kind.as_deref(), Some("TTP"));
         assert_eq!(rule.maturity.as_deref(), Some("production"));
         assert_eq!(rule.authors, ["Jane Doe", "Splunk"]);
@@ -297,35 +255,22 @@ tags:
             rule.log_source,
             [
                 ("data source".to_owned(), "Sysmon EventID 1".to_owned()),
-                (
-                    "data source".into(),
-                    "Windows Event Log Security 4688".into()
-                )
+                ("data source".into(), "Windows Event Log Security 4688".into())
             ]
         );
-        assert!(
-            rule.attributes
-                .contains(&("risk score".into(), "64".into()))
-        );
-        assert!(
-            rule.attributes
-                .contains(&("analytic story".into(), "Story One".into()))
-        );
-        assert!(
-            rule.attributes
-                .contains(&("security domain".into(), "endpoint".into()))
-        );
+        assert!(rule.attributes.contains(&("risk score".into(), "64".into())));
+        assert!(rule.attributes.contains(&("analytic story".into(), "Story One".into())));
+        assert!(rule.attributes.contains(&("security domain".into(), "endpoint".into())));
         assert_eq!(rule.language, "spl");
         assert!(!detection.is_deprecated());
-        assert_eq!(
-            detection.how_to_implement().as_deref(),
-            Some("Ingest things.")
-        );
+        assert_eq!(detection.how_to_implement().as_deref(), Some("Ingest things."));
     }
 
     #[test]
     fn odd_shapes_are_tolerated() {
-        let detection = parse("name: x\nreferences: https://one\ndata_source:\ntags:\n  mitre_attack_id: T1003\nstatus: Deprecated\n");
+        let detection = parse(
+            "name: x\nreferences: https://one\ndata_source:\ntags:\n  mitre_attack_id: T1003\nstatus: Deprecated\n",
+        );
         assert_eq!(detection.references, ["https://one"]);
         assert!(detection.data_source.is_empty());
         assert_eq!(detection.tags.mitre_attack_id, ["T1003"]);

@@ -46,21 +46,14 @@ impl SplunkRepo {
     /// skipped and listed in [`SplunkRepo::warnings`].
     pub fn load(root: &Path) -> Result<SplunkRepo, io::Error> {
         let dir = root.join("macros");
-        let (macros, warnings) = MacroTable::load_dir(&dir).map_err(|e| {
-            io::Error::new(
-                e.kind(),
-                format!("cannot read the macros folder `{}`: {e}", dir.display()),
-            )
-        })?;
+        let (macros, warnings) = MacroTable::load_dir(&dir)
+            .map_err(|e| io::Error::new(e.kind(), format!("cannot read the macros folder `{}`: {e}", dir.display())))?;
         Ok(SplunkRepo { macros, warnings })
     }
 
     /// A repository with the given macros (tests, `explain` without a clone).
     pub fn with_macros(macros: MacroTable) -> Self {
-        SplunkRepo {
-            macros,
-            warnings: Vec::new(),
-        }
+        SplunkRepo { macros, warnings: Vec::new() }
     }
 
     pub fn macros(&self) -> &MacroTable {
@@ -91,19 +84,11 @@ pub fn detection_files(root: &Path) -> Vec<PathBuf> {
 
 /// Walks up from a detection file to the repository root (the folder with macros/).
 pub fn find_repo_root(file: &Path) -> Option<PathBuf> {
-    file.ancestors()
-        .skip(1)
-        .find(|dir| dir.join("macros").is_dir())
-        .map(Path::to_path_buf)
+    file.ancestors().skip(1).find(|dir| dir.join("macros").is_dir()).map(Path::to_path_buf)
 }
 
 /// Reads one detection file (`rel_path` is its path inside the repository).
-pub fn parse_file(
-    rel_path: &str,
-    text: &str,
-    fields: &FieldTable,
-    repo: &SplunkRepo,
-) -> FileOutcome {
+pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable, repo: &SplunkRepo) -> FileOutcome {
     let detection = match crate::yaml::parse_documents(text) {
         Ok(documents) => documents.first().map(Detection::from_yaml).unwrap_or_default(),
         Err(error) => return FileOutcome::failed(yaml_error(rel_path, &error)),
@@ -124,54 +109,26 @@ pub fn parse_file(
     let mut rule = detection.to_rule(rel_path);
     let mut diagnostics = Vec::new();
     match detection.search() {
-        None => downgrade(
-            &mut rule,
-            ParseStatus::NoQuery,
-            "the detection has no search",
-        ),
+        None => downgrade(&mut rule, ParseStatus::NoQuery, "the detection has no search"),
         Some(spl) => {
-            let analysis =
-                pipeline::analyze(spl, &repo.macros, LeafMaker::new(fields, Vendor::Splunk));
+            let analysis = pipeline::analyze(spl, &repo.macros, LeafMaker::new(fields, Vendor::Splunk));
             rule.logic = analysis.logic;
-            rule.log_source =
-                metadata::dedup(analysis.log_source.into_iter().chain(rule.log_source));
+            rule.log_source = metadata::dedup(analysis.log_source.into_iter().chain(rule.log_source));
             rule.attributes.extend(analysis.attributes);
             for problem in analysis.problems {
                 downgrade(&mut rule, ParseStatus::Partial, &problem.message);
                 let line = crate::diagnostic::line_of(text, "search:");
                 diagnostics.push(
-                    Diagnostic::new(
-                        Vendor::Splunk,
-                        rel_path,
-                        Severity::Warning,
-                        problem.category,
-                        problem.message,
-                    )
-                    .at_line(line)
-                    .for_rule(&rule.id),
+                    Diagnostic::new(Vendor::Splunk, rel_path, Severity::Warning, problem.category, problem.message)
+                        .at_line(line)
+                        .for_rule(&rule.id),
                 );
             }
         }
     }
-    let sections = detection
-        .how_to_implement()
-        .map(|h| ("How to implement".to_owned(), h))
-        .into_iter()
-        .collect();
-    let detail = RuleDetail {
-        text: text.to_owned(),
-        sections,
-        ..Default::default()
-    };
-    FileOutcome {
-        rules: vec![ParsedRule {
-            rule,
-            detail,
-            line: Some(1),
-        }],
-        diagnostics,
-        skipped: None,
-    }
+    let sections = detection.how_to_implement().map(|h| ("How to implement".to_owned(), h)).into_iter().collect();
+    let detail = RuleDetail { text: text.to_owned(), sections, ..Default::default() };
+    FileOutcome { rules: vec![ParsedRule { rule, detail, line: Some(1) }], diagnostics, skipped: None }
 }
 
 /// An unreadable detection: file, line and the parser's message.

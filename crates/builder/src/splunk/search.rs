@@ -89,11 +89,7 @@ impl Value {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Atom {
     /// `field=value`, `field!=value`, `field<value`…
-    Compare {
-        field: String,
-        op: CmpOp,
-        value: Value,
-    },
+    Compare { field: String, op: CmpOp, value: Value },
     /// `field IN (a, b, …)`
     In { field: String, values: Vec<Value> },
     /// A free term or phrase searched anywhere in the event.
@@ -129,9 +125,7 @@ impl Node {
     /// Calls `visit` on every atom.
     pub fn for_each_atom<'a>(&'a self, visit: &mut impl FnMut(&'a Atom)) {
         match &self.kind {
-            NodeKind::And(items) | NodeKind::Or(items) => {
-                items.iter().for_each(|n| n.for_each_atom(visit))
-            }
+            NodeKind::And(items) | NodeKind::Or(items) => items.iter().for_each(|n| n.for_each_atom(visit)),
             NodeKind::Not(inner) => inner.for_each_atom(visit),
             NodeKind::Atom(atom) => visit(atom),
         }
@@ -146,12 +140,7 @@ pub fn parse(src: &str) -> Result<Option<Node>, SearchError> {
 
 /// Parses tokens lexed from `src` (a clause cut out of a longer command).
 pub fn parse_tokens(src: &str, tokens: &[Token]) -> Result<Option<Node>, SearchError> {
-    let mut parser = Parser {
-        src,
-        tokens,
-        pos: 0,
-        depth: 0,
-    };
+    let mut parser = Parser { src, tokens, pos: 0, depth: 0 };
     let node = parser.and_expr()?;
     match parser.peek() {
         Some(token) => Err(SearchError::UnexpectedClose(token.span.start)),
@@ -197,10 +186,7 @@ pub fn lex(src: &str) -> Result<Vec<Token>, SearchError> {
             }
         };
         i += 1;
-        tokens.push(Token {
-            kind,
-            span: start..i,
-        });
+        tokens.push(Token { kind, span: start..i });
     }
     Ok(tokens)
 }
@@ -281,11 +267,7 @@ impl<'a> Parser<'a> {
             self.pos += 1;
             items.push(self.not_expr()?);
         }
-        Ok(if items.len() == 1 {
-            items.remove(0)
-        } else {
-            span_of(items, NodeKind::Or)
-        })
+        Ok(if items.len() == 1 { items.remove(0) } else { span_of(items, NodeKind::Or) })
     }
 
     fn not_expr(&mut self) -> Result<Node, SearchError> {
@@ -300,19 +282,12 @@ impl<'a> Parser<'a> {
         let inner = self.not_expr()?;
         self.depth -= 1;
         let span = token.span.start..inner.span.end;
-        Ok(Node {
-            kind: NodeKind::Not(Box::new(inner)),
-            span,
-        })
+        Ok(Node { kind: NodeKind::Not(Box::new(inner)), span })
     }
 
     fn enter(&mut self) -> Result<(), SearchError> {
         self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            Err(SearchError::RecursionLimitExceeded)
-        } else {
-            Ok(())
-        }
+        if self.depth > MAX_DEPTH { Err(SearchError::RecursionLimitExceeded) } else { Ok(()) }
     }
 
     fn primary(&mut self) -> Result<Node, SearchError> {
@@ -329,9 +304,7 @@ impl<'a> Parser<'a> {
             }
             TokenKind::Word | TokenKind::Quoted => self.condition(token),
             TokenKind::RParen => Err(SearchError::UnexpectedClose(token.span.start)),
-            TokenKind::Comma | TokenKind::Cmp(_) => {
-                Err(SearchError::ExpectedTerm(token.span.start))
-            }
+            TokenKind::Comma | TokenKind::Cmp(_) => Err(SearchError::ExpectedTerm(token.span.start)),
         }
     }
 
@@ -362,22 +335,13 @@ impl<'a> Parser<'a> {
             return self.in_list(first);
         }
         let word = self.text(first);
-        let directive = first.kind == TokenKind::Word
-            && matches!(word.to_ascii_uppercase().as_str(), "TERM" | "CASE");
-        if directive
-            && next.is_some_and(|t| t.kind == TokenKind::LParen && t.span.start == first.span.end)
-        {
+        let directive = first.kind == TokenKind::Word && matches!(word.to_ascii_uppercase().as_str(), "TERM" | "CASE");
+        if directive && next.is_some_and(|t| t.kind == TokenKind::LParen && t.span.start == first.span.end) {
             return self.directive(first, word.eq_ignore_ascii_case("CASE"));
         }
         self.pos += 1;
         let value = self.value(first);
-        Ok(atom(
-            Atom::Term {
-                value,
-                case_sensitive: false,
-            },
-            first.span.clone(),
-        ))
+        Ok(atom(Atom::Term { value, case_sensitive: false }, first.span.clone()))
     }
 
     fn comparison(&mut self, field: &Token, op: CmpOp) -> Node {
@@ -385,28 +349,15 @@ impl<'a> Parser<'a> {
         let mut end = self.tokens[self.pos - 1].span.end;
         // A missing value (`user=` at the end, or before `)`) is empty.
         let value = match self.peek() {
-            Some(t)
-                if matches!(t.kind, TokenKind::Word | TokenKind::Quoted)
-                    && !self.is_operator_word(t) =>
-            {
+            Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Quoted) && !self.is_operator_word(t) => {
                 self.pos += 1;
                 end = t.span.end;
                 self.value(t)
             }
-            _ => Value {
-                raw: String::new(),
-                quoted: false,
-            },
+            _ => Value { raw: String::new(), quoted: false },
         };
         let span = field.span.start..end;
-        atom(
-            Atom::Compare {
-                field: self.value(field).text(),
-                op,
-                value,
-            },
-            span,
-        )
+        atom(Atom::Compare { field: self.value(field).text(), op, value }, span)
     }
 
     /// `OR` / `AND` / `NOT` after `=` are operators, not values.
@@ -428,13 +379,7 @@ impl<'a> Parser<'a> {
                 Some(t) if t.kind == TokenKind::RParen => {
                     self.pos += 1;
                     let span = field.span.start..t.span.end;
-                    return Ok(atom(
-                        Atom::In {
-                            field: self.value(field).text(),
-                            values,
-                        },
-                        span,
-                    ));
+                    return Ok(atom(Atom::In { field: self.value(field).text(), values }, span));
                 }
                 Some(t) => return Err(SearchError::ExpectedList(t.span.start)),
                 None => return Err(SearchError::Unclosed(open.span.start)),
@@ -452,45 +397,24 @@ impl<'a> Parser<'a> {
         let close = &self.tokens[self.pos + close_at];
         let raw = self.src[open.span.end..close.span.start].trim();
         let value = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
-            Some(inner) => Value {
-                raw: inner.to_owned(),
-                quoted: true,
-            },
-            None => Value {
-                raw: raw.to_owned(),
-                quoted: false,
-            },
+            Some(inner) => Value { raw: inner.to_owned(), quoted: true },
+            None => Value { raw: raw.to_owned(), quoted: false },
         };
         self.pos += close_at + 1;
-        Ok(atom(
-            Atom::Term {
-                value,
-                case_sensitive,
-            },
-            first.span.start..close.span.end,
-        ))
+        Ok(atom(Atom::Term { value, case_sensitive }, first.span.start..close.span.end))
     }
 
     fn value(&self, token: &Token) -> Value {
         let text = self.text(token);
         match token.kind {
-            TokenKind::Quoted => Value {
-                raw: text[1..text.len() - 1].to_owned(),
-                quoted: true,
-            },
-            _ => Value {
-                raw: text.to_owned(),
-                quoted: false,
-            },
+            TokenKind::Quoted => Value { raw: text[1..text.len() - 1].to_owned(), quoted: true },
+            _ => Value { raw: text.to_owned(), quoted: false },
         }
     }
 }
 
 fn atom(atom: Atom, span: Span) -> Node {
-    Node {
-        kind: NodeKind::Atom(atom),
-        span,
-    }
+    Node { kind: NodeKind::Atom(atom), span }
 }
 
 /// One operand stays itself; several make an AND / OR spanning them all.
@@ -505,10 +429,7 @@ fn junction(mut items: Vec<Node>, make: fn(Vec<Node>) -> NodeKind) -> Option<Nod
 fn span_of(items: Vec<Node>, make: fn(Vec<Node>) -> NodeKind) -> Node {
     let start = items.first().map_or(0, |n| n.span.start);
     let end = items.last().map_or(0, |n| n.span.end);
-    Node {
-        kind: make(items),
-        span: start..end,
-    }
+    Node { kind: make(items), span: start..end }
 }
 
 #[cfg(test)]
@@ -534,23 +455,11 @@ mod tests {
                 format!("{field}{op:?}{}", value.raw)
             }
             NodeKind::Atom(Atom::In { field, values }) => {
-                format!(
-                    "{field} in [{}]",
-                    values
-                        .iter()
-                        .map(|v| v.raw.as_str())
-                        .collect::<Vec<_>>()
-                        .join(",")
-                )
+                format!("{field} in [{}]", values.iter().map(|v| v.raw.as_str()).collect::<Vec<_>>().join(","))
             }
-            NodeKind::Atom(Atom::Term {
-                value,
-                case_sensitive,
-            }) => format!(
-                "term{}({})",
-                if *case_sensitive { "~" } else { "" },
-                value.raw
-            ),
+            NodeKind::Atom(Atom::Term { value, case_sensitive }) => {
+                format!("term{}({})", if *case_sensitive { "~" } else { "" }, value.raw)
+            }
             NodeKind::Atom(Atom::Subsearch(text)) => format!("[{text}]"),
         }
     }
@@ -585,10 +494,7 @@ mod tests {
             show(r#"p="*\\Windows\\*" q=C:\\x s="say \"hi\"""#),
             r#"(and pEq*\\Windows\\* qEqC:\\x sEqsay \"hi\")"#
         );
-        let Ok(Some(Node {
-            kind: NodeKind::Atom(Atom::Compare { value, .. }),
-            ..
-        })) = parse(r#"s="say \"hi\" \\ \*""#)
+        let Ok(Some(Node { kind: NodeKind::Atom(Atom::Compare { value, .. }), .. })) = parse(r#"s="say \"hi\" \\ \*""#)
         else {
             panic!("not a comparison")
         };
@@ -601,10 +507,7 @@ mod tests {
             show(r#""access denied" TERM(10.0.0.1) CASE(Error)"#),
             "(and term(access denied) term(10.0.0.1) term~(Error))"
         );
-        assert_eq!(
-            show("NOT [| inputlookup t | fields x] a=1"),
-            "(and (not [| inputlookup t | fields x]) aEq1)"
-        );
+        assert_eq!(show("NOT [| inputlookup t | fields x] a=1"), "(and (not [| inputlookup t | fields x]) aEq1)");
         assert_eq!(show("()"), "(and )");
         assert_eq!(show("  "), "empty");
     }
@@ -613,11 +516,7 @@ mod tests {
     fn spans_cover_each_conjunct() {
         let src = "a=1 (b=2 OR c=\"x y\") NOT d=4";
         let node = parse(src).expect("parses").expect("not empty");
-        let texts: Vec<&str> = node
-            .conjuncts()
-            .iter()
-            .map(|n| &src[n.span.clone()])
-            .collect();
+        let texts: Vec<&str> = node.conjuncts().iter().map(|n| &src[n.span.clone()]).collect();
         assert_eq!(texts, ["a=1", "(b=2 OR c=\"x y\")", "NOT d=4"]);
     }
 
@@ -628,13 +527,7 @@ mod tests {
         assert_eq!(show("a=\"x"), "error: unterminated string at byte 2");
         assert_eq!(show("a=1 OR"), "error: expected a search term at byte 6");
         assert_eq!(show("[search x"), "error: unterminated subsearch at byte 0");
-        assert_eq!(
-            show(&"(".repeat(200)),
-            "error: expression nested too deeply"
-        );
-        assert_eq!(
-            show(&"NOT ".repeat(200)),
-            "error: expression nested too deeply"
-        );
+        assert_eq!(show(&"(".repeat(200)), "error: expression nested too deeply");
+        assert_eq!(show(&"NOT ".repeat(200)), "error: expression nested too deeply");
     }
 }

@@ -18,18 +18,16 @@ impl<'a> Stage<'a> {
     /// empty stage.
     pub fn command(&self) -> String {
         let trimmed = self.text.trim_start();
-        let end = trimmed
-            .find(|c: char| c.is_whitespace() || c == '(' || c == '[' || c == '`')
-            .unwrap_or(trimmed.len());
+        let end =
+            trimmed.find(|c: char| c.is_whitespace() || c == '(' || c == '[' || c == '`').unwrap_or(trimmed.len());
         trimmed[..end].to_ascii_lowercase()
     }
 
     /// Everything after the command name.
     pub fn arguments(&self) -> &'a str {
         let trimmed = self.text.trim_start();
-        let end = trimmed
-            .find(|c: char| c.is_whitespace() || c == '(' || c == '[' || c == '`')
-            .unwrap_or(trimmed.len());
+        let end =
+            trimmed.find(|c: char| c.is_whitespace() || c == '(' || c == '[' || c == '`').unwrap_or(trimmed.len());
         &trimmed[end..]
     }
 
@@ -84,20 +82,14 @@ pub fn split_pipeline(spl: &str) -> Vec<Stage<'_>> {
             b'[' => depth += 1,
             b']' => depth = depth.saturating_sub(1),
             b'|' if depth == 0 => {
-                stages.push(Stage {
-                    text: &spl[start..i],
-                    start,
-                });
+                stages.push(Stage { text: &spl[start..i], start });
                 start = i + 1;
             }
             _ => {}
         }
         i += 1;
     }
-    stages.push(Stage {
-        text: &spl[start..],
-        start,
-    });
+    stages.push(Stage { text: &spl[start..], start });
     stages
 }
 
@@ -175,10 +167,7 @@ mod tests {
     use super::*;
 
     fn texts(spl: &str) -> Vec<&str> {
-        split_pipeline(spl)
-            .into_iter()
-            .map(|s| s.text.trim())
-            .collect()
+        split_pipeline(spl).into_iter().map(|s| s.text.trim()).collect()
     }
 
     #[test]
@@ -191,9 +180,7 @@ mod tests {
     #[test]
     fn pipes_inside_strings_macros_and_subsearches_do_not_split() {
         assert_eq!(
-            texts(
-                r#"| tstats count where a="x|y" | regex p="(a|b)" | search [| inputlookup t | fields f] | `m(a|b)`"#
-            ),
+            texts(r#"| tstats count where a="x|y" | regex p="(a|b)" | search [| inputlookup t | fields f] | `m(a|b)`"#),
             [
                 "",
                 r#"tstats count where a="x|y""#,
@@ -212,10 +199,7 @@ mod tests {
         assert_eq!(stages[1].command(), "where");
         assert_eq!(stages[1].arguments(), "(x>1) ");
         assert_eq!(stages[2].command(), "search");
-        assert_eq!(
-            &"| where(x>1) | search a=1"[stages[2].arguments_start()..],
-            " a=1"
-        );
+        assert_eq!(&"| where(x>1) | search a=1"[stages[2].arguments_start()..], " a=1");
     }
 
     #[test]

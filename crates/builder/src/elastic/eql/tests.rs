@@ -15,12 +15,7 @@ fn read(source: &str) -> QueryLogic {
 
 fn read_with(source: &str, category_field: &str) -> QueryLogic {
     let fields = no_fields();
-    parse(
-        source,
-        category_field,
-        LeafMaker::new(&fields, Vendor::Elastic),
-    )
-    .unwrap()
+    parse(source, category_field, LeafMaker::new(&fields, Vendor::Elastic)).unwrap()
 }
 
 /// The tree of a fully understood query.
@@ -46,10 +41,7 @@ fn category_is_anded_with_the_condition() {
     assert_eq!(cond(r#"a == "x""#), r#"(eq~ a "x")"#);
     // The rule's event_category_override names the category field.
     let out = read_with(r#"file where true"#, "event.type");
-    assert_eq!(
-        sexpr(out.logic.as_ref().unwrap()),
-        r#"(eq~ event.type "file")"#
-    );
+    assert_eq!(sexpr(out.logic.as_ref().unwrap()), r#"(eq~ event.type "file")"#);
     assert_eq!(read("any where true").logic, None);
 }
 
@@ -62,38 +54,23 @@ fn equality_and_comparison_operators() {
         r#"(and (lt~ a "1") (lte~ b "2") (gt~ c "3") (gte~ d "4"))"#
     );
     // A constant on the left reads as if written on the right.
-    assert_eq!(
-        cond(r#"5 < a and "x" == b"#),
-        r#"(and (gt~ a "5") (eq~ b "x"))"#
-    );
-    assert_eq!(
-        cond("a == b and c != d"),
-        r#"(and (fieldref~ a "b") (not (fieldref~ c "d")))"#
-    );
+    assert_eq!(cond(r#"5 < a and "x" == b"#), r#"(and (gt~ a "5") (eq~ b "x"))"#);
+    assert_eq!(cond("a == b and c != d"), r#"(and (fieldref~ a "b") (not (fieldref~ c "d")))"#);
     // `*` after `==` is literal.
     assert_eq!(cond(r#"a == "x*""#), r#"(eq~ a "x*")"#);
 }
 
 #[test]
 fn colon_is_case_insensitive_with_wildcards_and_lists() {
-    assert_eq!(
-        cond(r#"process.command_line : "*foo*""#),
-        r#"(wildcard process.command_line "*foo*")"#
-    );
+    assert_eq!(cond(r#"process.command_line : "*foo*""#), r#"(wildcard process.command_line "*foo*")"#);
     assert_eq!(cond(r#"a : "x""#), r#"(eq a "x")"#);
-    assert_eq!(
-        cond(r#"a : ("x?", "y")"#),
-        r#"(or (wildcard a "x?") (eq a "y"))"#
-    );
+    assert_eq!(cond(r#"a : ("x?", "y")"#), r#"(or (wildcard a "x?") (eq a "y"))"#);
 }
 
 #[test]
 fn like_regex_and_in() {
     assert_eq!(cond(r#"a like "x*""#), r#"(wildcard~ a "x*")"#);
-    assert_eq!(
-        cond(r#"a like~ ("x*", "y")"#),
-        r#"(or (wildcard a "x*") (eq a "y"))"#
-    );
+    assert_eq!(cond(r#"a like~ ("x*", "y")"#), r#"(or (wildcard a "x*") (eq a "y"))"#);
     assert_eq!(cond(r#"a regex "[0-9]+""#), r#"(regex_match~ a "[0-9]+")"#);
     assert_eq!(cond(r#"a regex~ """\d+""""#), r#"(regex_match a "\d+")"#);
     assert_eq!(
@@ -101,10 +78,7 @@ fn like_regex_and_in() {
         r#"(or (eq~ process.name "a.exe") (eq~ process.name "b*.exe"))"#
     );
     assert_eq!(cond(r#"a in~ ("x")"#), r#"(eq a "x")"#);
-    assert_eq!(
-        cond(r#"a not in ("x", "y")"#),
-        r#"(not (or (eq~ a "x") (eq~ a "y")))"#
-    );
+    assert_eq!(cond(r#"a not in ("x", "y")"#), r#"(not (or (eq~ a "x") (eq~ a "y")))"#);
     assert_eq!(cond(r#"not a like "x""#), r#"(not (eq~ a "x"))"#);
 }
 
@@ -122,10 +96,7 @@ fn boolean_precedence_and_parentheses() {
 
 #[test]
 fn optional_and_backtick_fields() {
-    assert_eq!(
-        cond(r#"?process.parent.name == "x""#),
-        r#"(eq~ process.parent.name "x")"#
-    );
+    assert_eq!(cond(r#"?process.parent.name == "x""#), r#"(eq~ process.parent.name "x")"#);
     assert_eq!(
         cond(r#"`k.audit.pod-name` : "x" and a.`b c`.d == "y""#),
         r#"(and (eq k.audit.pod-name "x") (eq~ a.b c.d "y"))"#
@@ -135,15 +106,9 @@ fn optional_and_backtick_fields() {
 #[test]
 fn strings_escapes_and_comments() {
     // "C:\\Windows\\*.exe" is C:\Windows\*.exe: a backslash, then a wildcard.
-    assert_eq!(
-        cond(r#"a : "C:\\Windows\\*.exe""#),
-        r#"(wildcard a "C:\Windows\\*.exe")"#
-    );
+    assert_eq!(cond(r#"a : "C:\\Windows\\*.exe""#), r#"(wildcard a "C:\Windows\\*.exe")"#);
     // Triple-quoted strings are raw.
-    assert_eq!(
-        cond(r#"a : """C:\Windows\*.exe""""#),
-        r#"(wildcard a "C:\Windows\\*.exe")"#
-    );
+    assert_eq!(cond(r#"a : """C:\Windows\*.exe""""#), r#"(wildcard a "C:\Windows\\*.exe")"#);
     assert_eq!(cond(r#"a == "q\"t\tu\u{41}""#), "(eq~ a \"q\"t\tuA\")");
     assert_eq!(
         cond("a == \"1\" /* block \n comment */ and // line comment\n b == \"2\""),
@@ -153,31 +118,16 @@ fn strings_escapes_and_comments() {
 
 #[test]
 fn predicate_functions_become_leaves() {
-    assert_eq!(
-        cond(r#"startsWith~(process.name, "MS")"#),
-        r#"(wildcard process.name "MS*")"#
-    );
-    assert_eq!(
-        cond(r#"endswith(a, "x", "y")"#),
-        r#"(or (wildcard~ a "*x") (wildcard~ a "*y"))"#
-    );
-    assert_eq!(
-        cond(r#"stringContains~(a, "mid")"#),
-        r#"(wildcard a "*mid*")"#
-    );
+    assert_eq!(cond(r#"startsWith~(process.name, "MS")"#), r#"(wildcard process.name "MS*")"#);
+    assert_eq!(cond(r#"endswith(a, "x", "y")"#), r#"(or (wildcard~ a "*x") (wildcard~ a "*y"))"#);
+    assert_eq!(cond(r#"stringContains~(a, "mid")"#), r#"(wildcard a "*mid*")"#);
     assert_eq!(cond(r#"wildcard(a, "x*y")"#), r#"(wildcard~ a "x*y")"#);
     assert_eq!(
         cond(r#"not cidrMatch(destination.ip, "10.0.0.0/8", "::1")"#),
         r#"(not (or (cidr destination.ip "10.0.0.0/8") (cidr destination.ip "::1")))"#
     );
-    assert_eq!(
-        cond(r#"startswith(a, "x") == false"#),
-        r#"(not (wildcard~ a "x*"))"#
-    );
-    assert_eq!(
-        cond("length(registry.data.strings) > 0"),
-        "(exists registry.data.strings)"
-    );
+    assert_eq!(cond(r#"startswith(a, "x") == false"#), r#"(not (wildcard~ a "x*"))"#);
+    assert_eq!(cond("length(registry.data.strings) > 0"), "(exists registry.data.strings)");
 }
 
 #[test]
@@ -188,29 +138,18 @@ fn method_calls_and_signed_numbers() {
         r#"(and (wildcard~ process.name "cmd*") (eq~ a "1"))"#
     );
     let out = read("any where file.name:length() > 30");
-    assert_eq!(
-        sexpr(out.logic.as_ref().unwrap()),
-        r#"(raw file.name "file.name:length() > 30")"#
-    );
+    assert_eq!(sexpr(out.logic.as_ref().unwrap()), r#"(raw file.name "file.name:length() > 30")"#);
     assert_eq!(out.partial, ["EQL function length() kept as text"]);
 }
 
 #[test]
 fn other_functions_are_raw_and_partial() {
-    let out = read(
-        r#"any where a == "1" and length(file.name) > 30 and startswith~(dll.name, process.name)"#,
-    );
+    let out = read(r#"any where a == "1" and length(file.name) > 30 and startswith~(dll.name, process.name)"#);
     assert_eq!(
         sexpr(out.logic.as_ref().unwrap()),
         r#"(and (eq~ a "1") (raw file.name "length(file.name) > 30") (raw * "startswith~(dll.name, process.name)"))"#
     );
-    assert_eq!(
-        out.partial,
-        [
-            "EQL function length() kept as text",
-            "EQL function startswith() kept as text"
-        ]
-    );
+    assert_eq!(out.partial, ["EQL function length() kept as text", "EQL function startswith() kept as text"]);
     let out = read("any where a + 1 > 3");
     assert_eq!(out.partial, ["EQL arithmetic kept as text"]);
 }
@@ -236,27 +175,10 @@ fn sequences_and_their_attributes() {
         )
     );
     // The missing and until steps sit under the root `and`: exclusions.
-    let excluded: Vec<_> = logic
-        .exclusions()
-        .iter()
-        .map(|l| l.source_field.as_deref().unwrap().to_owned())
-        .collect();
-    assert_eq!(
-        excluded,
-        [
-            "event.category",
-            "destination.port",
-            "event.category",
-            "event.type"
-        ]
-    );
-    let attribute = |label: &str| {
-        out.attributes
-            .iter()
-            .filter(|(l, _)| l == label)
-            .map(|(_, v)| v.as_str())
-            .collect::<Vec<_>>()
-    };
+    let excluded: Vec<_> = logic.exclusions().iter().map(|l| l.source_field.as_deref().unwrap().to_owned()).collect();
+    assert_eq!(excluded, ["event.category", "destination.port", "event.category", "event.type"]);
+    let attribute =
+        |label: &str| out.attributes.iter().filter(|(l, _)| l == label).map(|(_, v)| v.as_str()).collect::<Vec<_>>();
     assert_eq!(attribute("sequence by"), ["host.id"]);
     assert_eq!(attribute("sequence maxspan"), ["1m"]);
     assert_eq!(attribute("sequence steps"), ["3"]);
@@ -268,16 +190,12 @@ fn sequences_and_their_attributes() {
 
 #[test]
 fn samples_are_the_and_of_their_steps() {
-    let out =
-        read(r#"sample by host.id, process.pid [process where a == "1"] [network where b == "2"]"#);
+    let out = read(r#"sample by host.id, process.pid [process where a == "1"] [network where b == "2"]"#);
     assert_eq!(
         sexpr(out.logic.as_ref().unwrap()),
         r#"(and (eq~ event.category "process") (eq~ a "1") (eq~ event.category "network") (eq~ b "2"))"#
     );
-    assert!(
-        out.attributes
-            .contains(&("sample by".to_owned(), "host.id, process.pid".to_owned()))
-    );
+    assert!(out.attributes.contains(&("sample by".to_owned(), "host.id, process.pid".to_owned())));
 }
 
 #[test]
@@ -286,24 +204,8 @@ fn malformed_queries_are_errors_with_offsets() {
     let maker = LeafMaker::new(&fields, Vendor::Elastic);
     let err = |source: &str| parse(source, "event.category", maker).unwrap_err();
     assert_eq!(err(r#"process where a == "x"#).offset(), 19);
-    assert_eq!(
-        err("process a == 1"),
-        ParseError::Unexpected {
-            expected: "`where`",
-            found: "`a`".into(),
-            at: 8
-        }
-    );
-    assert!(matches!(
-        err("process where a == 1 b"),
-        ParseError::Unexpected { at: 21, .. }
-    ));
-    assert!(matches!(
-        err("join [a where true] [b where true]"),
-        ParseError::Unsupported { .. }
-    ));
-    assert!(matches!(
-        err("sequence by a"),
-        ParseError::UnexpectedEnd { .. }
-    ));
+    assert_eq!(err("process a == 1"), ParseError::Unexpected { expected: "`where`", found: "`a`".into(), at: 8 });
+    assert!(matches!(err("process where a == 1 b"), ParseError::Unexpected { at: 21, .. }));
+    assert!(matches!(err("join [a where true] [b where true]"), ParseError::Unsupported { .. }));
+    assert!(matches!(err("sequence by a"), ParseError::UnexpectedEnd { .. }));
 }

@@ -22,25 +22,16 @@ fn cond(condition: &str) -> String {
 }
 
 fn attributes<'a>(out: &'a QueryLogic, label: &str) -> Vec<&'a str> {
-    out.attributes
-        .iter()
-        .filter(|(l, _)| l == label)
-        .map(|(_, v)| v.as_str())
-        .collect()
+    out.attributes.iter().filter(|(l, _)| l == label).map(|(_, v)| v.as_str()).collect()
 }
 
 #[test]
 fn from_patterns_are_log_sources() {
-    let out = read(
-        "from logs-endpoint.events.process-*, .alerts-security.* METADATA _id, _index | where a == 1",
-    );
+    let out = read("from logs-endpoint.events.process-*, .alerts-security.* METADATA _id, _index | where a == 1");
     assert_eq!(
         out.log_source,
         [
-            (
-                "index".to_owned(),
-                "logs-endpoint.events.process-*".to_owned()
-            ),
+            ("index".to_owned(), "logs-endpoint.events.process-*".to_owned()),
             ("index".to_owned(), ".alerts-security.*".to_owned())
         ]
     );
@@ -52,14 +43,8 @@ fn comparison_operators() {
         cond(r#"process.name == "mshta.exe" and a != "x" and b >= 5 and 3 > c"#),
         r#"(and (eq~ process.name "mshta.exe") (not (eq~ a "x")) (gte~ b "5") (lt~ c "3"))"#
     );
-    assert_eq!(
-        cond("a IS NULL or b is not null"),
-        "(or (null a) (exists b))"
-    );
-    assert_eq!(
-        cond(r#"NOT a IN ("x", "y")"#),
-        r#"(not (or (eq~ a "x") (eq~ a "y")))"#
-    );
+    assert_eq!(cond("a IS NULL or b is not null"), "(or (null a) (exists b))");
+    assert_eq!(cond(r#"NOT a IN ("x", "y")"#), r#"(not (or (eq~ a "x") (eq~ a "y")))"#);
     assert_eq!(cond(r#"a NOT IN ("x")"#), r#"(not (eq~ a "x"))"#);
 }
 
@@ -67,25 +52,13 @@ fn comparison_operators() {
 fn like_rlike_and_match() {
     // ES|QL LIKE: `*` / `?` wildcards, a backslash escapes, `%` is literal.
     assert_eq!(cond(r#"a LIKE "*x?%""#), r#"(wildcard~ a "*x?%")"#);
-    assert_eq!(
-        cond(r#"a like "C:\\\\Windows\\\\*""#),
-        r#"(wildcard~ a "C:\Windows\\*")"#
-    );
-    assert_eq!(
-        cond(r#"a like """C:\\Windows\\*.exe""""#),
-        r#"(wildcard~ a "C:\Windows\\*.exe")"#
-    );
+    assert_eq!(cond(r#"a like "C:\\\\Windows\\\\*""#), r#"(wildcard~ a "C:\Windows\\*")"#);
+    assert_eq!(cond(r#"a like """C:\\Windows\\*.exe""""#), r#"(wildcard~ a "C:\Windows\\*.exe")"#);
     assert_eq!(cond(r#"a like "lit\\*""#), r#"(eq~ a "lit*")"#);
     assert_eq!(cond(r#"a NOT LIKE "x*""#), r#"(not (wildcard~ a "x*"))"#);
     assert_eq!(cond(r#"a RLIKE ".*\\d+""#), r#"(regex_match~ a ".*\d+")"#);
-    assert_eq!(
-        cond(r#"message : "evil thing""#),
-        r#"(match message "evil thing")"#
-    );
-    assert_eq!(
-        cond(r#"match(a, "x*", {"fuzziness": 1})"#),
-        r#"(match a "x\*")"#
-    );
+    assert_eq!(cond(r#"message : "evil thing""#), r#"(match message "evil thing")"#);
+    assert_eq!(cond(r#"match(a, "x*", {"fuzziness": 1})"#), r#"(match a "x\*")"#);
 }
 
 #[test]
@@ -99,16 +72,10 @@ fn functions_on_one_field() {
         r#"(not (or (cidr source.ip "10.0.0.0/8") (cidr source.ip "::1")))"#
     );
     // to_lower makes the test case-insensitive on the field itself.
-    assert_eq!(
-        cond(r#"to_lower(process.name) == "cmd.exe""#),
-        r#"(eq process.name "cmd.exe")"#
-    );
+    assert_eq!(cond(r#"to_lower(process.name) == "cmd.exe""#), r#"(eq process.name "cmd.exe")"#);
     assert_eq!(cond(r#"TO_LOWER(a) like "*x*""#), r#"(wildcard a "*x*")"#);
     assert_eq!(cond("a::STRING == \"1\""), r#"(eq~ a "1")"#);
-    assert_eq!(
-        cond(r#"true in (starts_with(a, "x"), a == "y")"#),
-        r#"(or (wildcard~ a "x*") (eq~ a "y"))"#
-    );
+    assert_eq!(cond(r#"true in (starts_with(a, "x"), a == "y")"#), r#"(or (wildcard~ a "x*") (eq~ a "y"))"#);
     assert_eq!(cond("length(a) > 0"), "(exists a)");
 }
 
@@ -136,18 +103,10 @@ fn conditions_after_stats_or_on_computed_columns_are_thresholds() {
         sexpr(out.logic.as_ref().unwrap()),
         r#"(and (eq~ event.action "x") (eq process.name "cmd.exe") (not (eq~ user.name "root")))"#
     );
-    assert_eq!(
-        attributes(&out, "time window"),
-        ["@timestamp > now() - 1 hour"]
-    );
+    assert_eq!(attributes(&out, "time window"), ["@timestamp > now() - 1 hour"]);
     assert_eq!(
         attributes(&out, "threshold"),
-        [
-            "Esql.n > 3",
-            r#"Esql.code == "7""#,
-            "Esql.count >= 10",
-            r#"host.id != "h""#
-        ]
+        ["Esql.n > 3", r#"Esql.code == "7""#, "Esql.count >= 10", r#"host.id != "h""#]
     );
     assert_eq!(attributes(&out, "stats by"), ["host.id"]);
     // Only thresholds: no logic at all, and nothing left unread.
@@ -164,47 +123,23 @@ fn unknown_conditions_are_raw_and_partial() {
     );
     assert_eq!(
         out.partial,
-        [
-            "ES|QL function length() kept as text",
-            "ES|QL condition mixes source fields and computed columns"
-        ]
+        ["ES|QL function length() kept as text", "ES|QL condition mixes source fields and computed columns"]
     );
 }
 
 #[test]
 fn keywords_are_case_insensitive_and_errors_have_offsets() {
-    assert_eq!(
-        cond(r#"a == "1" AnD b == "2""#),
-        r#"(and (eq~ a "1") (eq~ b "2"))"#
-    );
+    assert_eq!(cond(r#"a == "1" AnD b == "2""#), r#"(and (eq~ a "1") (eq~ b "2"))"#);
     let fields = no_fields();
     let maker = LeafMaker::new(&fields, Vendor::Elastic);
     let err = parse(r#"from x | where a == "1" and"#, maker).unwrap_err();
-    assert_eq!(
-        err,
-        ParseError::UnexpectedEnd {
-            expected: "a value",
-            at: 27
-        }
-    );
-    assert!(matches!(
-        parse("from x | where a ==| keep a", maker),
-        Err(ParseError::UnexpectedEnd { .. })
-    ));
-    assert!(matches!(
-        parse(r#"from x | where a == "open"#, maker),
-        Err(ParseError::Lex(_))
-    ));
+    assert_eq!(err, ParseError::UnexpectedEnd { expected: "a value", at: 27 });
+    assert!(matches!(parse("from x | where a ==| keep a", maker), Err(ParseError::UnexpectedEnd { .. })));
+    assert!(matches!(parse(r#"from x | where a == "open"#, maker), Err(ParseError::Lex(_))));
 }
 
 #[test]
 fn pattern_names_of_dissect_and_grok() {
-    assert_eq!(
-        pattern_names("%{a} %{?b} %{+c} %{d->}"),
-        ["a", "b", "c", "d"]
-    );
-    assert_eq!(
-        pattern_names("%{IP:client.ip} %{NUMBER:Esql.n:int}"),
-        ["client.ip", "Esql.n"]
-    );
+    assert_eq!(pattern_names("%{a} %{?b} %{+c} %{d->}"), ["a", "b", "c", "d"]);
+    assert_eq!(pattern_names("%{IP:client.ip} %{NUMBER:Esql.n:int}"), ["client.ip", "Esql.n"]);
 }

@@ -21,46 +21,17 @@ fn show(node: &Node) -> String {
         NodeKind::And(ops) => format!("and({})", list(ops)),
         NodeKind::Not(inner) => format!("not({})", show(inner)),
         NodeKind::Compare { op, lhs, rhs } => format!("{op:?}({}, {})", show(lhs), show(rhs)),
-        NodeKind::Pattern {
-            op,
-            insensitive,
-            lhs,
-            patterns,
-        } => {
-            format!(
-                "{op:?}{}({}, [{}])",
-                if *insensitive { "~" } else { "" },
-                show(lhs),
-                list(patterns)
-            )
+        NodeKind::Pattern { op, insensitive, lhs, patterns } => {
+            format!("{op:?}{}({}, [{}])", if *insensitive { "~" } else { "" }, show(lhs), list(patterns))
         }
-        NodeKind::In {
-            lhs,
-            list: items,
-            insensitive,
-        } => {
-            format!(
-                "in{}({}, [{}])",
-                if *insensitive { "~" } else { "" },
-                show(lhs),
-                list(items)
-            )
+        NodeKind::In { lhs, list: items, insensitive } => {
+            format!("in{}({}, [{}])", if *insensitive { "~" } else { "" }, show(lhs), list(items))
         }
-        NodeKind::IsNull { operand, negated } => format!(
-            "isnull{}({})",
-            if *negated { "!" } else { "" },
-            show(operand)
-        ),
-        NodeKind::Call {
-            name,
-            insensitive,
-            args,
-        } => {
-            format!(
-                "{name}{}({})",
-                if *insensitive { "~" } else { "" },
-                list(args)
-            )
+        NodeKind::IsNull { operand, negated } => {
+            format!("isnull{}({})", if *negated { "!" } else { "" }, show(operand))
+        }
+        NodeKind::Call { name, insensitive, args } => {
+            format!("{name}{}({})", if *insensitive { "~" } else { "" }, list(args))
         }
         NodeKind::Field(f) => f.clone(),
         NodeKind::Str(s) => format!("{s:?}"),
@@ -74,34 +45,19 @@ fn show(node: &Node) -> String {
 #[test]
 fn precedence_is_or_and_not() {
     let node = parse(r#"not a == "1" and b : "2" or c like~ "3""#, Dialect::Eql);
-    assert_eq!(
-        show(&node),
-        r#"or(and(not(Eq(a, "1")), Colon(b, ["2"])), Like~(c, ["3"]))"#
-    );
+    assert_eq!(show(&node), r#"or(and(not(Eq(a, "1")), Colon(b, ["2"])), Like~(c, ["3"]))"#);
 }
 
 #[test]
 fn infix_negation_and_lists() {
-    let node = parse(
-        r#"a not in ("x", "y",) and b in~ ("z") and c : ("p*", "q")"#,
-        Dialect::Eql,
-    );
-    assert_eq!(
-        show(&node),
-        r#"and(not(in(a, ["x", "y"])), in~(b, ["z"]), Colon(c, ["p*", "q"]))"#
-    );
+    let node = parse(r#"a not in ("x", "y",) and b in~ ("z") and c : ("p*", "q")"#, Dialect::Eql);
+    assert_eq!(show(&node), r#"and(not(in(a, ["x", "y"])), in~(b, ["z"]), Colon(c, ["p*", "q"]))"#);
 }
 
 #[test]
 fn calls_optional_fields_and_arithmetic() {
-    let node = parse(
-        r#"startswith~(?p.name, "x") and length(a) + 1 > 3 and `b-c` != null"#,
-        Dialect::Eql,
-    );
-    assert_eq!(
-        show(&node),
-        r#"and(startswith~(p.name, "x"), Gt(computed, 3), NotEq(b-c, null))"#
-    );
+    let node = parse(r#"startswith~(?p.name, "x") and length(a) + 1 > 3 and `b-c` != null"#, Dialect::Eql);
+    assert_eq!(show(&node), r#"and(startswith~(p.name, "x"), Gt(computed, 3), NotEq(b-c, null))"#);
 }
 
 #[test]
@@ -114,30 +70,17 @@ fn esql_forms() {
         show(&node),
         r#"and(not(isnull(a)), Regex(b, ["x.*"]), not(Like(c, ["y"])), Gt(date_trunc(computed, t), -5))"#
     );
-    assert_eq!(
-        show(&parse("count(*) >= 10", Dialect::Esql)),
-        "Ge(count(computed), 10)"
-    );
+    assert_eq!(show(&parse("count(*) >= 10", Dialect::Esql)), "Ge(count(computed), 10)");
 }
 
 #[test]
 fn errors_name_what_was_expected() {
     let tokens = tokenize("a == ", Dialect::Eql).unwrap();
-    let err = Parser::new(&tokens, Dialect::Eql, 5)
-        .expression()
-        .unwrap_err();
-    assert_eq!(
-        err,
-        ParseError::UnexpectedEnd {
-            expected: "a value",
-            at: 5
-        }
-    );
+    let err = Parser::new(&tokens, Dialect::Eql, 5).expression().unwrap_err();
+    assert_eq!(err, ParseError::UnexpectedEnd { expected: "a value", at: 5 });
     let deep = format!("{}a{}", "(".repeat(500), ")".repeat(500));
     let tokens = tokenize(&deep, Dialect::Eql).unwrap();
-    let err = Parser::new(&tokens, Dialect::Eql, deep.len())
-        .expression()
-        .unwrap_err();
+    let err = Parser::new(&tokens, Dialect::Eql, deep.len()).expression().unwrap_err();
     assert!(matches!(err, ParseError::RecursionLimit { .. }));
 }
 
@@ -150,15 +93,9 @@ fn signed_numbers_and_eql_method_calls() {
         "and(Eq(a, 1), Gt(b, -2), NotEq(c, computed))"
     );
     assert_eq!(
-        show(&parse(
-            r#"a:length() > 3 and b:startsWith("x", "y")"#,
-            Dialect::Eql
-        )),
+        show(&parse(r#"a:length() > 3 and b:startsWith("x", "y")"#, Dialect::Eql)),
         r#"and(Gt(length(a), 3), startsWith(b, "x", "y"))"#
     );
     // A `:` followed by a string stays the comparison.
-    assert_eq!(
-        show(&parse(r#"a:"x" and b : ("y")"#, Dialect::Eql)),
-        r#"and(Colon(a, ["x"]), Colon(b, ["y"]))"#
-    );
+    assert_eq!(show(&parse(r#"a:"x" and b : ("y")"#, Dialect::Eql)), r#"and(Colon(a, ["x"]), Colon(b, ["y"]))"#);
 }

@@ -148,10 +148,7 @@ pub fn tokenize(source: &str, syntax: Syntax) -> Result<Vec<Token>, KqlLexError>
             _ => word(&mut chars, syntax)?,
         };
         let end = chars.peek().map_or(source.len(), |&(i, _)| i);
-        tokens.push(Token {
-            kind,
-            span: Span::new(start, end),
-        });
+        tokens.push(Token { kind, span: Span::new(start, end) });
     }
     Ok(tokens)
 }
@@ -247,9 +244,7 @@ fn word(chars: &mut Chars<'_>, syntax: Syntax) -> Result<Kind, KqlLexError> {
             }
         }
     }
-    let keyword = (!escaped && plain.len() == tokens.len())
-        .then(|| keyword(&plain, syntax))
-        .flatten();
+    let keyword = (!escaped && plain.len() == tokens.len()).then(|| keyword(&plain, syntax)).flatten();
     if let Some(keyword) = keyword {
         return Ok(Kind::Keyword(keyword));
     }
@@ -261,14 +256,10 @@ fn keyword(word: &str, syntax: Syntax) -> Option<Keyword> {
         Syntax::Kuery => word.eq_ignore_ascii_case(k),
         Syntax::Lucene => word == k.to_ascii_uppercase(),
     };
-    [
-        ("or", Keyword::Or),
-        ("and", Keyword::And),
-        ("not", Keyword::Not),
-    ]
-    .into_iter()
-    .find(|(k, _)| matches(k))
-    .map(|(_, keyword)| keyword)
+    [("or", Keyword::Or), ("and", Keyword::And), ("not", Keyword::Not)]
+        .into_iter()
+        .find(|(k, _)| matches(k))
+        .map(|(_, keyword)| keyword)
 }
 
 #[cfg(test)]
@@ -279,11 +270,7 @@ mod tests {
     use super::*;
 
     fn kinds(source: &str) -> Vec<Kind> {
-        tokenize(source, Syntax::Kuery)
-            .unwrap()
-            .into_iter()
-            .map(|t| t.kind)
-            .collect()
+        tokenize(source, Syntax::Kuery).unwrap().into_iter().map(|t| t.kind).collect()
     }
 
     #[test]
@@ -304,10 +291,7 @@ mod tests {
     #[test]
     fn quoted_escapes_are_only_the_five_of_the_grammar() {
         // `\u0041` is not an escape inside quotes: the backslash stays.
-        assert_eq!(
-            kinds(r#""a\u0041\"\\\tb\Windows""#),
-            [Kind::Quoted("a\\u0041\"\\\tb\\Windows".into())]
-        );
+        assert_eq!(kinds(r#""a\u0041\"\\\tb\Windows""#), [Kind::Quoted("a\\u0041\"\\\tb\\Windows".into())]);
     }
 
     #[test]
@@ -324,27 +308,17 @@ mod tests {
                 Kind::Word(literal_tokens("or")),
             ]
         );
-        assert_eq!(
-            tokenize(r"a:b\", Syntax::Kuery),
-            Err(KqlLexError::DanglingEscape(3))
-        );
+        assert_eq!(tokenize(r"a:b\", Syntax::Kuery), Err(KqlLexError::DanglingEscape(3)));
     }
 
     #[test]
     fn ranges_and_lucene_forms() {
         assert_eq!(
             kinds("a >= 5"),
-            [
-                Kind::Word(literal_tokens("a")),
-                Kind::Range(RangeOp::Ge),
-                Kind::Word(literal_tokens("5"))
-            ]
+            [Kind::Word(literal_tokens("a")), Kind::Range(RangeOp::Ge), Kind::Word(literal_tokens("5"))]
         );
-        let lucene: Vec<Kind> = tokenize(r"d:/a\/b/ and x?y", Syntax::Lucene)
-            .unwrap()
-            .into_iter()
-            .map(|t| t.kind)
-            .collect();
+        let lucene: Vec<Kind> =
+            tokenize(r"d:/a\/b/ and x?y", Syntax::Lucene).unwrap().into_iter().map(|t| t.kind).collect();
         assert_eq!(
             lucene,
             [
