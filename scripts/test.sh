@@ -11,6 +11,13 @@ export PATH="$HOME/.cargo/bin:$root/.tools/node_modules/.bin:$PATH"
 
 bash scripts/install-tools.sh
 
+echo "== formatting and lints"
+for component in rustfmt clippy; do
+  rustup component list --installed | grep -q "^$component" || rustup component add "$component"
+done
+cargo fmt --all --check
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
 echo "== native tests (corpus: $RULE_ATLAS_CORPUS)"
 cargo test --workspace --locked
 
