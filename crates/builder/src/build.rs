@@ -214,11 +214,16 @@ fn assemble(
     for parsed in &rules {
         let summary = report.vendors.entry(parsed.rule.vendor).or_default();
         *summary.by_status.entry(parsed.rule.status).or_default() += 1;
-        if parsed.rule.status != ParseStatus::Parsed {
-            for reason in parsed.rule.reason.iter().flat_map(|r| r.split("; ")) {
-                *summary.reasons.entry(reason_category(reason)).or_default() += 1;
+        let rule = &parsed.rule;
+        if rule.status != ParseStatus::Parsed {
+            for reason in rule.reason.iter().flat_map(|r| r.split("; ")) {
+                let kind = rule.kind.as_deref().unwrap_or_default();
+                summary.count_not_parsed(kind, &rule.language, rule.status, reason_category(reason));
             }
         }
+    }
+    for summary in report.vendors.values_mut() {
+        summary.not_parsed.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.cmp(b)));
     }
     let (rules, details): (Vec<Rule>, Vec<(String, RuleDetail)>) = rules
         .into_iter()

@@ -83,6 +83,53 @@ pub struct VendorSummary {
     pub by_status: BTreeMap<ParseStatus, usize>,
     /// Rules not `parsed`, by reason.
     pub reasons: BTreeMap<String, usize>,
+    /// Rules not `parsed`, by rule type, query language, status and reason:
+    /// the same counts as `reasons`, told apart the way a reader of one
+    /// vendor's repository looks for them (Elastic `eql` rules, Splunk `TTP`s).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_parsed: Vec<NotParsed>,
+}
+
+/// One row of [`VendorSummary::not_parsed`].
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct NotParsed {
+    /// Rule type as the repository names it (`eql`, `machine_learning`,
+    /// `TTP`), empty where the vendor has none (Sigma).
+    pub kind: String,
+    pub language: String,
+    pub status: ParseStatus,
+    pub reason: String,
+    pub rules: usize,
+}
+
+impl VendorSummary {
+    /// Where the rules with `reason` are: `eql 11` or `Anomaly 4, TTP 2`,
+    /// with the language (`eql`, `spl`, `sigma`) when there is no type.
+    fn kinds_of(&self, reason: &str) -> String {
+        let rows = self.not_parsed.iter().filter(|r| r.reason == reason);
+        let parts: Vec<String> =
+            rows.map(|r| format!("{} {}", if r.kind.is_empty() { &r.language } else { &r.kind }, r.rules)).collect();
+        parts.join(", ")
+    }
+
+    /// Counts one rule that is not `parsed` under one of its reasons.
+    pub fn count_not_parsed(&mut self, kind: &str, language: &str, status: ParseStatus, reason: String) {
+        *self.reasons.entry(reason.clone()).or_default() += 1;
+        let row = self
+            .not_parsed
+            .iter_mut()
+            .find(|r| r.kind == kind && r.language == language && r.status == status && r.reason == reason);
+        match row {
+            Some(row) => row.rules += 1,
+            None => self.not_parsed.push(NotParsed {
+                kind: kind.to_owned(),
+                language: language.to_owned(),
+                status,
+                reason,
+                rules: 1,
+            }),
+        }
+    }
 }
 
 impl VendorSummary {
@@ -120,7 +167,7 @@ impl BuildReport {
             let mut reasons: Vec<_> = summary.reasons.iter().collect();
             reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
             for (reason, count) in reasons.into_iter().take(5) {
-                let _ = writeln!(out, "  {} {count:>4} × {reason}", vendor.label());
+                let _ = writeln!(out, "  {} {count:>4} × {reason} ({})", vendor.label(), summary.kinds_of(reason));
             }
             if summary.unreadable > 0 {
                 let _ = writeln!(out, "  {} {:>4} × unreadable file", vendor.label(), summary.unreadable);

@@ -63,6 +63,14 @@ fn bad_rules_are_reported_and_the_build_goes_on() {
     assert_eq!(sigma["by_status"]["error"], 3);
     assert_eq!(sigma["by_status"]["unsupported"], 1);
     assert_eq!(sigma["reasons"]["unknown modifier"], 1);
+    // The same counts by type, language, status and reason (Sigma has no types).
+    let not_parsed = sigma["not_parsed"].as_array().expect("not_parsed rows");
+    assert!(
+        not_parsed.contains(&serde_json::json!({
+            "kind": "", "language": "sigma", "status": "error", "reason": "unknown modifier", "rules": 1
+        })),
+        "{not_parsed:?}"
+    );
     let catalog: Catalog = serde_json::from_value(read_json(&out.join("catalog.json"))).expect("catalog parses");
     assert_eq!(catalog.rules.len(), 5, "the duplicate is left out, the unreadable file gives no rule");
 }
