@@ -21,7 +21,7 @@
 
 use std::collections::HashMap;
 
-use atlas_catalog::wildcard::{self, Token as Pattern};
+use atlas_catalog::wildcard;
 use atlas_catalog::{Expr, Op};
 
 use super::expr::{CompareOp, Node, NodeKind, ParseError, Parser, PatternOp};
@@ -354,7 +354,9 @@ impl Reader<'_> {
         };
         let maker = self.maker;
         match op {
-            PatternOp::Like => lower::any_of(values, |v| maker.pattern(Some(field), &like_tokens(&v), !folded)),
+            PatternOp::Like => {
+                lower::any_of(values, |v| maker.pattern(Some(field), &lower::escaped_pattern(&v), !folded))
+            }
             PatternOp::Regex => lower::any_of(values, |v| maker.leaf(Some(field), Op::RegexMatch, Some(v), !folded)),
             PatternOp::Colon => {
                 lower::any_of(values, |v| maker.leaf(Some(field), Op::Match, Some(wildcard::escape(&v)), false))
@@ -465,22 +467,6 @@ fn split_top_level(tokens: &[Token]) -> Vec<&[Token]> {
     }
     items.push(&tokens[start..]);
     items
-}
-
-/// An ES|QL LIKE pattern: `*` and `?` are wildcards, a backslash makes the
-/// next character literal.
-fn like_tokens(value: &str) -> Vec<Pattern> {
-    let mut tokens = Vec::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        tokens.push(match c {
-            '*' => Pattern::AnyRun,
-            '?' => Pattern::AnyOne,
-            '\\' => Pattern::Literal(chars.next().unwrap_or('\\')),
-            other => Pattern::Literal(other),
-        });
-    }
-    tokens
 }
 
 /// Column names a DISSECT (`%{name}`, `%{?skip}`, `%{+append}`) or GROK

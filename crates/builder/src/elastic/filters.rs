@@ -6,11 +6,12 @@
 //! one becomes `not(…)` under that root `and`, so its leaves are exclusions.
 //! Query DSL the model cannot read is kept as a `raw` leaf holding its JSON.
 
-use atlas_catalog::wildcard::{self, Token as Pattern};
+use atlas_catalog::wildcard;
 use atlas_catalog::{Expr, Op};
 use toml::{Table, Value};
 
 use super::kql::{self, Syntax};
+use super::lower;
 use crate::frontend::LeafMaker;
 
 /// Query DSL nested deeper than this is kept as text.
@@ -56,8 +57,9 @@ impl Reader<'_> {
                 "exists" => {
                     body.get("field").and_then(Value::as_str).map(|f| self.maker.leaf(Some(f), Op::Exists, None, false))
                 }
-                "wildcard" => self
-                    .field_test(body, "value", |m, field, value, cs| m.pattern(Some(field), &dsl_wildcard(value), cs)),
+                "wildcard" => self.field_test(body, "value", |m, field, value, cs| {
+                    m.pattern(Some(field), &lower::escaped_pattern(value), cs)
+                }),
                 "prefix" => self.field_test(body, "value", |m, field, value, cs| m.starts_with(Some(field), value, cs)),
                 "term" => self.field_test(body, "value", |m, field, value, cs| {
                     m.leaf(Some(field), Op::Eq, Some(value.to_owned()), cs)
@@ -171,22 +173,6 @@ fn scalar(value: &Value) -> Option<String> {
         Value::Integer(_) | Value::Float(_) | Value::Boolean(_) => Some(value.to_string()),
         _ => None,
     }
-}
-
-/// An Elasticsearch wildcard-query value: `*`, `?`, and `\` escaping the
-/// next character.
-fn dsl_wildcard(value: &str) -> Vec<Pattern> {
-    let mut tokens = Vec::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        tokens.push(match c {
-            '*' => Pattern::AnyRun,
-            '?' => Pattern::AnyOne,
-            '\\' => Pattern::Literal(chars.next().unwrap_or('\\')),
-            other => Pattern::Literal(other),
-        });
-    }
-    tokens
 }
 
 #[cfg(test)]
