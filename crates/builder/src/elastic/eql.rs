@@ -339,13 +339,7 @@ impl Lowering<'_> {
         let (Some(field), Some(value)) = (field_name(lhs), constant(rhs)) else {
             return self.raw(node);
         };
-        let leaf_op = match op {
-            CompareOp::Eq | CompareOp::NotEq => Op::Eq,
-            CompareOp::Lt => Op::Lt,
-            CompareOp::Le => Op::Lte,
-            CompareOp::Gt => Op::Gt,
-            CompareOp::Ge => Op::Gte,
-        };
+        let leaf_op = lower::leaf_op(op);
         let leaf = self.maker.leaf(Some(field), leaf_op, Some(value), true);
         if op == CompareOp::NotEq { Expr::negate(leaf) } else { leaf }
     }

@@ -322,13 +322,7 @@ impl Reader<'_> {
         let (Some((field, folded)), Some(value)) = (self.tested_field(lhs), constant(rhs)) else {
             return self.raw(node);
         };
-        let leaf_op = match op {
-            CompareOp::Eq | CompareOp::NotEq => Op::Eq,
-            CompareOp::Lt => Op::Lt,
-            CompareOp::Le => Op::Lte,
-            CompareOp::Gt => Op::Gt,
-            CompareOp::Ge => Op::Gte,
-        };
+        let leaf_op = lower::leaf_op(op);
         let leaf = self.maker.leaf(Some(field), leaf_op, Some(value), !folded);
         if op == CompareOp::NotEq { Expr::negate(leaf) } else { leaf }
     }

@@ -188,3 +188,14 @@ pub fn escaped_pattern(value: &str) -> Vec<Token> {
     }
     tokens
 }
+
+/// The leaf operator of a comparison; `!=` is an `eq` leaf under a `not`.
+pub fn leaf_op(op: CompareOp) -> Op {
+    match op {
+        CompareOp::Eq | CompareOp::NotEq => Op::Eq,
+        CompareOp::Lt => Op::Lt,
+        CompareOp::Le => Op::Lte,
+        CompareOp::Gt => Op::Gt,
+        CompareOp::Ge => Op::Gte,
+    }
+}
