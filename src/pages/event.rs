@@ -9,7 +9,7 @@ use atlas_catalog::Vendor;
 use atlas_catalog::aggregate::{Atlas, ComponentRef, EventView, TechniqueCount, VendorCounts, event_view};
 use leptos::prelude::*;
 
-use super::Unknown;
+use super::found_or_unknown;
 use super::technique::{event_row, id_param};
 use crate::components::count_table::{CountRow, CountTable};
 use crate::components::description::Description;
@@ -28,17 +28,14 @@ pub fn EventPage() -> impl IntoView {
 
 #[component]
 fn EventBody(atlas: Arc<Atlas>, id: Memo<String>) -> impl IntoView {
-    let model = {
+    let find = {
         let atlas = Arc::clone(&atlas);
-        Memo::new(move |_| id.with(|id| event_view(&atlas, id)))
+        move |id: &str| event_view(&atlas, id)
     };
-    move || match model.get() {
-        None => view! { <Unknown kind="event" id=id.get_untracked()/> }.into_any(),
-        Some(view) => {
-            set_title(&format!("{} · {}", view.event.name, view.event.source));
-            content(&atlas, view).into_any()
-        }
-    }
+    found_or_unknown(id, "event", find, move |view| {
+        set_title(&format!("{} · {}", view.event.name, view.event.source));
+        content(&atlas, view).into_any()
+    })
 }
 
 fn content(atlas: &Arc<Atlas>, view: EventView) -> impl IntoView + use<> {

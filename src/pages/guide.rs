@@ -7,7 +7,7 @@ use atlas_catalog::Polarity;
 use atlas_catalog::aggregate::{Atlas, TechniqueView, guide, technique_view};
 use leptos::prelude::*;
 
-use super::Unknown;
+use super::found_or_unknown;
 use super::technique::{TechniqueHeading, id_param};
 use crate::components::guide_tables::{
     EXCLUSIONS_TEXT, FIELDS_TEXT, FieldsTable, VALUES_TEXT, ValuesTable, intro_text,
@@ -24,17 +24,14 @@ pub fn GuidePage() -> impl IntoView {
 
 #[component]
 fn GuideBody(atlas: Arc<Atlas>, id: Memo<String>) -> impl IntoView {
-    let model = {
+    let find = {
         let atlas = Arc::clone(&atlas);
-        Memo::new(move |_| id.with(|id| technique_view(&atlas, id)))
+        move |id: &str| technique_view(&atlas, id)
     };
-    move || match model.get() {
-        None => view! { <Unknown kind="technique" id=id.get_untracked()/> }.into_any(),
-        Some(view) => {
-            set_title(&format!("Authoring guide {} {}", view.id, view.name));
-            content(&atlas, view).into_any()
-        }
-    }
+    found_or_unknown(id, "technique", find, move |view| {
+        set_title(&format!("Authoring guide {} {}", view.id, view.name));
+        content(&atlas, view).into_any()
+    })
 }
 
 fn content(atlas: &Arc<Atlas>, view: TechniqueView) -> impl IntoView + use<> {

@@ -11,7 +11,7 @@ use atlas_catalog::aggregate::{
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
-use super::Unknown;
+use super::found_or_unknown;
 use crate::components::count_table::{CountRow, CountTable};
 use crate::components::description::Description;
 use crate::components::guide_tables::{
@@ -41,17 +41,14 @@ pub(crate) fn id_param() -> Memo<String> {
 
 #[component]
 fn TechniqueBody(atlas: Arc<Atlas>, id: Memo<String>) -> impl IntoView {
-    let model = {
+    let find = {
         let atlas = Arc::clone(&atlas);
-        Memo::new(move |_| id.with(|id| technique_view(&atlas, id)))
+        move |id: &str| technique_view(&atlas, id)
     };
-    move || match model.get() {
-        None => view! { <Unknown kind="technique" id=id.get_untracked()/> }.into_any(),
-        Some(view) => {
-            set_title(&format!("{} {}", view.id, view.name));
-            content(&atlas, view).into_any()
-        }
-    }
+    found_or_unknown(id, "technique", find, move |view| {
+        set_title(&format!("{} {}", view.id, view.name));
+        content(&atlas, view).into_any()
+    })
 }
 
 fn content(atlas: &Arc<Atlas>, view: TechniqueView) -> impl IntoView + use<> {
