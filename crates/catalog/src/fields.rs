@@ -2,11 +2,11 @@
 //! vendor writes for them. The data is `data/fields.toml` (documented in
 //! docs/fields.md); this module only holds the types and the lookup.
 
-use std::collections::HashMap;
-
+use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::model::Vendor;
+use crate::object::deserialize_object;
 
 /// The field table as written in `data/fields.toml`.
 pub const FIELDS_TOML: &str = include_str!("../data/fields.toml");
@@ -16,7 +16,7 @@ pub const FIELDS_TOML: &str = include_str!("../data/fields.toml");
 pub const EVENTS_TOML: &str = include_str!("../data/events.toml");
 
 /// One canonical field and its aliases.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct FieldDef {
     /// Canonical (ECS-style) name.
     pub name: String,
@@ -41,6 +41,15 @@ pub struct FieldDef {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub extension_of: Option<String>,
 }
+deserialize_object!(FieldDef {
+    name,
+    description: default,
+    sigma: default,
+    elastic: default,
+    splunk: default,
+    basename_of: default,
+    extension_of: default
+});
 
 impl FieldDef {
     /// The aliases a vendor writes for this field.
@@ -64,11 +73,11 @@ pub struct FieldFile {
 #[derive(Debug, Clone, Default)]
 pub struct FieldTable {
     fields: Vec<FieldDef>,
-    by_vendor: HashMap<(Vendor, String), usize>,
-    by_name: HashMap<String, usize>,
-    by_lowercase: HashMap<(Vendor, String), usize>,
-    basename: HashMap<String, usize>,
-    extension: HashMap<String, usize>,
+    by_vendor: FxHashMap<(Vendor, String), usize>,
+    by_name: FxHashMap<String, usize>,
+    by_lowercase: FxHashMap<(Vendor, String), usize>,
+    basename: FxHashMap<String, usize>,
+    extension: FxHashMap<String, usize>,
 }
 
 impl FieldTable {

@@ -9,6 +9,7 @@ pub mod fields;
 pub mod index;
 pub mod indicator;
 pub mod model;
+mod object;
 pub mod predicate;
 pub mod wildcard;
 

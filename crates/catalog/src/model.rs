@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::fields::FieldDef;
+use crate::object::deserialize_object;
 use crate::predicate::Expr;
 
 /// Written into every catalog; bumped on any change a reader must know about.
@@ -85,7 +86,7 @@ impl ParseStatus {
 }
 
 /// The whole catalog file (`catalog.json`).
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Catalog {
     /// Always [`FORMAT_NAME`].
     pub format: String,
@@ -106,9 +107,20 @@ pub struct Catalog {
     /// [`detail_shard`].
     pub detail_shards: u32,
 }
+deserialize_object!(Catalog {
+    format,
+    version,
+    generator,
+    sources,
+    attack,
+    fields,
+    events: default,
+    rules,
+    detail_shards
+});
 
 /// One rule repository read into the catalog.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Source {
     pub vendor: Vendor,
     /// Upstream repository, for links (`https://github.com/SigmaHQ/sigma`).
@@ -117,9 +129,10 @@ pub struct Source {
     pub revision: String,
     pub rules: u32,
 }
+deserialize_object!(Source { vendor, repository, revision, rules });
 
 /// The ATT&CK knowledge base, as far as the catalog needs it.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 pub struct Attack {
     /// ATT&CK release (`18.1`).
     pub version: String,
@@ -136,10 +149,11 @@ pub struct Attack {
     #[serde(default)]
     pub data_components: Vec<DataComponent>,
 }
+deserialize_object!(Attack { version, tactics, techniques, revoked: default, data_components: default });
 
 /// An ATT&CK data component: a kind of telemetry, with the log sources
 /// (`WinEventLog:Sysmon` / `EventCode=1`) ATT&CK's analytics name for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct DataComponent {
     /// `DC0032`
     pub id: String,
@@ -150,10 +164,11 @@ pub struct DataComponent {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub log_sources: Vec<(String, String)>,
 }
+deserialize_object!(DataComponent { id, name, description: default, log_sources: default });
 
 /// One concrete log event type rules read (Sysmon 1, Security 4688, a
 /// CloudTrail API call…), from the event catalog (docs/events.md).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Event {
     /// Stable id used in URLs (`sysmon-1`, `win-security-4688`).
     pub id: String,
@@ -181,8 +196,20 @@ pub struct Event {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub parent: Option<String>,
 }
+deserialize_object!(Event {
+    id,
+    name,
+    source,
+    platform,
+    code: default,
+    channel: default,
+    description: default,
+    data_components: default,
+    fields: default,
+    parent: default
+});
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Tactic {
     /// `TA0002`
     pub id: String,
@@ -192,8 +219,9 @@ pub struct Tactic {
     pub name: String,
     pub url: String,
 }
+deserialize_object!(Tactic { id, shortname, name, url });
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Technique {
     /// `T1204` or `T1204.002`.
     pub id: String,
@@ -209,9 +237,10 @@ pub struct Technique {
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub deprecated: bool,
 }
+deserialize_object!(Technique { id, name, description, platforms, tactics, url, parent: default, deprecated: default });
 
 /// One detection rule.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Rule {
     /// The rule's own id (Sigma `id`, Elastic `rule_id`, Splunk `id`).
     pub id: String,
@@ -273,11 +302,37 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub events: Vec<String>,
 }
+deserialize_object!(Rule {
+    id,
+    vendor,
+    title,
+    path,
+    url: default,
+    status,
+    reason: default,
+    techniques,
+    tactics: default,
+    tags: default,
+    severity: default,
+    maturity: default,
+    kind: default,
+    language,
+    authors: default,
+    date: default,
+    modified: default,
+    description: default,
+    references: default,
+    false_positives: default,
+    log_source: default,
+    attributes: default,
+    logic: default,
+    events: default
+});
 
 /// The large parts of a rule, fetched only for its own page from the
 /// `details/<n>.json` shard (so that catalog.json stays small enough to load
 /// before the first view renders).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RuleDetail {
     /// The rule file as written upstream.
     pub text: String,
@@ -288,11 +343,12 @@ pub struct RuleDetail {
     #[serde(default)]
     pub about: RuleAbout,
 }
+deserialize_object!(RuleDetail { text, sections: default, about: default });
 
 /// Descriptive metadata only a rule's own page shows. In memory it lives on
 /// [`Rule`]; the builder moves it into the rule's detail shard when writing
 /// (see [`RuleAbout::take_from`]) and the app puts it back ([`RuleAbout::restore`]).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
 pub struct RuleAbout {
     pub url: String,
     pub description: String,
@@ -311,6 +367,17 @@ pub struct RuleAbout {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<(String, String)>,
 }
+deserialize_object!(RuleAbout {
+    url,
+    description,
+    authors: default,
+    date: default,
+    modified: default,
+    references: default,
+    false_positives: default,
+    tags: default,
+    attributes: default
+});
 
 impl RuleAbout {
     /// Moves the descriptive fields out of a rule, leaving them empty.

@@ -6,8 +6,9 @@
 //! leaf of every rule) are built on first use, so a cold link to the coverage
 //! matrix, which needs neither, renders sooner.
 
-use std::collections::HashMap;
 use std::sync::OnceLock;
+
+use rustc_hash::FxHashMap;
 
 use crate::fields::FieldTable;
 use crate::index::IndicatorIndex;
@@ -26,16 +27,16 @@ pub struct Atlas {
     exclusions: OnceLock<IndicatorIndex>,
     search: SearchIndex,
     /// Rule id → position in `catalog.rules` (the first, should ids repeat).
-    rule_ids: HashMap<String, u32>,
+    rule_ids: FxHashMap<String, u32>,
     /// Technique id → position in `catalog.attack.techniques`.
-    technique_ids: HashMap<String, u32>,
+    technique_ids: FxHashMap<String, u32>,
     /// Technique id as tagged → positions of the rules tagged with exactly it.
-    tagged: HashMap<String, Vec<u32>>,
+    tagged: FxHashMap<String, Vec<u32>>,
     /// Parent technique id → its sub-technique ids, from ATT&CK and from the
     /// tags themselves (rules may tag sub-techniques ATT&CK does not list).
-    subs: HashMap<String, Vec<String>>,
+    subs: FxHashMap<String, Vec<String>>,
     /// Event id → position in `catalog.events`.
-    event_ids: HashMap<String, u32>,
+    event_ids: FxHashMap<String, u32>,
     /// Event position → positions of the rules that read exactly it, ascending.
     event_rules: Vec<Vec<u32>>,
     /// Event position → positions of its per-call events (those naming it as
@@ -48,8 +49,8 @@ impl Atlas {
     pub fn new(catalog: Catalog) -> Atlas {
         let fields = FieldTable::new(catalog.fields.clone());
         let search = SearchIndex::new(&catalog);
-        let mut rule_ids = HashMap::with_capacity(catalog.rules.len());
-        let mut tagged: HashMap<String, Vec<u32>> = HashMap::new();
+        let mut rule_ids = FxHashMap::with_capacity_and_hasher(catalog.rules.len(), Default::default());
+        let mut tagged: FxHashMap<String, Vec<u32>> = FxHashMap::default();
         for (position, rule) in catalog.rules.iter().enumerate() {
             let position = to_u32(position);
             rule_ids.entry(rule.id.clone()).or_insert(position);
@@ -68,7 +69,7 @@ impl Atlas {
             .map(|(i, t)| (normalize_technique_id(&t.id), to_u32(i)))
             .collect();
         let subs = sub_techniques(&catalog, &tagged);
-        let event_ids: HashMap<String, u32> =
+        let event_ids: FxHashMap<String, u32> =
             catalog.events.iter().enumerate().map(|(i, e)| (e.id.clone(), to_u32(i))).collect();
         let (event_rules, event_children) = event_indexes(&catalog, &event_ids);
         let (indicators, exclusions) = (OnceLock::new(), OnceLock::new());
@@ -214,7 +215,7 @@ pub fn normalize_technique_id(id: &str) -> String {
 
 /// Event → rules and event → per-call events, one pass over the rules' few
 /// event ids and one over the events.
-fn event_indexes(catalog: &Catalog, event_ids: &HashMap<String, u32>) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+fn event_indexes(catalog: &Catalog, event_ids: &FxHashMap<String, u32>) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
     let mut rules: Vec<Vec<u32>> = vec![Vec::new(); catalog.events.len()];
     for (position, rule) in catalog.rules.iter().enumerate() {
         let position = to_u32(position);
@@ -236,8 +237,8 @@ fn event_indexes(catalog: &Catalog, event_ids: &HashMap<String, u32>) -> (Vec<Ve
     (rules, children)
 }
 
-fn sub_techniques(catalog: &Catalog, tagged: &HashMap<String, Vec<u32>>) -> HashMap<String, Vec<String>> {
-    let mut subs: HashMap<String, Vec<String>> = HashMap::new();
+fn sub_techniques(catalog: &Catalog, tagged: &FxHashMap<String, Vec<u32>>) -> FxHashMap<String, Vec<String>> {
+    let mut subs: FxHashMap<String, Vec<String>> = FxHashMap::default();
     let known = catalog.attack.techniques.iter().map(|t| normalize_technique_id(&t.id));
     for id in known.chain(tagged.keys().cloned()) {
         if let Some((parent, _)) = id.split_once('.') {

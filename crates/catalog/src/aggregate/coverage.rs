@@ -2,8 +2,6 @@
 //! technique cell with its rule count per vendor (sub-techniques rolled up,
 //! each rule once), filtered by vendor, platform and the event rules read.
 
-use std::collections::BTreeSet;
-
 use crate::model::{Technique, Vendor};
 
 use super::Atlas;
@@ -116,8 +114,9 @@ pub struct SubCell {
 /// Builds the matrix for a filter.
 pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
     let attack = &atlas.catalog().attack;
-    let mut shown = BTreeSet::new();
-    let mut covered = BTreeSet::new();
+    // Technique ids, once per column they show in (deduplicated below).
+    let mut shown = Vec::new();
+    let mut covered = Vec::new();
     let mut counted_rules = vec![false; atlas.rules().len()];
     let mut columns = Vec::with_capacity(attack.tactics.len());
     let scope = Scope::new(atlas, filter);
@@ -134,9 +133,9 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
                     counted_rules[p as usize] = true;
                 }
             }
-            shown.insert(technique.id.as_str());
+            shown.push(technique.id.as_str());
             if counts.total() > 0 {
-                covered.insert(technique.id.as_str());
+                covered.push(technique.id.as_str());
             }
             cells.push(Cell {
                 id: technique.id.clone(),
@@ -154,6 +153,8 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
             covered: column_covered,
         });
     }
+    order::sort_dedup(&mut shown);
+    order::sort_dedup(&mut covered);
     Coverage {
         columns,
         techniques: shown.len(),
@@ -204,7 +205,7 @@ pub fn shade(rules: u32) -> u8 {
 
 /// Every platform ATT&CK lists for a non-deprecated technique, sorted.
 pub fn platforms(atlas: &Atlas) -> Vec<String> {
-    let set: BTreeSet<&str> = atlas
+    let mut platforms: Vec<&str> = atlas
         .catalog()
         .attack
         .techniques
@@ -212,7 +213,8 @@ pub fn platforms(atlas: &Atlas) -> Vec<String> {
         .filter(|t| !t.deprecated)
         .flat_map(|t| t.platforms.iter().map(String::as_str))
         .collect();
-    set.into_iter().map(str::to_owned).collect()
+    order::sort_dedup(&mut platforms);
+    platforms.into_iter().map(str::to_owned).collect()
 }
 
 impl Atlas {

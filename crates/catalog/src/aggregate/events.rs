@@ -5,7 +5,7 @@
 //! Work here is proportional to the rules involved: the event → rules index
 //! is built once in [`Atlas::new`].
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::model::{DataComponent, Event};
 
@@ -27,7 +27,7 @@ pub struct EventCount {
 /// catalog order (empty while the catalog has no event list). Each rule
 /// counts once per event.
 pub fn events_covered(atlas: &Atlas, rules: &[u32]) -> Vec<EventCount> {
-    let mut counts: HashMap<u32, VendorCounts> = HashMap::new();
+    let mut counts: FxHashMap<u32, VendorCounts> = FxHashMap::default();
     for rule in rules.iter().filter_map(|&p| atlas.rule(p)) {
         let mut read: Vec<u32> = rule.events.iter().filter_map(|id| atlas.event_position(id)).collect();
         order::sort_dedup(&mut read);
@@ -150,7 +150,7 @@ pub fn names_code(channel: &str, code: &str) -> bool {
 /// Rules per technique id as tagged, a sub-technique also counting for its
 /// parent; each rule once per technique.
 fn techniques_of(atlas: &Atlas, rules: &[u32]) -> Vec<TechniqueCount> {
-    let mut counts: HashMap<String, VendorCounts> = HashMap::new();
+    let mut counts: FxHashMap<String, VendorCounts> = FxHashMap::default();
     for rule in rules.iter().filter_map(|&p| atlas.rule(p)) {
         let mut ids: Vec<String> = Vec::with_capacity(rule.techniques.len() * 2);
         for id in rule.techniques.iter().map(|t| normalize_technique_id(t)) {

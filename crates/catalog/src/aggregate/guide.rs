@@ -4,8 +4,9 @@
 //! written differently by different vendors meet in one row, and each rule
 //! counts at most once per row however often it repeats a test.
 
-use std::collections::HashMap;
 use std::hash::Hash;
+
+use rustc_hash::FxHashMap;
 
 use crate::indicator::{IndicatorKey, key};
 use crate::predicate::{FieldName, Op, Polarity};
@@ -65,12 +66,12 @@ pub struct ValueRow {
 
 /// Counts each rule once per key: `last` is the last rule counted.
 struct Tally<K> {
-    counts: HashMap<K, (u32, u32)>,
+    counts: FxHashMap<K, (u32, u32)>,
 }
 
 impl<K: Eq + Hash> Tally<K> {
     fn new() -> Self {
-        Tally { counts: HashMap::new() }
+        Tally { counts: FxHashMap::default() }
     }
 
     fn bump(&mut self, key: K, rule: u32) {
@@ -120,14 +121,14 @@ pub fn fields_filtered(atlas: &Atlas, rules: &[u32]) -> Vec<FieldRow> {
 
 /// What one pass over the rules' leaves tallies.
 struct Scan {
-    fields: HashMap<FieldName, FieldTally>,
+    fields: FxHashMap<FieldName, FieldTally>,
     indicators: Tally<IndicatorKey>,
     exclusions: Tally<IndicatorKey>,
 }
 
 /// Tallies fields and, with `triples`, the indicator and exclusion triples.
 fn scan(atlas: &Atlas, rules: &[u32], triples: bool) -> Scan {
-    let mut out = Scan { fields: HashMap::new(), indicators: Tally::new(), exclusions: Tally::new() };
+    let mut out = Scan { fields: FxHashMap::default(), indicators: Tally::new(), exclusions: Tally::new() };
     for &position in rules {
         let Some(logic) = atlas.rule(position).and_then(|r| r.logic.as_ref()) else { continue };
         logic.for_each_leaf(|leaf, polarity| match polarity {
@@ -156,7 +157,7 @@ fn scan(atlas: &Atlas, rules: &[u32], triples: bool) -> Scan {
     out
 }
 
-fn field_rows(fields: HashMap<FieldName, FieldTally>) -> Vec<FieldRow> {
+fn field_rows(fields: FxHashMap<FieldName, FieldTally>) -> Vec<FieldRow> {
     let mut rows: Vec<FieldRow> = fields
         .into_iter()
         .map(|(field, tally)| FieldRow {

@@ -2,7 +2,7 @@
 //! sub-technique each rule is tagged with, and the log sources they read
 //! (the events they read are in `events.rs`).
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use crate::model::Vendor;
 
@@ -109,7 +109,7 @@ pub struct LogSourceCount {
 
 /// The log sources the given rules read, most rules first.
 pub fn log_sources(atlas: &Atlas, rules: &[u32]) -> Vec<LogSourceCount> {
-    let mut counts: HashMap<&[(String, String)], u32> = HashMap::new();
+    let mut counts: FxHashMap<&[(String, String)], u32> = FxHashMap::default();
     for rule in rules.iter().filter_map(|&p| atlas.rule(p)) {
         *counts.entry(rule.log_source.as_slice()).or_default() += 1;
     }
