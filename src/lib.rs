@@ -7,18 +7,18 @@
 pub mod components;
 pub mod load;
 pub mod pages;
-pub mod router;
 pub mod state;
 pub mod url;
 pub mod warmup;
 
 use leptos::prelude::*;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::path;
 
 pub use state::AppState;
 
 use crate::load::{DetailCache, load_atlas};
 use crate::pages::{CoveragePage, EventPage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage};
-use crate::router::{Route, Router};
 use crate::url::Links;
 
 /// The app: context, layout and routes.
@@ -26,28 +26,25 @@ use crate::url::Links;
 pub fn App() -> impl IntoView {
     let links = Links::new(url::base_path());
     provide_context(links.clone());
-    let atlas = RwSignal::new(None);
-    leptos::task::spawn_local(async move { atlas.set(Some(load_atlas().await)) });
-    provide_context(AppState { atlas: atlas.read_only(), details: DetailCache::new() });
-    let router = Router::provide(links.base().to_owned());
-    let page = move || match router.route() {
-        Route::Coverage => view! { <CoveragePage/> }.into_any(),
-        Route::Technique => view! { <TechniquePage/> }.into_any(),
-        Route::Guide => view! { <GuidePage/> }.into_any(),
-        Route::Rule => view! { <RulePage/> }.into_any(),
-        Route::Rules => view! { <RulesPage/> }.into_any(),
-        Route::Event => view! { <EventPage/> }.into_any(),
-        Route::NotFound => view! { <NotFound/> }.into_any(),
-    };
+    provide_context(AppState { atlas: LocalResource::new(load_atlas), details: DetailCache::new() });
     view! {
-        <a class="skip" href="#main">
-            "Skip to content"
-        </a>
-        <Header/>
-        <main id="main" tabindex="-1">
-            {page}
-        </main>
-        <Footer/>
+        <Router base=links.base().to_owned()>
+            <a class="skip" href="#main">
+                "Skip to content"
+            </a>
+            <Header/>
+            <main id="main" tabindex="-1">
+                <Routes fallback=|| view! { <NotFound/> }>
+                    <Route path=path!("/") view=CoveragePage/>
+                    <Route path=path!("/technique/:id") view=TechniquePage/>
+                    <Route path=path!("/technique/:id/guide") view=GuidePage/>
+                    <Route path=path!("/rule/:id") view=RulePage/>
+                    <Route path=path!("/rules") view=RulesPage/>
+                    <Route path=path!("/event/:id") view=EventPage/>
+                </Routes>
+            </main>
+            <Footer/>
+        </Router>
     }
 }
 

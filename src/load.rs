@@ -6,6 +6,7 @@
 //! shard holding its text; shards are cached for the session.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -13,7 +14,6 @@ use atlas_catalog::aggregate::Atlas;
 use atlas_catalog::model::{FORMAT_NAME, FORMAT_VERSION, detail_shard};
 use atlas_catalog::{Catalog, RuleDetail};
 use leptos::prelude::*;
-use rustc_hash::FxHashMap;
 use serde::Deserialize;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -134,15 +134,15 @@ fn check_header(url: &str, header: &Header) -> Result<(), LoadError> {
 }
 
 /// One `details/<n>.json` file: rule id → detail.
-type Shard = FxHashMap<String, RuleDetail>;
+type Shard = HashMap<String, RuleDetail>;
 
 /// Detail shards fetched so far, so going back to a rule page is instant.
 #[derive(Clone, Copy)]
-pub struct DetailCache(StoredValue<FxHashMap<u32, Arc<Shard>>>);
+pub struct DetailCache(StoredValue<HashMap<u32, Arc<Shard>>>);
 
 impl DetailCache {
     pub fn new() -> DetailCache {
-        DetailCache(StoredValue::new(FxHashMap::default()))
+        DetailCache(StoredValue::new(HashMap::new()))
     }
 
     /// The detail of a rule; `Ok(None)` when its shard does not list it.

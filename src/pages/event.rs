@@ -10,14 +10,13 @@ use atlas_catalog::aggregate::{Atlas, ComponentRef, EventView, TechniqueCount, V
 use leptos::prelude::*;
 
 use super::found_or_unknown;
-use super::technique::event_row;
+use super::technique::{event_row, id_param};
 use crate::components::count_table::{CountRow, CountTable};
 use crate::components::description::Description;
 use crate::components::guide_tables::FieldsTable;
 use crate::components::rule_table::RuleTable;
 use crate::components::status::with_atlas;
 use crate::components::vendor::rules_label;
-use crate::router::id_param;
 use crate::url::{Links, Scope, set_title};
 
 /// The event page.

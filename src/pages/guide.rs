@@ -8,12 +8,11 @@ use atlas_catalog::aggregate::{Atlas, TechniqueView, guide, technique_view};
 use leptos::prelude::*;
 
 use super::found_or_unknown;
-use super::technique::TechniqueHeading;
+use super::technique::{TechniqueHeading, id_param};
 use crate::components::guide_tables::{
     EXCLUSIONS_TEXT, FIELDS_TEXT, FieldsTable, VALUES_TEXT, ValuesTable, intro_text,
 };
 use crate::components::status::with_atlas;
-use crate::router::id_param;
 use crate::url::{Links, Scope, set_title};
 
 /// The guide page.

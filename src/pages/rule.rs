@@ -9,6 +9,7 @@ use atlas_catalog::{Polarity, Rule, RuleAbout, RuleDetail};
 use leptos::prelude::*;
 
 use super::Unknown;
+use super::technique::id_param;
 use crate::AppState;
 use crate::components::event_filter::event_label;
 use crate::components::guide_tables::shown_value;
@@ -16,7 +17,6 @@ use crate::components::predicate::PredicateTree;
 use crate::components::status::{Loading, with_atlas};
 use crate::components::vendor::VendorBadge;
 use crate::load::LoadError;
-use crate::router::id_param;
 use crate::url::{Links, external, set_title};
 
 /// The rule page.
@@ -30,27 +30,17 @@ pub fn RulePage() -> impl IntoView {
 fn RuleBody(atlas: Arc<Atlas>, id: Memo<String>) -> impl IntoView {
     let state = expect_context::<AppState>();
     let shards = atlas.catalog().detail_shards;
+    let detail = LocalResource::new(move || state.details.detail(id.get(), shards));
     move || {
         let id = id.get();
         match atlas.rule_position(&id) {
             None => view! { <Unknown kind="rule" id/> }.into_any(),
-            Some(position) => {
-                // Owned by this closure's run: a newer rule's page disposes
-                // it, and a late answer for the old rule is dropped.
-                let detail = RwSignal::new(None);
-                let details = state.details;
-                leptos::task::spawn_local(async move {
-                    let result = details.detail(id, shards).await;
-                    detail.try_set(Some(result));
-                });
-                content(&atlas, position, detail.read_only()).into_any()
-            }
+            Some(position) => content(&atlas, position, detail).into_any(),
         }
     }
 }
 
-/// A rule's detail: `None` while its shard loads.
-type DetailResource = ReadSignal<Option<Result<Option<RuleDetail>, LoadError>>>;
+type DetailResource = LocalResource<Result<Option<RuleDetail>, LoadError>>;
 
 fn content(atlas: &Arc<Atlas>, position: u32, detail: DetailResource) -> impl IntoView + use<> {
     let links = expect_context::<Links>();

@@ -9,6 +9,7 @@ use atlas_catalog::aggregate::{
     Atlas, Guide, TechniqueView, VendorCounts, VendorGroup, events_covered, guide, log_sources, technique_view,
 };
 use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
 
 use super::found_or_unknown;
 use crate::components::count_table::{CountRow, CountTable};
@@ -18,7 +19,6 @@ use crate::components::guide_tables::{
 };
 use crate::components::status::with_atlas;
 use crate::components::vendor::{VendorBadge, rules_label};
-use crate::router::id_param;
 use crate::url::{Links, Scope, external, set_title};
 
 /// Rows of each guide table shown in the summary.
@@ -31,6 +31,12 @@ const EVENT_ROWS: usize = 12;
 pub fn TechniquePage() -> impl IntoView {
     let id = id_param();
     with_atlas(move |atlas| view! { <TechniqueBody atlas id/> }.into_any())
+}
+
+/// The `:id` route parameter.
+pub(crate) fn id_param() -> Memo<String> {
+    let params = use_params_map();
+    Memo::new(move |_| params.with(|p| p.get("id").unwrap_or_default()))
 }
 
 #[component]
