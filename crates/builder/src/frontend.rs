@@ -1,10 +1,11 @@
 //! What every rule-language front end produces, and the helpers they share to
 //! build leaves, so that vendor differences end at the front end.
 
+use atlas_catalog::predicate::MAX_DEPTH;
 use atlas_catalog::wildcard::{self, Token};
 use atlas_catalog::{Expr, FieldTable, Leaf, Op, ParseStatus, Rule, RuleDetail, Vendor};
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
 
 /// One rule read from a file.
 #[derive(Debug, Clone)]
@@ -140,12 +141,27 @@ pub fn technique_id(text: &str) -> Option<String> {
     (digits(main, 4) && sub.is_none_or(|s| digits(s, 3))).then_some(id)
 }
 
-/// Every front end's outcome passes through here: a tree that keeps a
+/// Every front end's outcome passes through here: a tree deeper than the
+/// catalog allows is cut to [`MAX_DEPTH`](atlas_catalog::predicate::MAX_DEPTH)
+/// (what every reader of the catalog can read), and a tree that keeps a
 /// condition as written (an `Op::Raw` leaf) means part of the logic was not
 /// understood, so the rule cannot be `parsed` (docs/catalog-format.md).
 pub fn settle(mut outcome: FileOutcome) -> FileOutcome {
     for parsed in &mut outcome.rules {
         let rule = &mut parsed.rule;
+        if let Some(logic) = rule.logic.take() {
+            let (logic, cut) = logic.within_depth_limit();
+            rule.logic = Some(logic);
+            if cut {
+                let reason = format!("limit exceeded: logic nested deeper than {MAX_DEPTH} levels");
+                downgrade(rule, ParseStatus::Partial, &reason);
+                outcome.diagnostics.push(
+                    Diagnostic::new(rule.vendor, &rule.path, Severity::Warning, "limit exceeded", reason)
+                        .at_line(parsed.line)
+                        .for_rule(&rule.id),
+                );
+            }
+        }
         let has_raw = rule.logic.as_ref().is_some_and(|logic| logic.leaves().iter().any(|leaf| leaf.op == Op::Raw));
         if has_raw && rule.status == ParseStatus::Parsed {
             downgrade(rule, ParseStatus::Partial, "condition kept as written");

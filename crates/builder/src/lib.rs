@@ -14,6 +14,7 @@ pub mod events;
 pub mod explain;
 pub mod fieldtable;
 pub mod frontend;
+pub mod limits;
 pub mod report;
 pub mod sigma;
 pub mod splunk;

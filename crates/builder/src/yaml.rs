@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
 
+use crate::limits::MAX_YAML_DEPTH;
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum Yaml {
     Null,
@@ -73,8 +75,9 @@ fn parse_strict(text: &str) -> Result<Vec<Yaml>, YamlError> {
     Ok(builder.documents)
 }
 
-/// Assembles values from parser events with an explicit stack (no recursion,
-/// so deep nesting cannot overflow).
+/// Assembles values from parser events with an explicit stack. Nesting is
+/// bounded by [`MAX_YAML_DEPTH`], because everything done with a value later
+/// (clone, compare, drop) recurses.
 #[derive(Default)]
 struct Builder {
     documents: Vec<Yaml>,
@@ -88,6 +91,9 @@ struct Builder {
 impl Builder {
     fn on_event(&mut self, event: Event<'_>) -> Result<(), String> {
         match event {
+            Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_YAML_DEPTH => {
+                return Err(format!("collections nested deeper than the limit of {MAX_YAML_DEPTH}"));
+            }
             Event::SequenceStart(anchor, _) => self.stack.push((Yaml::Seq(Vec::new()), anchor, None)),
             Event::MappingStart(anchor, _) => self.stack.push((Yaml::Map(Vec::new()), anchor, None)),
             Event::SequenceEnd | Event::MappingEnd => {
@@ -314,6 +320,16 @@ mod tests {
         assert_eq!(doc.get("e"), Some(&Yaml::String("00000429".into())));
         assert_eq!(doc.get("Y"), Some(&Yaml::String("yes".into())));
         assert_eq!(doc.text("f").as_deref(), Some("a\tb"));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        let deep = format!("a: {}1{}", "[".repeat(MAX_YAML_DEPTH), "]".repeat(MAX_YAML_DEPTH));
+        let error = parse_documents(&deep).expect_err("too deep");
+        assert!(error.message.contains("nested deeper than the limit of 64"), "{error}");
+        assert_eq!(error.line, 1);
+        let fits = format!("a: {}1{}", "[".repeat(MAX_YAML_DEPTH - 1), "]".repeat(MAX_YAML_DEPTH - 1));
+        assert!(parse_documents(&fits).is_ok());
     }
 
     #[test]

@@ -9,8 +9,13 @@
 //! Leaf = {"field", "source_field", "op", "value", "case_sensitive"}
 //! ```
 
+mod depth;
+mod display;
+
 use std::fmt;
 use std::sync::Arc;
+
+pub use depth::MAX_DEPTH;
 
 use serde::{Deserialize, Serialize};
 

@@ -9,7 +9,7 @@ use thiserror::Error;
 use super::lexer::{Dialect, LexError, Span, Token, TokenKind};
 
 /// Nesting deeper than this is refused rather than risking the stack.
-pub const MAX_DEPTH: usize = 128;
+pub use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {

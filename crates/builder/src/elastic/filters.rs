@@ -15,7 +15,7 @@ use super::lower;
 use crate::frontend::LeafMaker;
 
 /// Query DSL nested deeper than this is kept as text.
-const MAX_DEPTH: usize = 32;
+use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
 
 /// The filters' trees, and reasons for any part kept as text.
 pub fn read(filters: &[Value], maker: LeafMaker<'_>) -> (Vec<Expr>, Vec<String>) {

@@ -31,7 +31,7 @@ use crate::elastic::lexer::Span;
 use crate::frontend::LeafMaker;
 
 /// Nesting deeper than this is refused rather than risking the stack.
-const MAX_DEPTH: usize = 128;
+use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
 
 /// Why a KQL query could not be parsed.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]

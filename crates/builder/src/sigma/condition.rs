@@ -39,7 +39,7 @@ impl Target {
     pub fn matches(&self, identifier: &str) -> bool {
         match self {
             Target::Them => !identifier.starts_with('_'),
-            Target::Pattern(pattern) => glob_matches(pattern.as_bytes(), identifier.as_bytes()),
+            Target::Pattern(pattern) => glob_matches(pattern, identifier),
         }
     }
 }
@@ -53,13 +53,24 @@ impl fmt::Display for Target {
     }
 }
 
-/// `*` matches any run; everything else literally.
-fn glob_matches(pattern: &[u8], text: &[u8]) -> bool {
-    match pattern.split_first() {
-        None => text.is_empty(),
-        Some((b'*', rest)) => (0..=text.len()).any(|i| glob_matches(rest, &text[i..])),
-        Some((c, rest)) => text.first() == Some(c) && glob_matches(rest, &text[1..]),
+/// `*` matches any run; everything else literally. Linear in the lengths of
+/// pattern and text: the pieces between `*`s are found leftmost-first, which
+/// is enough because a `*` can absorb whatever lies between two pieces (a
+/// backtracking matcher is exponential in the number of `*`s).
+fn glob_matches(pattern: &str, text: &str) -> bool {
+    let mut pieces = pattern.split('*');
+    let first = pieces.next().unwrap_or_default();
+    let Some(mut rest) = text.strip_prefix(first) else { return false };
+    let mut pieces: Vec<&str> = pieces.collect();
+    // Without a `*`, the pattern is literal.
+    let Some(last) = pieces.pop() else { return rest.is_empty() };
+    for piece in pieces {
+        match rest.find(piece) {
+            Some(at) => rest = &rest[at + piece.len()..],
+            None => return false,
+        }
     }
+    rest.len() >= last.len() && rest.ends_with(last)
 }
 
 /// Why a condition could not be read.
@@ -126,9 +137,13 @@ fn lex(text: &str) -> Result<Vec<(Token<'_>, usize)>, ConditionError> {
     let mut tokens = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
+    // Columns count characters; keep the count as the scan goes (counting
+    // from the start for every token is quadratic).
+    let (mut column, mut counted) = (1, 0);
     while i < bytes.len() {
         let c = bytes[i];
-        let column = text[..i].chars().count() + 1;
+        column += text[counted..i].chars().count();
+        counted = i;
         match c {
             b' ' | b'\t' | b'\n' | b'\r' => i += 1,
             b'(' => {
@@ -152,7 +167,7 @@ fn lex(text: &str) -> Result<Vec<(Token<'_>, usize)>, ConditionError> {
             }
         }
     }
-    tokens.push((Token::End, text.chars().count() + 1));
+    tokens.push((Token::End, column + text[counted..].chars().count()));
     Ok(tokens)
 }
 
@@ -160,7 +175,7 @@ fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'*' | b'-' | b'.') || c >= 0x80
 }
 
-const MAX_DEPTH: usize = 64;
+use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
 
 /// Parses a condition string.
 pub fn parse(text: &str) -> Result<Condition, ConditionError> {
@@ -346,7 +361,19 @@ mod tests {
     fn targets_match_like_sigma() {
         assert!(Target::Pattern("selection_*".into()).matches("selection_img"));
         assert!(!Target::Pattern("selection_*".into()).matches("filter_img"));
+        assert!(Target::Pattern("*_img*".into()).matches("selection_img"));
+        assert!(Target::Pattern("s*l*n".into()).matches("selection"));
+        assert!(!Target::Pattern("s*l*x".into()).matches("selection"));
+        assert!(Target::Pattern("*".into()).matches(""));
+        assert!(!Target::Pattern("ab*ba".into()).matches("aba"));
         assert!(Target::Them.matches("selection"));
         assert!(!Target::Them.matches("_hidden"));
+    }
+
+    #[test]
+    fn many_stars_match_in_linear_time() {
+        // A backtracking matcher needs minutes for this (issue #10).
+        let pattern = format!("{}b", "a*".repeat(40));
+        assert!(!Target::Pattern(pattern).matches(&"a".repeat(200)));
     }
 }

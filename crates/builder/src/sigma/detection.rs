@@ -5,8 +5,9 @@
 use atlas_catalog::Expr;
 
 use super::condition::{self, Condition, ConditionError};
-use super::modifiers::{Modifiers, UnknownModifier};
+use super::modifiers::{Modifiers, UnknownModifier, ValueTooLong};
 use crate::frontend::LeafMaker;
+use crate::limits::MAX_RULE_LEAVES;
 use crate::yaml::Yaml;
 
 /// Why a detection could not be turned into predicates.
@@ -39,6 +40,13 @@ pub enum DetectionError {
     /// `Image: {a: b}` (a mapping where a value belongs).
     #[error("`{0}` holds a mapping where values belong")]
     NestedMapping(String),
+    /// `CommandLine|wide|wide|…|base64offset: x` (the value doubles at each `wide`).
+    #[error("`{key}`: {source}")]
+    ValueTooLong { key: String, source: ValueTooLong },
+    /// `condition: sel or sel or sel …` repeated until the tree would hold
+    /// millions of leaves.
+    #[error("the condition makes a tree of more than {MAX_RULE_LEAVES} leaves")]
+    TooManyLeaves,
 }
 
 impl DetectionError {
@@ -51,12 +59,13 @@ impl DetectionError {
     /// The search identifier or key the error is about, to find its line.
     pub fn subject(&self) -> Option<&str> {
         match self {
-            DetectionError::UnknownModifier { key, .. } => Some(key),
+            DetectionError::UnknownModifier { key, .. } | DetectionError::ValueTooLong { key, .. } => Some(key),
             DetectionError::EmptyValue(key) | DetectionError::NestedMapping(key) => Some(key),
             DetectionError::Condition(_)
             | DetectionError::MissingIdentifier(_)
             | DetectionError::NothingMatches(_)
-            | DetectionError::NoCondition => Some("condition"),
+            | DetectionError::NoCondition
+            | DetectionError::TooManyLeaves => Some("condition"),
             _ => None,
         }
     }
@@ -77,6 +86,8 @@ impl DetectionError {
             DetectionError::UnknownModifier { .. } => "unknown modifier".into(),
             DetectionError::EmptyValue(_) => "empty value".into(),
             DetectionError::NestedMapping(_) => "mapping as value".into(),
+            DetectionError::ValueTooLong { .. } => "limit exceeded: value length".into(),
+            DetectionError::TooManyLeaves => "limit exceeded: leaves per rule".into(),
         }
     }
 }
@@ -88,12 +99,14 @@ pub fn to_expr(detection: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionErr
     };
     let mut identifiers = Vec::with_capacity(entries.len());
     let mut condition = None;
+    // Leaves the selections may still make (windash makes 125 per value).
+    let mut budget = MAX_RULE_LEAVES;
     for (name, value) in entries {
         match name.as_str() {
             "condition" => condition = Some(value),
             // Legacy aggregation window; meaningless without an aggregation.
             "timeframe" => {}
-            _ => identifiers.push((name.as_str(), search(name, value, maker)?)),
+            _ => identifiers.push((name.as_str(), search(name, value, maker, &mut budget)?)),
         }
     }
     let condition = condition.ok_or(DetectionError::NoCondition)?;
@@ -105,48 +118,61 @@ pub fn to_expr(detection: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionErr
         Yaml::Seq(items) => items.iter().collect(),
         single => vec![single],
     };
+    let mut budget = MAX_RULE_LEAVES;
     let trees = conditions
         .into_iter()
         .map(|c| {
             let text = c.scalar_text().ok_or(DetectionError::NoCondition)?;
-            resolve(&condition::parse(&text)?, &identifiers)
+            resolve(&condition::parse(&text)?, &identifiers, &mut budget)
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Expr::or(trees))
 }
 
 /// One search identifier.
-fn search(name: &str, value: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionError> {
+fn search(name: &str, value: &Yaml, maker: &LeafMaker, budget: &mut usize) -> Result<Expr, DetectionError> {
     match value {
-        Yaml::Map(entries) => selection(name, entries, maker),
+        Yaml::Map(entries) => selection(name, entries, maker, budget),
         Yaml::Seq(items) if items.is_empty() => Err(DetectionError::EmptyValue(name.to_owned())),
         Yaml::Seq(items) => {
             let operands = items
                 .iter()
                 .map(|item| match item {
-                    Yaml::Map(entries) => selection(name, entries, maker),
+                    Yaml::Map(entries) => selection(name, entries, maker, budget),
                     Yaml::Seq(_) => Err(DetectionError::NestedMapping(name.to_owned())),
-                    scalar => Ok(keyword(&Modifiers::default(), scalar, maker)),
+                    scalar => charge(keyword(name, &Modifiers::default(), scalar, maker)?, budget),
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Expr::or(operands))
         }
         Yaml::Null => Err(DetectionError::EmptyValue(name.to_owned())),
-        scalar => Ok(keyword(&Modifiers::default(), scalar, maker)),
+        scalar => charge(keyword(name, &Modifiers::default(), scalar, maker)?, budget),
     }
 }
 
+/// Takes a new tree's leaves from the rule's budget.
+fn charge(tree: Expr, budget: &mut usize) -> Result<Expr, DetectionError> {
+    *budget = budget.checked_sub(tree.leaf_count()).ok_or(DetectionError::TooManyLeaves)?;
+    Ok(tree)
+}
+
 /// A map of field tests, all of which must hold.
-fn selection(name: &str, entries: &[(String, Yaml)], maker: &LeafMaker) -> Result<Expr, DetectionError> {
+fn selection(
+    name: &str,
+    entries: &[(String, Yaml)],
+    maker: &LeafMaker,
+    budget: &mut usize,
+) -> Result<Expr, DetectionError> {
     if entries.is_empty() {
         return Err(DetectionError::EmptyValue(name.to_owned()));
     }
-    let tests = entries.iter().map(|(key, value)| field_test(key, value, maker)).collect::<Result<Vec<_>, _>>()?;
+    let tests =
+        entries.iter().map(|(key, value)| field_test(key, value, maker, budget)).collect::<Result<Vec<_>, _>>()?;
     Ok(Expr::and(tests))
 }
 
 /// `Field|mod|mod: value or [values]`.
-fn field_test(key: &str, value: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionError> {
+fn field_test(key: &str, value: &Yaml, maker: &LeafMaker, budget: &mut usize) -> Result<Expr, DetectionError> {
     let mut parts = key.split('|');
     let field = parts.next().filter(|f| !f.is_empty());
     let modifiers =
@@ -159,42 +185,56 @@ fn field_test(key: &str, value: &Yaml, maker: &LeafMaker) -> Result<Expr, Detect
     };
     let mut leaves = Vec::with_capacity(values.len());
     for value in values {
-        leaves.push(match (field, value) {
+        let tree = match (field, value) {
             (_, Yaml::Map(_) | Yaml::Seq(_)) => return Err(DetectionError::NestedMapping(key.to_owned())),
-            (None, value) => keyword(&modifiers, value, maker),
-            (Some(field), value) => modifiers.leaves(maker, Some(field), value.scalar_text().as_deref()),
-        });
+            (None, value) => keyword(key, &modifiers, value, maker)?,
+            (Some(field), value) => modifiers
+                .leaves(maker, Some(field), value.scalar_text().as_deref())
+                .map_err(|source| DetectionError::ValueTooLong { key: key.to_owned(), source })?,
+        };
+        leaves.push(charge(tree, budget)?);
     }
     Ok(if modifiers.all { Expr::and(leaves) } else { Expr::or(leaves) })
 }
 
 /// A field-less value: full-text search.
-fn keyword(modifiers: &Modifiers, value: &Yaml, maker: &LeafMaker) -> Expr {
-    modifiers.leaves(maker, None, value.scalar_text().as_deref())
+fn keyword(key: &str, modifiers: &Modifiers, value: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionError> {
+    modifiers
+        .leaves(maker, None, value.scalar_text().as_deref())
+        .map_err(|source| DetectionError::ValueTooLong { key: key.to_owned(), source })
 }
 
-/// The condition with identifiers replaced by their trees.
-fn resolve(condition: &Condition, identifiers: &[(&str, Expr)]) -> Result<Expr, DetectionError> {
+/// The condition with identifiers replaced by their trees. Every use of an
+/// identifier copies its tree, so `budget` (leaves still allowed) is charged
+/// before each copy: a condition naming a large selection thousands of times
+/// fails fast instead of filling memory.
+fn resolve(condition: &Condition, identifiers: &[(&str, Expr)], budget: &mut usize) -> Result<Expr, DetectionError> {
+    let mut copy = |expr: &Expr| {
+        *budget = budget.checked_sub(expr.leaf_count()).ok_or(DetectionError::TooManyLeaves)?;
+        Ok(expr.clone())
+    };
     match condition {
-        Condition::Identifier(name) => identifiers
-            .iter()
-            .find(|(n, _)| n == name)
-            .map(|(_, expr)| expr.clone())
-            .ok_or_else(|| DetectionError::MissingIdentifier(name.clone())),
+        Condition::Identifier(name) => match identifiers.iter().find(|(n, _)| n == name) {
+            Some((_, expr)) => copy(expr),
+            None => Err(DetectionError::MissingIdentifier(name.clone())),
+        },
         Condition::Quantified { all, target } => {
-            let matching: Vec<Expr> =
-                identifiers.iter().filter(|(n, _)| target.matches(n)).map(|(_, e)| e.clone()).collect();
+            let matching: Vec<Expr> = identifiers
+                .iter()
+                .filter(|(n, _)| target.matches(n))
+                .map(|(_, e)| copy(e))
+                .collect::<Result<_, _>>()?;
             if matching.is_empty() {
                 return Err(DetectionError::NothingMatches(target.to_string()));
             }
             Ok(if *all { Expr::and(matching) } else { Expr::or(matching) })
         }
         Condition::And(operands) => {
-            Ok(Expr::and(operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?))
+            Ok(Expr::and(operands.iter().map(|c| resolve(c, identifiers, budget)).collect::<Result<_, _>>()?))
         }
         Condition::Or(operands) => {
-            Ok(Expr::or(operands.iter().map(|c| resolve(c, identifiers)).collect::<Result<_, _>>()?))
+            Ok(Expr::or(operands.iter().map(|c| resolve(c, identifiers, budget)).collect::<Result<_, _>>()?))
         }
-        Condition::Not(inner) => Ok(Expr::negate(resolve(inner, identifiers)?)),
+        Condition::Not(inner) => Ok(Expr::negate(resolve(inner, identifiers, budget)?)),
     }
 }

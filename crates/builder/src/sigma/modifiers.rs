@@ -13,6 +13,7 @@ use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
 use crate::frontend::LeafMaker;
+use crate::limits::MAX_VALUE_CHARS;
 
 /// How the value must sit in the field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -58,6 +59,12 @@ pub struct Modifiers {
     pub expand: bool,
     pub special: Option<Special>,
 }
+
+/// A modifier chain that makes a value longer than [`MAX_VALUE_CHARS`]
+/// (`wide|wide|wide|…|base64offset` doubles it at every step).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the modifiers make a value longer than the limit of {MAX_VALUE_CHARS} characters")]
+pub struct ValueTooLong;
 
 /// A modifier this front end does not know.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -107,11 +114,11 @@ impl Modifiers {
     /// The leaves for one value: a single leaf, or an `or` of the variants
     /// that `base64offset` and `windash` produce. `value` is `None` for YAML
     /// `null` (the field is absent or empty).
-    pub fn leaves(&self, maker: &LeafMaker, field: Option<&str>, value: Option<&str>) -> Expr {
+    pub fn leaves(&self, maker: &LeafMaker, field: Option<&str>, value: Option<&str>) -> Result<Expr, ValueTooLong> {
         let Some(value) = value else {
-            return maker.leaf(field, Op::Null, None, false);
+            return Ok(maker.leaf(field, Op::Null, None, false));
         };
-        match self.special {
+        Ok(match self.special {
             Some(Special::Regex { insensitive, multiline, dotall }) => {
                 let flags: String =
                     [(multiline, 'm'), (dotall, 's')].iter().filter(|(on, _)| *on).map(|(_, c)| *c).collect();
@@ -125,12 +132,12 @@ impl Modifiers {
             }
             Some(Special::Fieldref) => maker.leaf(field, Op::Fieldref, Some(value.to_owned()), self.cased),
             Some(Special::Compare(op)) => maker.leaf(field, op, Some(value.to_owned()), false),
-            None => self.pattern_leaves(maker, field, value),
-        }
+            None => self.pattern_leaves(maker, field, value)?,
+        })
     }
 
-    fn pattern_leaves(&self, maker: &LeafMaker, field: Option<&str>, value: &str) -> Expr {
-        let variants = self.variants(value);
+    fn pattern_leaves(&self, maker: &LeafMaker, field: Option<&str>, value: &str) -> Result<Expr, ValueTooLong> {
+        let variants = self.variants(value)?;
         let leaves = variants
             .iter()
             .map(|tokens| {
@@ -142,11 +149,11 @@ impl Modifiers {
                 }
             })
             .collect();
-        Expr::or(leaves)
+        Ok(Expr::or(leaves))
     }
 
     /// The value after encodings and windash, as one or more token strings.
-    fn variants(&self, value: &str) -> Vec<Vec<Token>> {
+    fn variants(&self, value: &str) -> Result<Vec<Vec<Token>>, ValueTooLong> {
         // `expand` placeholders are names, not patterns: keep them literally.
         let tokens = if self.expand { wildcard::literal_tokens(value) } else { wildcard::decode(value) };
         let mut variants = vec![tokens];
@@ -170,11 +177,16 @@ impl Modifiers {
                     bytes = None;
                 }
             }
+            // Each step at most doubles the value: checking after each one
+            // stops a chain long before memory is at risk.
+            if variants.iter().any(|v| v.len() > MAX_VALUE_CHARS) {
+                return Err(ValueTooLong);
+            }
         }
         if self.windash {
             variants = variants.iter().flat_map(|v| windash(v)).collect();
         }
-        variants
+        Ok(variants)
     }
 
     fn positioned(&self, tokens: &[Token]) -> Vec<Token> {
@@ -309,8 +321,17 @@ mod tests {
     #[test]
     fn wide_then_base64() {
         let m = Modifiers::parse(["wide", "base64"]).unwrap();
-        let variants = m.variants("ab");
+        let variants = m.variants("ab").unwrap();
         // "ab" in UTF-16LE is 61 00 62 00, base64 "YQBiAA==".
         assert_eq!(wildcard::encode(&variants[0]), "YQBiAA==");
+    }
+
+    #[test]
+    fn a_chain_of_wide_stops_at_the_value_limit() {
+        // 40 × `wide` would make 2^40 bytes of "ab" (issue #10).
+        let mut chain = vec!["wide"; 40];
+        chain.push("base64offset");
+        let m = Modifiers::parse(chain).unwrap();
+        assert_eq!(m.variants("ab"), Err(ValueTooLong));
     }
 }

@@ -8,7 +8,7 @@ use std::ops::Range;
 pub type Span = Range<usize>;
 
 /// Nesting deeper than this is refused.
-const MAX_DEPTH: usize = 100;
+use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
 /// Longest chain of binary operators at one level (`a AND b AND …`): the
 /// tree grows one level per operator, and walking it recurses.
 const MAX_CHAIN: usize = 500;

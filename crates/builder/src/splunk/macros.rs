@@ -12,11 +12,7 @@ use std::io;
 use std::path::Path;
 
 use super::text::strip_comments;
-
-/// Nesting deeper than this is taken for a recursive definition.
-const MAX_DEPTH: usize = 16;
-/// An expansion larger than this stops (exponential or runaway definitions).
-const MAX_EXPANSION: usize = 1 << 20;
+use crate::limits::{MAX_EXPANDED_SEARCH_BYTES as MAX_EXPANSION, MAX_MACRO_DEPTH as MAX_DEPTH};
 
 /// Undefined macros known to shape output only, never to filter events:
 /// contentctl and the CIM / ES apps define them outside the repository.
@@ -171,8 +167,10 @@ impl MacroTable {
             push_unique(&mut out.problems, MacroProblem::TooDeep(key));
             return;
         }
-        let body = substitute(&def.definition, &def.arguments, call.arguments.as_deref().unwrap_or(&[]));
-        self.expand_into(&strip_comments(&body), depth + 1, out);
+        match substitute(&def.definition, &def.arguments, call.arguments.as_deref().unwrap_or(&[])) {
+            Some(body) => self.expand_into(&strip_comments(&body), depth + 1, out),
+            None => push_unique(&mut out.problems, MacroProblem::TooLarge),
+        }
     }
 }
 
@@ -222,12 +220,19 @@ pub fn parse_macro(text: &str) -> Result<MacroDef, String> {
 }
 
 /// Replaces `$name$` by the matching argument text; other `$` stay.
-fn substitute(definition: &str, names: &[String], values: &[&str]) -> String {
+fn substitute(definition: &str, names: &[String], values: &[&str]) -> Option<String> {
     let mut body = definition.to_owned();
     for (name, value) in names.iter().zip(values) {
-        body = body.replace(&format!("${name}$"), value);
+        let placeholder = format!("${name}$");
+        // A definition repeating `$x$` many times over a long argument would
+        // multiply them: size the result before building it.
+        let grown = body.matches(&placeholder).count().saturating_mul(value.len());
+        if body.len().saturating_add(grown) > MAX_EXPANSION {
+            return None;
+        }
+        body = body.replace(&placeholder, value);
     }
-    body
+    Some(body)
 }
 
 /// `name` or `name(arg, "a,b", f(x))`; `None` when the text between two

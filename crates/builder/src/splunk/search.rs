@@ -12,7 +12,7 @@ use super::text::{skip_brackets, string_end, unescape_search};
 pub type Span = Range<usize>;
 
 /// Parentheses and NOTs nested deeper than this are refused.
-const MAX_DEPTH: usize = 100;
+use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
