@@ -5,7 +5,8 @@
 use std::path::{Path, PathBuf};
 
 use atlas_builder::build::{self, BuildOptions};
-use atlas_builder::{elastic, fieldtable, sigma, splunk};
+use atlas_builder::{elastic, fieldtable, sigma, sources, splunk};
+use atlas_catalog::Vendor;
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn corpus() -> PathBuf {
@@ -33,7 +34,7 @@ fn front_ends(c: &mut Criterion) {
     group.sample_size(10);
 
     let sigma_root = root.join("sigma");
-    let sigma_files = load(&sigma_root, sigma::rule_files(&sigma_root));
+    let sigma_files = load(&sigma_root, sources::rule_files(&sigma_root, Vendor::Sigma));
     group.bench_function(format!("sigma ({} files)", sigma_files.len()), |b| {
         b.iter(|| {
             sigma_files.iter().map(|(rel, text)| sigma::parse_file(rel, text, &fields).rules.len()).sum::<usize>()
@@ -41,7 +42,7 @@ fn front_ends(c: &mut Criterion) {
     });
 
     let elastic_root = root.join("elastic");
-    let elastic_files = load(&elastic_root, elastic::rule_files(&elastic_root));
+    let elastic_files = load(&elastic_root, sources::rule_files(&elastic_root, Vendor::Elastic));
     group.bench_function(format!("elastic ({} files)", elastic_files.len()), |b| {
         b.iter(|| {
             elastic_files.iter().map(|(rel, text)| elastic::parse_file(rel, text, &fields).rules.len()).sum::<usize>()
@@ -50,7 +51,7 @@ fn front_ends(c: &mut Criterion) {
 
     let splunk_root = root.join("splunk");
     let repo = splunk::SplunkRepo::load(&splunk_root).unwrap_or_default();
-    let splunk_files = load(&splunk_root, splunk::detection_files(&splunk_root));
+    let splunk_files = load(&splunk_root, sources::rule_files(&splunk_root, Vendor::Splunk));
     group.bench_function(format!("splunk ({} files)", splunk_files.len()), |b| {
         b.iter(|| {
             splunk_files

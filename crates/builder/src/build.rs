@@ -16,7 +16,7 @@ use crate::attack::{self, Resolution, Resolver};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::frontend::{self, FileOutcome, ParsedRule};
 use crate::report::{BuildReport, VendorSummary};
-use crate::{elastic, events, fieldtable, sigma, splunk};
+use crate::{elastic, events, fieldtable, sigma, sources, splunk};
 
 /// Shards the rule details are split into by default (each ~200 KB for the
 /// whole corpus; a small catalog wants fewer).
@@ -50,6 +50,8 @@ pub enum BuildError {
     Output { path: PathBuf, source: std::io::Error },
     #[error("cannot serialize the catalog: {0}")]
     Serialize(#[from] serde_json::Error),
+    #[error("{what} `{}` holds no rule ({skipped} other files skipped): is it the right folder?", path.display())]
+    NoRules { what: &'static str, path: PathBuf, skipped: usize },
 }
 
 /// One rule file to read.
@@ -71,13 +73,17 @@ pub struct Built {
 pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Result<Built, BuildError> {
     let started = Instant::now();
     let fields = fieldtable::load()?;
-    let jobs = collect_jobs(options)?;
+    let Sources { jobs, skipped } = collect_jobs(options)?;
     let splunk_repo = match &options.splunk {
-        Some(root) => splunk::SplunkRepo::load(root).map_err(|source| BuildError::Input {
-            what: "Splunk repository",
-            path: root.clone(),
-            source,
-        })?,
+        Some(root) => {
+            let files: Vec<PathBuf> =
+                jobs.iter().filter(|job| job.vendor == Vendor::Splunk).map(|job| job.path.clone()).collect();
+            splunk::SplunkRepo::load_any(root, &files).map_err(|source| BuildError::Input {
+                what: "Splunk repository",
+                path: root.clone(),
+                source,
+            })?
+        }
         None => splunk::SplunkRepo::default(),
     };
     let total = jobs.len();
@@ -97,7 +103,10 @@ pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Re
         },
     );
     let attack = attack?;
+    let mut outcomes = outcomes;
+    outcomes.extend(skipped);
     let mut built = assemble(outcomes, attack, &fields, options);
+    check_found_rules(options, &built.report)?;
     for warning in splunk_repo.warnings() {
         built.report.diagnostics.push(Diagnostic::new(
             Vendor::Splunk,
@@ -124,35 +133,69 @@ fn load_attack(options: &BuildOptions) -> Result<Attack, BuildError> {
         .map_err(|source| BuildError::Attack { path: path.clone(), source })
 }
 
-/// Lists a repository's rule files.
-type RuleLister = fn(&Path) -> Vec<PathBuf>;
+/// The rule files of every source folder, and the files beside them that are
+/// not rule files (reported as skipped).
+struct Sources {
+    jobs: Vec<Job>,
+    skipped: Vec<(Vendor, String, FileOutcome)>,
+}
 
-fn collect_jobs(options: &BuildOptions) -> Result<Vec<Job>, BuildError> {
-    let sources: [(Vendor, &Option<PathBuf>, &str, RuleLister); 3] = [
-        (Vendor::Sigma, &options.sigma, "Sigma repository", sigma::rule_files),
-        (Vendor::Elastic, &options.elastic, "Elastic repository", elastic::rule_files),
-        (Vendor::Splunk, &options.splunk, "Splunk repository", splunk::detection_files),
-    ];
-    let mut jobs = Vec::new();
-    for (vendor, root, what, list) in sources {
-        let Some(root) = root else { continue };
-        fs::read_dir(root).map_err(|source| BuildError::Input { what, path: root.clone(), source })?;
-        jobs.extend(list(root).into_iter().map(|path| Job { vendor, root: root.clone(), path }));
+fn collect_jobs(options: &BuildOptions) -> Result<Sources, BuildError> {
+    let mut sources = Sources { jobs: Vec::new(), skipped: Vec::new() };
+    for vendor in Vendor::ALL {
+        let Some(root) = source_folder(options, vendor) else { continue };
+        fs::read_dir(root).map_err(|source| BuildError::Input { what: what(vendor), path: root.clone(), source })?;
+        let listing = sources::list(root, &sources::layout(vendor));
+        sources.jobs.extend(listing.files.into_iter().map(|path| Job { vendor, root: root.clone(), path }));
+        sources.skipped.extend(
+            listing
+                .skipped
+                .into_iter()
+                .map(|(path, reason)| (vendor, relative(root, &path), FileOutcome::skipped(reason))),
+        );
     }
-    Ok(jobs)
+    Ok(sources)
+}
+
+fn source_folder(options: &BuildOptions, vendor: Vendor) -> Option<&PathBuf> {
+    match vendor {
+        Vendor::Sigma => options.sigma.as_ref(),
+        Vendor::Elastic => options.elastic.as_ref(),
+        Vendor::Splunk => options.splunk.as_ref(),
+    }
+}
+
+fn what(vendor: Vendor) -> &'static str {
+    match vendor {
+        Vendor::Sigma => "Sigma rule folder",
+        Vendor::Elastic => "Elastic rule folder",
+        Vendor::Splunk => "Splunk rule folder",
+    }
+}
+
+/// A source folder in which not one file is a rule is a mistake (a wrong
+/// path, a clone of another repository), not an empty catalog to publish.
+fn check_found_rules(options: &BuildOptions, report: &BuildReport) -> Result<(), BuildError> {
+    for vendor in Vendor::ALL {
+        let Some(root) = source_folder(options, vendor) else { continue };
+        let found = report.vendors.get(&vendor).map_or(0, |summary| summary.rules() + summary.unreadable);
+        if found == 0 {
+            let skipped = report.vendors.get(&vendor).map_or(0, |summary| summary.skipped.values().sum::<usize>());
+            return Err(BuildError::NoRules { what: what(vendor), path: root.clone(), skipped });
+        }
+    }
+    Ok(())
 }
 
 fn read_one(job: &Job, rel: &str, fields: &FieldTable, splunk_repo: &splunk::SplunkRepo) -> FileOutcome {
-    let text = match fs::read(&job.path) {
-        Ok(bytes) => String::from_utf8_lossy(&bytes).into_owned(),
+    let text = match sources::read_text(&job.path) {
+        Ok(text) => text,
         Err(error) => {
-            return FileOutcome::failed(Diagnostic::new(
-                job.vendor,
-                rel,
-                Severity::Error,
-                "unreadable file",
-                format!("cannot read the file: {error}"),
-            ));
+            let reason = match error {
+                sources::ReadError::TooLarge => "limit exceeded",
+                sources::ReadError::Io(_) => "unreadable file",
+            };
+            return FileOutcome::failed(Diagnostic::new(job.vendor, rel, Severity::Error, reason, error.to_string()));
         }
     };
     frontend::settle(match job.vendor {
@@ -369,7 +412,17 @@ pub fn write(built: &Built, out: &Path) -> Result<(), BuildError> {
     );
     catalog?;
     shards?;
-    write_json(&out.join("build-report.json"), &built.report, true)
+    let report = BuildReport { peak_memory_bytes: peak_memory_bytes(), ..built.report.clone() };
+    write_json(&out.join("build-report.json"), &report, true)
+}
+
+/// The process' peak resident set (`VmHWM` in /proc/self/status), which is
+/// what the memory budget of a build is about.
+fn peak_memory_bytes() -> Option<u64> {
+    let status = fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find_map(|line| line.strip_prefix("VmHWM:"))?;
+    let kilobytes: u64 = line.trim().trim_end_matches("kB").trim().parse().ok()?;
+    Some(kilobytes * 1024)
 }
 
 fn write_json<T: serde::Serialize + ?Sized>(path: &Path, value: &T, pretty: bool) -> Result<(), BuildError> {

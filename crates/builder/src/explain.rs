@@ -1,7 +1,6 @@
 //! `rule-atlas explain`: one JSON line per rule in the given files, so people
 //! and tests can check how a single rule was read.
 
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use atlas_catalog::{Attack, Expr, FieldTable, ParseStatus, Vendor};
@@ -19,7 +18,9 @@ pub struct Explained {
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub title: Option<String>,
-    pub vendor: Vendor,
+    /// Unknown only when the file could not be read.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<Vendor>,
     pub techniques: Vec<String>,
     pub status: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -32,7 +33,7 @@ pub struct Explained {
 #[derive(Debug, thiserror::Error)]
 pub enum ExplainError {
     #[error("cannot read `{}`: {source}", path.display())]
-    Read { path: PathBuf, source: std::io::Error },
+    Read { path: PathBuf, source: crate::sources::ReadError },
     #[error("`{}`: cannot tell whether this is a Sigma, Elastic or Splunk rule", .0.display())]
     UnknownVendor(PathBuf),
 }
@@ -55,7 +56,8 @@ pub fn detect_vendor(path: &Path, text: &str) -> Option<Vendor> {
 
 /// The rules in one file, as `explain` prints them.
 pub fn explain_file(path: &Path, fields: &FieldTable, attack: Option<&Attack>) -> Result<Vec<Explained>, ExplainError> {
-    let text = fs::read_to_string(path).map_err(|source| ExplainError::Read { path: path.to_owned(), source })?;
+    let text =
+        crate::sources::read_text(path).map_err(|source| ExplainError::Read { path: path.to_owned(), source })?;
     let vendor = detect_vendor(path, &text).ok_or_else(|| ExplainError::UnknownVendor(path.to_owned()))?;
     let shown = path.display().to_string();
     let outcome = match vendor {
@@ -89,7 +91,7 @@ fn lines(file: &str, vendor: Vendor, outcome: FileOutcome, attack: Option<&Attac
                 file: file.to_owned(),
                 id: Some(rule.id),
                 title: Some(rule.title),
-                vendor,
+                vendor: Some(vendor),
                 techniques,
                 status: rule.status.as_str().to_owned(),
                 reason: rule.reason,
@@ -108,7 +110,7 @@ fn lines(file: &str, vendor: Vendor, outcome: FileOutcome, attack: Option<&Attac
             file: file.to_owned(),
             id: None,
             title: None,
-            vendor,
+            vendor: Some(vendor),
             techniques: Vec::new(),
             status,
             reason,
@@ -117,4 +119,21 @@ fn lines(file: &str, vendor: Vendor, outcome: FileOutcome, attack: Option<&Attac
         });
     }
     out
+}
+
+impl Explained {
+    /// The line for a file that could not be explained at all.
+    pub fn failed(file: &Path, error: &ExplainError) -> Explained {
+        Explained {
+            file: file.display().to_string(),
+            id: None,
+            title: None,
+            vendor: None,
+            techniques: Vec::new(),
+            status: ParseStatus::Error.as_str().to_owned(),
+            reason: Some(error.to_string()),
+            line: None,
+            logic: None,
+        }
+    }
 }

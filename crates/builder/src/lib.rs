@@ -17,5 +17,6 @@ pub mod frontend;
 pub mod limits;
 pub mod report;
 pub mod sigma;
+pub mod sources;
 pub mod splunk;
 pub mod yaml;

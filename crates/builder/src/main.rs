@@ -116,18 +116,16 @@ fn run_explain(files: &[PathBuf], attack_path: Option<PathBuf>) -> anyhow::Resul
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut failed = false;
+    // One file that cannot be read is one line saying so; the others go on.
     for file in files {
-        match explain::explain_file(file, &fields, attack.as_ref()) {
-            Ok(lines) => {
-                for line in lines {
-                    serde_json::to_writer(&mut out, &line)?;
-                    writeln!(out)?;
-                }
-            }
-            Err(error) => {
-                eprintln!("rule-atlas: {error}");
-                failed = true;
-            }
+        let lines = explain::explain_file(file, &fields, attack.as_ref()).unwrap_or_else(|error| {
+            eprintln!("rule-atlas: {error}");
+            failed = true;
+            vec![explain::Explained::failed(file, &error)]
+        });
+        for line in lines {
+            serde_json::to_writer(&mut out, &line)?;
+            writeln!(out)?;
         }
     }
     Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })

@@ -14,6 +14,10 @@ pub struct BuildReport {
     pub generator: String,
     /// Wall time of the build, in milliseconds.
     pub duration_ms: u64,
+    /// Peak resident memory of the builder process when the report was
+    /// written, in bytes (Linux; absent elsewhere).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub peak_memory_bytes: Option<u64>,
     pub attack_version: String,
     /// Per vendor that was read.
     pub vendors: BTreeMap<Vendor, VendorSummary>,

@@ -81,7 +81,7 @@ fn missing_inputs_and_unwritable_output_fail_the_build() {
     let result = rule_atlas(&["build", "--sigma", "/nonexistent/sigma", "--out", path(&out)]);
     assert!(!result.status.success());
     let stderr = String::from_utf8_lossy(&result.stderr);
-    assert!(stderr.contains("Sigma repository `/nonexistent/sigma` does not exist"), "{stderr}");
+    assert!(stderr.contains("Sigma rule folder `/nonexistent/sigma` does not exist"), "{stderr}");
 
     let result = rule_atlas(&["build", "--attack", "/nonexistent/attack.json", "--out", path(&out)]);
     assert!(!result.status.success());

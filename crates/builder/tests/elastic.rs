@@ -11,9 +11,9 @@ use std::time::Instant;
 
 use atlas_builder::diagnostic::Severity;
 use atlas_builder::elastic;
-use atlas_builder::fieldtable;
 use atlas_builder::frontend::FileOutcome;
-use atlas_catalog::{ParseStatus, Rule};
+use atlas_builder::{fieldtable, sources};
+use atlas_catalog::{ParseStatus, Rule, Vendor};
 use common::{corpus_dir, fixtures_dir, sexpr};
 
 fn parse(rel_path: &str, text: &str) -> FileOutcome {
@@ -63,7 +63,7 @@ fn attribute<'a>(rule: &'a Rule, label: &str) -> Vec<&'a str> {
 #[test]
 fn rule_files_skip_deprecated_and_non_toml() {
     let root = fixtures_dir().join("elastic");
-    let files: Vec<String> = elastic::rule_files(&root)
+    let files: Vec<String> = sources::rule_files(&root, Vendor::Elastic)
         .iter()
         .map(|p| p.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/"))
         .collect();
@@ -338,7 +338,7 @@ fn corpus_parses() {
         return;
     }
     let fields = fieldtable::load().expect("field table");
-    let files = elastic::rule_files(&root);
+    let files = sources::rule_files(&root, Vendor::Elastic);
     let texts: Vec<(String, String)> = files
         .iter()
         .map(|path| {

@@ -6,8 +6,8 @@ mod common;
 
 use atlas_builder::diagnostic::Severity;
 use atlas_builder::frontend::FileOutcome;
-use atlas_builder::{fieldtable, sigma};
-use atlas_catalog::ParseStatus;
+use atlas_builder::{fieldtable, sigma, sources};
+use atlas_catalog::{ParseStatus, Vendor};
 use common::sexpr;
 
 fn parse(yaml: &str) -> FileOutcome {
@@ -300,7 +300,7 @@ fn corpus_parses() {
     let mut reasons = std::collections::BTreeMap::<String, usize>::new();
     let mut unreadable = Vec::new();
     let mut rules = std::collections::HashMap::new();
-    for path in sigma::rule_files(&root) {
+    for path in sources::rule_files(&root, Vendor::Sigma) {
         let rel = path.strip_prefix(&root).expect("under root").to_string_lossy().replace('\\', "/");
         let text = std::fs::read_to_string(&path).expect("readable");
         let outcome = sigma::parse_file(&rel, &text, &fields);
@@ -351,7 +351,7 @@ fn corpus_parses() {
 fn corpus_rules_cut_short_never_panic() {
     let root = common::corpus_dir().join("sigma");
     let fields = fieldtable::load().expect("field table");
-    for path in sigma::rule_files(&root).into_iter().step_by(25) {
+    for path in sources::rule_files(&root, Vendor::Sigma).into_iter().step_by(25) {
         let text = std::fs::read_to_string(&path).expect("readable");
         let cuts: Vec<usize> = (1..12).map(|i| text.len() * i / 12).filter(|&c| text.is_char_boundary(c)).collect();
         for cut in cuts {

@@ -10,10 +10,10 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use atlas_builder::diagnostic::Severity;
-use atlas_builder::fieldtable;
 use atlas_builder::frontend::FileOutcome;
 use atlas_builder::splunk::{self, SplunkRepo};
-use atlas_catalog::{FieldTable, ParseStatus, Rule};
+use atlas_builder::{fieldtable, sources};
+use atlas_catalog::{FieldTable, ParseStatus, Rule, Vendor};
 use common::sexpr;
 use serde_json::json;
 
@@ -25,7 +25,7 @@ fn fields() -> FieldTable {
 fn parse_repo(root: &Path) -> Vec<(String, FileOutcome)> {
     let repo = SplunkRepo::load(root).expect("macros load");
     let fields = fields();
-    splunk::detection_files(root)
+    sources::rule_files(root, Vendor::Splunk)
         .into_iter()
         .map(|path| {
             let rel = path.strip_prefix(root).expect("inside root").to_string_lossy().replace('\\', "/");
@@ -601,7 +601,7 @@ fn malformed_yaml_is_an_error_with_file_and_line() {
 #[test]
 fn detection_files_skip_the_deprecated_folder() {
     let root = fixture_root();
-    let names: Vec<String> = splunk::detection_files(&root)
+    let names: Vec<String> = sources::rule_files(&root, Vendor::Splunk)
         .iter()
         .map(|p| p.strip_prefix(&root).expect("inside").to_string_lossy().replace('\\', "/"))
         .collect();

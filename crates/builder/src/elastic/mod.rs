@@ -16,10 +16,7 @@ mod metadata;
 #[cfg(test)]
 mod testutil;
 
-use std::path::{Path, PathBuf};
-
 use atlas_catalog::{Expr, FieldTable, ParseStatus, RuleDetail, Vendor};
-use walkdir::WalkDir;
 
 use self::lower::QueryLogic;
 use self::metadata::RuleFile;
@@ -29,30 +26,13 @@ use crate::frontend::{FileOutcome, LeafMaker, ParsedRule, downgrade, empty_rule}
 /// Upstream repository, for rule links.
 const REPOSITORY: &str = "https://github.com/elastic/detection-rules";
 
-/// The active rule files of a clone of elastic/detection-rules:
-/// `rules/**.toml` without `rules/_deprecated`, and `rules_building_block/**.toml`.
-pub fn rule_files(root: &Path) -> Vec<PathBuf> {
-    let mut files = Vec::new();
-    for top in ["rules", "rules_building_block"] {
-        let dir = root.join(top);
-        let walker = WalkDir::new(&dir).into_iter().filter_entry(|e| {
-            !(e.file_type().is_dir() && e.file_name() == "_deprecated" && e.path().parent() == Some(dir.as_path()))
-        });
-        files.extend(
-            walker
-                .filter_map(Result::ok)
-                .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "toml"))
-                .map(|e| e.into_path()),
-        );
-    }
-    files.sort();
-    files
-}
-
 /// Reads one rule file (`rel_path` is its path inside the repository).
 pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcome {
     let file: RuleFile = match toml::from_str(text) {
         Ok(file) => file,
+        Err(err) if err.message().contains("missing field `rule`") => {
+            return FileOutcome::skipped("not an Elastic rule (no `[rule]` table)");
+        }
         Err(err) => {
             let line = err.span().map(|span| line_at(text, span.start));
             let message = format!("invalid TOML: {}", err.message().trim());

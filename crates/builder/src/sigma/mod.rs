@@ -6,35 +6,15 @@ pub mod condition;
 pub mod detection;
 pub mod modifiers;
 
-use std::path::{Path, PathBuf};
-
 use atlas_catalog::{FieldTable, ParseStatus, Rule, RuleDetail, Vendor};
 
 use crate::diagnostic::{Diagnostic, Severity, line_of};
 use crate::frontend::{FileOutcome, LeafMaker, ParsedRule, downgrade, empty_rule, technique_id};
 use crate::yaml::Yaml;
 
-/// The folders of a SigmaHQ/sigma clone that hold rules to show.
-/// (deprecated/ and unsupported/ are not rules to show.)
-pub const RULE_FOLDERS: [&str; 5] =
-    ["rules", "rules-emerging-threats", "rules-threat-hunting", "rules-compliance", "rules-placeholder"];
-
 /// Where links to rule files point.
 pub const REPOSITORY: &str = "https://github.com/SigmaHQ/sigma";
 pub const BRANCH: &str = "master";
-
-/// Every `.yml`/`.yaml` file under the rule folders, sorted.
-pub fn rule_files(root: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = RULE_FOLDERS
-        .iter()
-        .flat_map(|folder| walkdir::WalkDir::new(root.join(folder)).into_iter().filter_map(Result::ok))
-        .filter(|entry| entry.file_type().is_file())
-        .map(walkdir::DirEntry::into_path)
-        .filter(|path| path.extension().is_some_and(|e| e == "yml" || e == "yaml"))
-        .collect();
-    files.sort();
-    files
-}
 
 /// Reads one Sigma file (`rel_path` is its path inside the repository).
 pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcome {
@@ -51,14 +31,8 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcom
     if documents.len() > 1 || documents.first().is_some_and(|d| d.get("action").is_some()) {
         return legacy_collection(rel_path, text, &documents);
     }
-    let Some(document) = documents.first().filter(|d| d.is_map()) else {
-        return FileOutcome::failed(Diagnostic::new(
-            Vendor::Sigma,
-            rel_path,
-            Severity::Error,
-            "not a rule",
-            "the file holds no YAML mapping",
-        ));
+    let Some(document) = documents.first().filter(|d| is_rule(d)) else {
+        return FileOutcome::skipped("not a Sigma rule (no `detection`, `logsource`, `correlation` or `filter`)");
     };
     let mut outcome = FileOutcome::default();
     let parsed = parse_rule(rel_path, text, document, fields, &mut outcome.diagnostics);
@@ -69,6 +43,12 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcom
 /// Legacy multi-document rule collections (`action: global`) merge documents
 /// in ways Sigma 2 dropped; they are reported, one rule per document with a
 /// title, as unsupported.
+/// Whether a YAML document is a Sigma rule (of any kind) rather than some
+/// other YAML file kept beside the rules.
+fn is_rule(document: &Yaml) -> bool {
+    document.is_map() && ["detection", "logsource", "correlation", "filter"].iter().any(|k| document.get(k).is_some())
+}
+
 fn legacy_collection(rel_path: &str, text: &str, documents: &[Yaml]) -> FileOutcome {
     let reason = "legacy multi-document rule collection (action: global)";
     let mut outcome = FileOutcome::default();

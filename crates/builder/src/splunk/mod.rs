@@ -25,7 +25,6 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use atlas_catalog::{FieldTable, ParseStatus, RuleDetail, Vendor};
-use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::frontend::{FileOutcome, LeafMaker, ParsedRule, downgrade};
@@ -41,14 +40,36 @@ pub struct SplunkRepo {
 }
 
 impl SplunkRepo {
-    /// Loads macros/ from a clone of splunk/security_content. Only a missing
-    /// or unreadable macros/ folder is an error; a malformed macro file is
+    /// Loads macros/ from a clone of splunk/security_content. Only an
+    /// unreadable macros/ folder is an error; a malformed macro file is
     /// skipped and listed in [`SplunkRepo::warnings`].
     pub fn load(root: &Path) -> Result<SplunkRepo, io::Error> {
         let dir = root.join("macros");
         let (macros, warnings) = MacroTable::load_dir(&dir)
             .map_err(|e| io::Error::new(e.kind(), format!("cannot read the macros folder `{}`: {e}", dir.display())))?;
         Ok(SplunkRepo { macros, warnings })
+    }
+
+    /// The macros of a source folder: its macros/ folder when it has one (a
+    /// clone of the repository), else the macro definitions among `files`
+    /// (a folder of detections with their macros beside them).
+    pub fn load_any(root: &Path, files: &[PathBuf]) -> Result<SplunkRepo, io::Error> {
+        if root.join("macros").is_dir() {
+            return Self::load(root);
+        }
+        let mut defs = Vec::new();
+        let mut warnings = Vec::new();
+        for path in files {
+            let Ok(text) = crate::sources::read_text(path) else { continue };
+            if !is_macro_file(&text) {
+                continue;
+            }
+            match macros::parse_macro(&text) {
+                Ok(def) => defs.push(def),
+                Err(message) => warnings.push(format!("{}: {message}", path.display())),
+            }
+        }
+        Ok(SplunkRepo { macros: MacroTable::new(defs), warnings })
     }
 
     /// A repository with the given macros (tests, `explain` without a clone).
@@ -65,21 +86,11 @@ impl SplunkRepo {
     }
 }
 
-/// The active detection files of a clone: detections/** without
-/// detections/deprecated, sorted.
-pub fn detection_files(root: &Path) -> Vec<PathBuf> {
-    let detections = root.join("detections");
-    let deprecated = detections.join("deprecated");
-    let mut files: Vec<PathBuf> = WalkDir::new(&detections)
-        .into_iter()
-        .filter_entry(|entry| entry.path() != deprecated)
-        .filter_map(Result::ok)
-        .filter(|entry| entry.file_type().is_file())
-        .map(|entry| entry.into_path())
-        .filter(|path| path.extension().is_some_and(|e| e == "yml" || e == "yaml"))
-        .collect();
-    files.sort();
-    files
+/// A macro definition (`definition:` and no `search:` at the top level)
+/// rather than a detection.
+pub fn is_macro_file(text: &str) -> bool {
+    let top_level = |key: &str| text.lines().any(|line| line.starts_with(key));
+    top_level("definition:") && !top_level("search:")
 }
 
 /// Walks up from a detection file to the repository root (the folder with macros/).
@@ -93,15 +104,11 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable, repo: &Splunk
         Ok(documents) => documents.first().map(Detection::from_yaml).unwrap_or_default(),
         Err(error) => return FileOutcome::failed(yaml_error(rel_path, &error)),
     };
+    if is_macro_file(text) {
+        return FileOutcome::skipped("search macro (read with the macros)");
+    }
     if !detection.is_detection() {
-        let message = "no `name`, `id` or `search`: not a detection";
-        return FileOutcome::failed(Diagnostic::new(
-            Vendor::Splunk,
-            rel_path,
-            Severity::Error,
-            "not a detection",
-            message,
-        ));
+        return FileOutcome::skipped("not a Splunk detection (no `name`, `id` or `search`)");
     }
     if detection.is_deprecated() {
         return FileOutcome::skipped("deprecated detection (status: deprecated)");
