@@ -18,6 +18,9 @@ done
 cargo fmt --all --check
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+echo "== the front ends build for wasm32 (they run in the browser too)"
+cargo build --quiet --locked -p atlas-frontend --target wasm32-unknown-unknown
+
 echo "== native tests (corpus: $RULE_ATLAS_CORPUS)"
 cargo test --workspace --locked
 

@@ -5,8 +5,9 @@
 use std::path::{Path, PathBuf};
 
 use atlas_builder::build::{self, BuildOptions};
-use atlas_builder::{elastic, fieldtable, sigma, sources, splunk};
+use atlas_builder::{macros, sources};
 use atlas_catalog::Vendor;
+use atlas_frontend::{elastic, fieldtable, sigma, splunk};
 use criterion::{Criterion, criterion_group, criterion_main};
 
 fn corpus() -> PathBuf {
@@ -50,13 +51,13 @@ fn front_ends(c: &mut Criterion) {
     });
 
     let splunk_root = root.join("splunk");
-    let repo = splunk::SplunkRepo::load(&splunk_root).unwrap_or_default();
     let splunk_files = load(&splunk_root, sources::rule_files(&splunk_root, Vendor::Splunk));
+    let macros = macros::load(&splunk_root, &[]).map(|m| m.table).unwrap_or_default();
     group.bench_function(format!("splunk ({} files)", splunk_files.len()), |b| {
         b.iter(|| {
             splunk_files
                 .iter()
-                .map(|(rel, text)| splunk::parse_file(rel, text, &fields, &repo).rules.len())
+                .map(|(rel, text)| splunk::parse_file(rel, text, &fields, &macros).rules.len())
                 .sum::<usize>()
         })
     });

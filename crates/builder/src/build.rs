@@ -13,10 +13,12 @@ use atlas_catalog::{Attack, Catalog, FieldTable, ParseStatus, Polarity, Rule, Ru
 use rayon::prelude::*;
 
 use crate::attack::{self, Resolution, Resolver};
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::frontend::{self, FileOutcome, ParsedRule};
+use atlas_frontend::diagnostic::{Diagnostic, Severity};
+use atlas_frontend::outcome::{FileOutcome, ParsedRule};
+use atlas_frontend::{Context, fieldtable, front_end};
+
 use crate::report::{BuildReport, VendorSummary};
-use crate::{elastic, events, fieldtable, sigma, sources, splunk};
+use crate::{events, macros, sources};
 
 /// Shards the rule details are split into by default (each ~200 KB for the
 /// whole corpus; a small catalog wants fewer).
@@ -74,18 +76,19 @@ pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Re
     let started = Instant::now();
     let fields = fieldtable::load()?;
     let Sources { jobs, skipped } = collect_jobs(options)?;
-    let splunk_repo = match &options.splunk {
+    let macros = match &options.splunk {
         Some(root) => {
             let files: Vec<PathBuf> =
                 jobs.iter().filter(|job| job.vendor == Vendor::Splunk).map(|job| job.path.clone()).collect();
-            splunk::SplunkRepo::load_any(root, &files).map_err(|source| BuildError::Input {
-                what: "Splunk repository",
+            macros::load(root, &files).map_err(|source| BuildError::Input {
+                what: "Splunk rule folder",
                 path: root.clone(),
                 source,
             })?
         }
-        None => splunk::SplunkRepo::default(),
+        None => macros::Macros::default(),
     };
+    let context = Context { fields: &fields, macros: &macros.table };
     let total = jobs.len();
     tick(0, total);
     // ATT&CK is one large JSON file: read it while the rule files are read.
@@ -95,7 +98,7 @@ pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Re
             jobs.par_iter()
                 .map(|job| {
                     let rel = relative(&job.root, &job.path);
-                    let outcome = read_one(job, &rel, &fields, &splunk_repo);
+                    let outcome = read_one(job, &rel, &context);
                     tick(1, total);
                     (job.vendor, rel, outcome)
                 })
@@ -107,7 +110,7 @@ pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Re
     outcomes.extend(skipped);
     let mut built = assemble(outcomes, attack, &fields, options);
     check_found_rules(options, &built.report)?;
-    for warning in splunk_repo.warnings() {
+    for warning in &macros.warnings {
         built.report.diagnostics.push(Diagnostic::new(
             Vendor::Splunk,
             "macros/",
@@ -145,7 +148,7 @@ fn collect_jobs(options: &BuildOptions) -> Result<Sources, BuildError> {
     for vendor in Vendor::ALL {
         let Some(root) = source_folder(options, vendor) else { continue };
         fs::read_dir(root).map_err(|source| BuildError::Input { what: what(vendor), path: root.clone(), source })?;
-        let listing = sources::list(root, &sources::layout(vendor));
+        let listing = sources::list(root, front_end(vendor).repository());
         sources.jobs.extend(listing.files.into_iter().map(|path| Job { vendor, root: root.clone(), path }));
         sources.skipped.extend(
             listing
@@ -187,7 +190,7 @@ fn check_found_rules(options: &BuildOptions, report: &BuildReport) -> Result<(),
     Ok(())
 }
 
-fn read_one(job: &Job, rel: &str, fields: &FieldTable, splunk_repo: &splunk::SplunkRepo) -> FileOutcome {
+fn read_one(job: &Job, rel: &str, context: &Context) -> FileOutcome {
     let text = match sources::read_text(&job.path) {
         Ok(text) => text,
         Err(error) => {
@@ -198,11 +201,7 @@ fn read_one(job: &Job, rel: &str, fields: &FieldTable, splunk_repo: &splunk::Spl
             return FileOutcome::failed(Diagnostic::new(job.vendor, rel, Severity::Error, reason, error.to_string()));
         }
     };
-    frontend::settle(match job.vendor {
-        Vendor::Sigma => sigma::parse_file(rel, &text, fields),
-        Vendor::Elastic => elastic::parse_file(rel, &text, fields),
-        Vendor::Splunk => splunk::parse_file(rel, &text, fields, splunk_repo),
-    })
+    front_end(job.vendor).parse(rel, &text, context)
 }
 
 /// Path inside the repository, with `/` separators.
@@ -340,18 +339,17 @@ fn reason_category(reason: &str) -> String {
 }
 
 fn sources(options: &BuildOptions, report: &BuildReport) -> Vec<Source> {
-    let list = [
-        (Vendor::Sigma, &options.sigma, sigma::REPOSITORY, sigma::BRANCH),
-        (Vendor::Elastic, &options.elastic, "https://github.com/elastic/detection-rules", "main"),
-        (Vendor::Splunk, &options.splunk, "https://github.com/splunk/security_content", "develop"),
-    ];
-    list.into_iter()
-        .filter(|(_, path, _, _)| path.is_some())
-        .map(|(vendor, _, repository, revision)| Source {
-            vendor,
-            repository: repository.into(),
-            revision: revision.into(),
-            rules: u32::try_from(report.vendors.get(&vendor).map_or(0, VendorSummary::rules)).unwrap_or(u32::MAX),
+    Vendor::ALL
+        .into_iter()
+        .filter(|&vendor| source_folder(options, vendor).is_some())
+        .map(|vendor| {
+            let repository = front_end(vendor).repository();
+            Source {
+                vendor,
+                repository: repository.url.into(),
+                revision: repository.branch.into(),
+                rules: u32::try_from(report.vendors.get(&vendor).map_or(0, VendorSummary::rules)).unwrap_or(u32::MAX),
+            }
         })
         .collect()
 }

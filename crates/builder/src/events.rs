@@ -17,9 +17,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use atlas_catalog::{Attack, Event, Rule, Vendor};
 
-use crate::diagnostic::{Diagnostic, Severity};
-use crate::frontend::ParsedRule;
 use crate::report::{BuildReport, EventMapping, EventsSummary};
+use atlas_frontend::diagnostic::{Diagnostic, Severity};
+use atlas_frontend::outcome::ParsedRule;
 use facts::Facts;
 use materialize::{AttackLinks, EventRef, Registry};
 use narrow::Found;
@@ -153,7 +153,7 @@ mod tests {
     #[test]
     fn event_fields_are_canonical_fields() {
         let table = EventTable::shipped().expect("events.toml loads");
-        let fields = crate::fieldtable::load().expect("fields.toml loads");
+        let fields = atlas_frontend::fieldtable::load().expect("fields.toml loads");
         let sources = table.sources.iter().flat_map(|s| s.def.fields.iter());
         for field in sources.chain(table.entries.iter().flat_map(|e| e.fields.iter())) {
             assert!(fields.get(field).is_some(), "{field} is not in fields.toml");

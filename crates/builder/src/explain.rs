@@ -7,8 +7,9 @@ use atlas_catalog::{Attack, Expr, FieldTable, ParseStatus, Vendor};
 use serde::Serialize;
 
 use crate::attack::{Resolution, Resolver};
-use crate::frontend::{self, FileOutcome};
-use crate::{elastic, sigma, splunk};
+use atlas_frontend::outcome::FileOutcome;
+use atlas_frontend::splunk::MacroTable;
+use atlas_frontend::{Context, front_end};
 
 /// One line of `explain` output.
 #[derive(Debug, Serialize)]
@@ -38,38 +39,17 @@ pub enum ExplainError {
     UnknownVendor(PathBuf),
 }
 
-/// Which repository format a file is in: TOML is Elastic; YAML with a
-/// `detection` block is Sigma, with a `search` is Splunk.
-pub fn detect_vendor(path: &Path, text: &str) -> Option<Vendor> {
-    if path.extension().is_some_and(|e| e == "toml") {
-        return Some(Vendor::Elastic);
-    }
-    let top_level = |key: &str| text.lines().any(|line| line.starts_with(key));
-    if top_level("detection:") || top_level("logsource:") {
-        Some(Vendor::Sigma)
-    } else if top_level("search:") {
-        Some(Vendor::Splunk)
-    } else {
-        None
-    }
-}
-
 /// The rules in one file, as `explain` prints them.
 pub fn explain_file(path: &Path, fields: &FieldTable, attack: Option<&Attack>) -> Result<Vec<Explained>, ExplainError> {
     let text =
         crate::sources::read_text(path).map_err(|source| ExplainError::Read { path: path.to_owned(), source })?;
-    let vendor = detect_vendor(path, &text).ok_or_else(|| ExplainError::UnknownVendor(path.to_owned()))?;
+    let extension = path.extension().and_then(|e| e.to_str()).unwrap_or_default();
+    let vendor =
+        atlas_frontend::recognize(extension, &text).ok_or_else(|| ExplainError::UnknownVendor(path.to_owned()))?;
     let shown = path.display().to_string();
-    let outcome = match vendor {
-        Vendor::Sigma => sigma::parse_file(&shown, &text, fields),
-        Vendor::Elastic => elastic::parse_file(&shown, &text, fields),
-        Vendor::Splunk => {
-            let repo =
-                splunk::find_repo_root(path).and_then(|root| splunk::SplunkRepo::load(&root).ok()).unwrap_or_default();
-            splunk::parse_file(&shown, &text, fields, &repo)
-        }
-    };
-    Ok(lines(&shown, vendor, frontend::settle(outcome), attack))
+    let macros = if vendor == Vendor::Splunk { crate::macros::for_file(path) } else { MacroTable::default() };
+    let outcome = front_end(vendor).parse(&shown, &text, &Context { fields, macros: &macros });
+    Ok(lines(&shown, vendor, outcome, attack))
 }
 
 fn lines(file: &str, vendor: Vendor, outcome: FileOutcome, attack: Option<&Attack>) -> Vec<Explained> {

@@ -1,22 +1,17 @@
-//! Rule Atlas builder: reads the Sigma, Elastic and Splunk rule repositories
-//! and an ATT&CK STIX bundle, turns every rule's logic into the shared
-//! predicate model, and writes the versioned JSON catalog.
+//! Rule Atlas builder: the I/O shell around the front ends
+//! (`atlas_frontend`). It finds and reads the rule files of the Sigma,
+//! Elastic and Splunk repositories (or any folder of rules), parses them in
+//! parallel, resolves ATT&CK, maps rules to the event catalog, and writes the
+//! versioned JSON catalog with its build report.
 //!
-//! One module per rule-language front end (`sigma`, `elastic`, `splunk`), each
-//! turning text into the model of `atlas_catalog`; `attack` loads ATT&CK;
-//! `build` runs them over whole repositories; `explain` over single files.
+//! `sources` finds and reads files, `macros` loads Splunk's macros, `attack`
+//! loads ATT&CK, `events` maps rules to log events, `build` runs a whole
+//! build, `explain` reads single files, `report` is the build report.
 
 pub mod attack;
 pub mod build;
-pub mod diagnostic;
-pub mod elastic;
 pub mod events;
 pub mod explain;
-pub mod fieldtable;
-pub mod frontend;
-pub mod limits;
+pub mod macros;
 pub mod report;
-pub mod sigma;
 pub mod sources;
-pub mod splunk;
-pub mod yaml;

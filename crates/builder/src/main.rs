@@ -8,7 +8,8 @@ use std::process::ExitCode;
 
 use anyhow::Context;
 use atlas_builder::build::{self, BuildOptions};
-use atlas_builder::{attack, explain, fieldtable};
+use atlas_builder::{attack, explain};
+use atlas_frontend::fieldtable;
 use clap::{Parser, Subcommand};
 use indicatif::{ProgressBar, ProgressStyle};
 

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 use atlas_catalog::{ParseStatus, Vendor};
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostic::Diagnostic;
+use atlas_frontend::diagnostic::Diagnostic;
 
 /// Everything a build has to say, written next to the catalog.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]

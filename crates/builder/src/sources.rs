@@ -13,44 +13,8 @@ use std::path::{Path, PathBuf};
 use atlas_catalog::Vendor;
 use walkdir::WalkDir;
 
-use crate::limits::MAX_FILE_BYTES;
-
-/// Where a vendor's upstream repository keeps its rules.
-#[derive(Debug, Clone, Copy)]
-pub struct Layout {
-    /// Folders under the repository root that hold rules to show.
-    pub rule_folders: &'static [&'static str],
-    /// Folders under the root, inside the rule folders, that do not.
-    pub excluded: &'static [&'static str],
-    /// Extensions of rule files.
-    pub extensions: &'static [&'static str],
-}
-
-/// The upstream layout of each vendor's repository.
-pub fn layout(vendor: Vendor) -> Layout {
-    match vendor {
-        Vendor::Sigma => Layout {
-            // deprecated/ and unsupported/ sit beside these, not inside.
-            rule_folders: &[
-                "rules",
-                "rules-emerging-threats",
-                "rules-threat-hunting",
-                "rules-compliance",
-                "rules-placeholder",
-            ],
-            excluded: &[],
-            extensions: &["yml", "yaml"],
-        },
-        Vendor::Elastic => Layout {
-            rule_folders: &["rules", "rules_building_block"],
-            excluded: &["rules/_deprecated"],
-            extensions: &["toml"],
-        },
-        Vendor::Splunk => {
-            Layout { rule_folders: &["detections"], excluded: &["detections/deprecated"], extensions: &["yml", "yaml"] }
-        }
-    }
-}
+use atlas_frontend::Repository;
+use atlas_frontend::limits::MAX_FILE_BYTES;
 
 /// The files of one source folder.
 #[derive(Debug, Default)]
@@ -65,7 +29,7 @@ pub struct Listing {
 
 /// Lists the rule files under `root`. Hidden files and folders (`.git`,
 /// `.github`) are passed over without a word; they are never rules.
-pub fn list(root: &Path, layout: &Layout) -> Listing {
+pub fn list(root: &Path, layout: &Repository) -> Listing {
     let tops: Vec<PathBuf> =
         layout.rule_folders.iter().map(|folder| root.join(folder)).filter(|dir| dir.is_dir()).collect();
     let upstream = !tops.is_empty();
@@ -98,7 +62,7 @@ pub fn list(root: &Path, layout: &Layout) -> Listing {
 
 /// The rule files of a vendor's folder (see [`list`]).
 pub fn rule_files(root: &Path, vendor: Vendor) -> Vec<PathBuf> {
-    list(root, &layout(vendor)).files
+    list(root, atlas_frontend::repository(vendor)).files
 }
 
 fn is_hidden(entry: &walkdir::DirEntry) -> bool {

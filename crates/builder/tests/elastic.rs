@@ -9,11 +9,12 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::time::Instant;
 
-use atlas_builder::diagnostic::Severity;
-use atlas_builder::elastic;
-use atlas_builder::frontend::FileOutcome;
-use atlas_builder::{fieldtable, sources};
+use atlas_builder::sources;
 use atlas_catalog::{ParseStatus, Rule, Vendor};
+use atlas_frontend::diagnostic::Severity;
+use atlas_frontend::elastic;
+use atlas_frontend::fieldtable;
+use atlas_frontend::outcome::FileOutcome;
 use common::{corpus_dir, fixtures_dir, sexpr};
 
 fn parse(rel_path: &str, text: &str) -> FileOutcome {

@@ -11,10 +11,10 @@ use std::sync::OnceLock;
 use std::time::Instant;
 
 use atlas_builder::build::{self, BuildOptions, Built};
-use atlas_builder::diagnostic::Severity;
 use atlas_builder::events;
-use atlas_builder::frontend::ParsedRule;
 use atlas_catalog::{Event, Rule, RuleDetail, Vendor};
+use atlas_frontend::diagnostic::Severity;
+use atlas_frontend::outcome::ParsedRule;
 
 fn fixture_root() -> PathBuf {
     common::fixtures_dir().join("events")

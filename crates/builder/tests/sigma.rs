@@ -4,10 +4,11 @@
 
 mod common;
 
-use atlas_builder::diagnostic::Severity;
-use atlas_builder::frontend::FileOutcome;
-use atlas_builder::{fieldtable, sigma, sources};
+use atlas_builder::sources;
 use atlas_catalog::{ParseStatus, Vendor};
+use atlas_frontend::diagnostic::Severity;
+use atlas_frontend::outcome::FileOutcome;
+use atlas_frontend::{fieldtable, sigma};
 use common::sexpr;
 
 fn parse(yaml: &str) -> FileOutcome {

@@ -9,11 +9,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use atlas_builder::diagnostic::Severity;
-use atlas_builder::frontend::FileOutcome;
-use atlas_builder::splunk::{self, SplunkRepo};
-use atlas_builder::{fieldtable, sources};
+use atlas_builder::{macros, sources};
 use atlas_catalog::{FieldTable, ParseStatus, Rule, Vendor};
+use atlas_frontend::diagnostic::Severity;
+use atlas_frontend::fieldtable;
+use atlas_frontend::outcome::FileOutcome;
+use atlas_frontend::splunk;
 use common::sexpr;
 use serde_json::json;
 
@@ -23,7 +24,7 @@ fn fields() -> FieldTable {
 
 /// Parses every active detection of a repository: (path, outcome).
 fn parse_repo(root: &Path) -> Vec<(String, FileOutcome)> {
-    let repo = SplunkRepo::load(root).expect("macros load");
+    let repo = macros::load(root, &[]).expect("macros load").table;
     let fields = fields();
     sources::rule_files(root, Vendor::Splunk)
         .into_iter()
@@ -47,9 +48,9 @@ fn fixture_root() -> PathBuf {
 }
 
 /// The fixture repository's macros, loaded once.
-fn repo() -> &'static SplunkRepo {
-    static REPO: OnceLock<SplunkRepo> = OnceLock::new();
-    REPO.get_or_init(|| SplunkRepo::load(&fixture_root()).expect("fixture macros load"))
+fn repo() -> &'static macros::Macros {
+    static REPO: OnceLock<macros::Macros> = OnceLock::new();
+    REPO.get_or_init(|| macros::load(&fixture_root(), &[]).expect("fixture macros load"))
 }
 
 /// A detection whose search is `spl` (kept verbatim in a YAML block scalar).
@@ -60,7 +61,7 @@ fn detection(spl: &str) -> String {
 }
 
 fn outcome(spl: &str) -> FileOutcome {
-    splunk::parse_file("detections/endpoint/test.yml", &detection(spl), &fields(), repo())
+    splunk::parse_file("detections/endpoint/test.yml", &detection(spl), &fields(), &repo().table)
 }
 
 fn rule(spl: &str) -> Rule {
@@ -225,8 +226,8 @@ fn an_undefined_macro_makes_the_rule_partial_and_is_named() {
 
 #[test]
 fn malformed_macro_files_are_skipped_with_a_warning() {
-    assert_eq!(repo().warnings().len(), 1, "{:?}", repo().warnings());
-    assert!(repo().warnings()[0].contains("broken.yml"));
+    assert_eq!(repo().warnings.len(), 1, "{:?}", repo().warnings);
+    assert!(repo().warnings[0].contains("broken.yml"));
 }
 
 // --- log source ----------------------------------------------------------------
@@ -587,8 +588,12 @@ fn regex_command() {
 
 #[test]
 fn malformed_yaml_is_an_error_with_file_and_line() {
-    let outcome =
-        splunk::parse_file("detections/x.yml", "name: ok\nsearch: '`sysmon`\ntags: [unclosed\n", &fields(), repo());
+    let outcome = splunk::parse_file(
+        "detections/x.yml",
+        "name: ok\nsearch: '`sysmon`\ntags: [unclosed\n",
+        &fields(),
+        &repo().table,
+    );
     assert!(outcome.rules.is_empty());
     let diagnostic = &outcome.diagnostics[0];
     assert_eq!(
@@ -615,9 +620,10 @@ fn detection_files_skip_the_deprecated_folder() {
             "detections/endpoint/uses_undefined_macro.yml",
         ]
     );
+    // A detection read alone sees the macros of the clone it sits in.
     let file = root.join("detections/endpoint/encoded_powershell.yml");
-    assert_eq!(splunk::find_repo_root(&file), Some(root.clone()));
-    assert_eq!(splunk::find_repo_root(Path::new("/")), None);
+    assert!(macros::for_file(&file).get("sysmon").is_some());
+    assert!(macros::for_file(Path::new("/x.yml")).is_empty());
 }
 
 #[test]
@@ -809,7 +815,7 @@ fn corpus_spot_checks() {
         eprintln!("no Splunk corpus at {}; skipped", root.display());
         return;
     }
-    let repo = SplunkRepo::load(&root).expect("macros load");
+    let repo = macros::load(&root, &[]).expect("macros load").table;
     let read = |rel: &str| {
         let text = fs::read_to_string(root.join(rel)).expect("corpus file");
         let outcome = splunk::parse_file(rel, &text, &fields(), &repo);
@@ -935,7 +941,7 @@ fn review_sample_trees() {
         eprintln!("no Splunk corpus at {}; skipped", root.display());
         return;
     }
-    let repo = SplunkRepo::load(&root).expect("macros load");
+    let repo = macros::load(&root, &[]).expect("macros load").table;
     let read = |name: &str| {
         let rel = format!("detections/{name}");
         let text = fs::read_to_string(root.join(&rel)).expect("corpus file");

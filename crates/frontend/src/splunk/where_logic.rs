@@ -12,7 +12,7 @@ use super::env::Computed;
 use super::eval::{BinOp, Eval, EvalKind};
 use super::search::{self, CmpOp};
 use super::search_logic::{self, FieldSource};
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 
 /// Splits a top-level AND chain into its operands.
 pub fn conjuncts(expr: Eval) -> Vec<Eval> {

@@ -6,7 +6,7 @@ use atlas_catalog::wildcard::Token;
 use atlas_catalog::{Expr, Op};
 
 use super::expr::{CompareOp, Node, NodeKind};
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 
 /// What reading one query produced besides its tree.
 #[derive(Debug, Clone, Default, PartialEq)]

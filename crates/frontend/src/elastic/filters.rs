@@ -12,7 +12,7 @@ use toml::{Table, Value};
 
 use super::kql::{self, Syntax};
 use super::lower;
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 
 /// Query DSL nested deeper than this is kept as text.
 use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;

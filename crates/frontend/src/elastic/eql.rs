@@ -32,7 +32,7 @@ use atlas_catalog::{Expr, Op};
 use super::expr::{CompareOp, Node, NodeKind, ParseError, Parser, PatternOp};
 use super::lexer::{Dialect, Span, TokenKind, tokenize};
 use super::lower::{self, QueryLogic, constant, constants, field_name, mirror};
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 
 /// One `category where condition`.
 #[derive(Debug, Clone, PartialEq)]

@@ -3,12 +3,8 @@
 
 use atlas_catalog::{Rule, Vendor};
 
-use crate::frontend::{empty_rule, technique_id};
+use crate::outcome::{empty_rule, technique_id};
 use crate::yaml::Yaml;
-
-/// Where rule links point.
-pub const REPOSITORY: &str = "https://github.com/splunk/security_content";
-pub const BRANCH: &str = "develop";
 
 /// The keys of a detection file Rule Atlas reads; others are ignored.
 /// Every value is read as text whatever its YAML type (`confidence: 80`,
@@ -127,7 +123,7 @@ impl Detection {
     pub fn to_rule(&self, rel_path: &str) -> Rule {
         let id = text(&self.id).unwrap_or_else(|| rel_path.to_owned());
         let title = text(&self.name).unwrap_or_else(|| file_stem(rel_path));
-        let url = format!("{REPOSITORY}/blob/{BRANCH}/{rel_path}");
+        let url = crate::repository(Vendor::Splunk).file_url(rel_path);
         let mut rule = empty_rule(Vendor::Splunk, id, title, rel_path, url, "spl");
         rule.description = text(&self.description).unwrap_or_default();
         rule.kind = text(&self.kind);

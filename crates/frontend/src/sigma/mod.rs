@@ -9,12 +9,43 @@ pub mod modifiers;
 use atlas_catalog::{FieldTable, ParseStatus, Rule, RuleDetail, Vendor};
 
 use crate::diagnostic::{Diagnostic, Severity, line_of};
-use crate::frontend::{FileOutcome, LeafMaker, ParsedRule, downgrade, empty_rule, technique_id};
+use crate::leaf::LeafMaker;
+use crate::outcome::{FileOutcome, ParsedRule, downgrade, empty_rule, settle, technique_id};
 use crate::yaml::Yaml;
+use crate::{Context, FrontEnd, Repository};
 
-/// Where links to rule files point.
-pub const REPOSITORY: &str = "https://github.com/SigmaHQ/sigma";
-pub const BRANCH: &str = "master";
+/// The Sigma front end.
+pub struct Sigma;
+
+static REPOSITORY: Repository = Repository {
+    url: "https://github.com/SigmaHQ/sigma",
+    branch: "master",
+    // deprecated/ and unsupported/ sit beside these, not inside.
+    rule_folders: &["rules", "rules-emerging-threats", "rules-threat-hunting", "rules-compliance", "rules-placeholder"],
+    excluded: &[],
+    extensions: &["yml", "yaml"],
+};
+
+impl FrontEnd for Sigma {
+    fn vendor(&self) -> Vendor {
+        Vendor::Sigma
+    }
+
+    fn repository(&self) -> &'static Repository {
+        &REPOSITORY
+    }
+
+    fn recognizes(&self, extension: &str, text: &str) -> bool {
+        REPOSITORY.extensions.contains(&extension) && RULE_KEYS.iter().any(|key| crate::has_top_level_key(text, key))
+    }
+
+    fn parse(&self, path: &str, text: &str, context: &Context) -> FileOutcome {
+        settle(parse_file(path, text, context.fields))
+    }
+}
+
+/// The top-level keys of which a Sigma rule of some kind has at least one.
+const RULE_KEYS: [&str; 4] = ["detection", "logsource", "correlation", "filter"];
 
 /// Reads one Sigma file (`rel_path` is its path inside the repository).
 pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcome {
@@ -46,7 +77,7 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcom
 /// Whether a YAML document is a Sigma rule (of any kind) rather than some
 /// other YAML file kept beside the rules.
 fn is_rule(document: &Yaml) -> bool {
-    document.is_map() && ["detection", "logsource", "correlation", "filter"].iter().any(|k| document.get(k).is_some())
+    document.is_map() && RULE_KEYS.iter().any(|k| document.get(k).is_some())
 }
 
 fn legacy_collection(rel_path: &str, text: &str, documents: &[Yaml]) -> FileOutcome {
@@ -55,7 +86,14 @@ fn legacy_collection(rel_path: &str, text: &str, documents: &[Yaml]) -> FileOutc
     for (i, document) in documents.iter().enumerate() {
         let Some(title) = document.text("title") else { continue };
         let id = document.text("id").unwrap_or_else(|| format!("{rel_path}#{}", i + 1));
-        let mut rule = empty_rule(Vendor::Sigma, id.clone(), title, rel_path, file_url(rel_path), "sigma");
+        let mut rule = empty_rule(
+            Vendor::Sigma,
+            id.clone(),
+            title,
+            rel_path,
+            crate::repository(Vendor::Sigma).file_url(rel_path),
+            "sigma",
+        );
         downgrade(&mut rule, ParseStatus::Unsupported, reason);
         outcome
             .diagnostics
@@ -93,7 +131,8 @@ fn parse_rule(
         rel_path.to_owned()
     });
     let title = doc.text("title").unwrap_or_else(|| rel_path.rsplit('/').next().unwrap_or(rel_path).to_owned());
-    let mut rule = empty_rule(Vendor::Sigma, id, title, rel_path, file_url(rel_path), "sigma");
+    let mut rule =
+        empty_rule(Vendor::Sigma, id, title, rel_path, crate::repository(Vendor::Sigma).file_url(rel_path), "sigma");
     read_metadata(doc, &mut rule);
     read_logic(rel_path, text, doc, fields, &mut rule, diagnostics);
     ParsedRule { rule, detail: RuleDetail { text: text.to_owned(), ..Default::default() }, line: Some(1) }
@@ -207,11 +246,6 @@ fn read_logic(
             );
         }
     }
-}
-
-/// Link to a rule file upstream.
-pub fn file_url(rel_path: &str) -> String {
-    format!("{REPOSITORY}/blob/{BRANCH}/{rel_path}")
 }
 
 #[cfg(test)]

@@ -28,7 +28,7 @@ use thiserror::Error;
 pub use self::lexer::Syntax;
 use self::lexer::{Keyword, Kind, KqlLexError, RangeOp, Token};
 use crate::elastic::lexer::Span;
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 
 /// Nesting deeper than this is refused rather than risking the stack.
 use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;

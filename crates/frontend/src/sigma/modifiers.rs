@@ -12,7 +12,7 @@ use atlas_catalog::{Expr, Op};
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD as BASE64;
 
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 use crate::limits::MAX_VALUE_CHARS;
 
 /// How the value must sit in the field.

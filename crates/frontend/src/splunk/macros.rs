@@ -7,9 +7,6 @@
 //! macros expanded in turn, `$arg$` replaced by the argument text.
 
 use std::collections::HashMap;
-use std::fs;
-use std::io;
-use std::path::Path;
 
 use super::text::strip_comments;
 use crate::limits::{MAX_EXPANDED_SEARCH_BYTES as MAX_EXPANSION, MAX_MACRO_DEPTH as MAX_DEPTH};
@@ -98,27 +95,6 @@ impl MacroTable {
         self.by_key.get(key)
     }
 
-    /// Reads every `*.yml` file of `dir`. A file that is not a readable macro
-    /// is skipped and described in the returned warnings; only failing to
-    /// list the directory is an error.
-    pub fn load_dir(dir: &Path) -> io::Result<(MacroTable, Vec<String>)> {
-        let mut defs = Vec::new();
-        let mut warnings = Vec::new();
-        let mut paths: Vec<_> = fs::read_dir(dir)?
-            .filter_map(Result::ok)
-            .map(|entry| entry.path())
-            .filter(|path| path.extension().is_some_and(|e| e == "yml" || e == "yaml"))
-            .collect();
-        paths.sort();
-        for path in paths {
-            match read_macro(&path) {
-                Ok(def) => defs.push(def),
-                Err(message) => warnings.push(format!("{}: {message}", path.display())),
-            }
-        }
-        Ok((MacroTable::new(defs), warnings))
-    }
-
     /// Expands every macro call in `spl`, recursively.
     pub fn expand(&self, spl: &str) -> Expansion {
         let mut expansion = Expansion { text: String::with_capacity(spl.len() * 2), problems: Vec::new() };
@@ -202,11 +178,6 @@ fn push_unique(problems: &mut Vec<MacroProblem>, problem: MacroProblem) {
     if !problems.contains(&problem) {
         problems.push(problem);
     }
-}
-
-fn read_macro(path: &Path) -> Result<MacroDef, String> {
-    let text = fs::read_to_string(path).map_err(|e| e.to_string())?;
-    parse_macro(&text)
 }
 
 /// Reads one macro file's text.

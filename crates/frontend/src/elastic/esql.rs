@@ -28,7 +28,7 @@ use super::expr::{CompareOp, Node, NodeKind, ParseError, Parser, PatternOp};
 use super::kql::{self, Syntax};
 use super::lexer::{Dialect, Span, Token, TokenKind, tokenize};
 use super::lower::{self, QueryLogic, constant, constants, mirror};
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 
 /// What a computed column stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -11,7 +11,7 @@ use atlas_catalog::{Expr, Op};
 use super::env::{Computed, Flag};
 use super::search::{Atom, CmpOp, Node, NodeKind, Value};
 use super::text::tidy_subsearch;
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 
 /// Fields whose tests choose where events come from rather than what they
 /// say. Field names are case-sensitive (`eventType` is an Okta field, not

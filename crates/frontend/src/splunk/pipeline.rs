@@ -15,7 +15,7 @@ use super::metadata::dedup;
 use super::search;
 use super::search_logic::{self, Selection};
 use super::text::{Stage, split_pipeline, strip_comments, tidy_subsearch};
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 
 mod filters;
 

@@ -6,7 +6,7 @@ use atlas_catalog::Expr;
 
 use super::condition::{self, Condition, ConditionError};
 use super::modifiers::{Modifiers, UnknownModifier, ValueTooLong};
-use crate::frontend::LeafMaker;
+use crate::leaf::LeafMaker;
 use crate::limits::MAX_RULE_LEAVES;
 use crate::yaml::Yaml;
 

@@ -8,7 +8,7 @@ use toml::Value;
 
 use atlas_catalog::Rule;
 
-use crate::frontend::technique_id;
+use crate::outcome::technique_id;
 
 /// A rule file: `[metadata]` and `[rule]` (other tables are ignored).
 #[derive(Debug, Deserialize)]

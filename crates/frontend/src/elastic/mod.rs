@@ -21,10 +21,38 @@ use atlas_catalog::{Expr, FieldTable, ParseStatus, RuleDetail, Vendor};
 use self::lower::QueryLogic;
 use self::metadata::RuleFile;
 use crate::diagnostic::{Diagnostic, Severity, line_of};
-use crate::frontend::{FileOutcome, LeafMaker, ParsedRule, downgrade, empty_rule};
+use crate::leaf::LeafMaker;
+use crate::outcome::{FileOutcome, ParsedRule, downgrade, empty_rule, settle};
+use crate::{Context, FrontEnd, Repository};
 
-/// Upstream repository, for rule links.
-const REPOSITORY: &str = "https://github.com/elastic/detection-rules";
+/// The Elastic front end.
+pub struct Elastic;
+
+static REPOSITORY: Repository = Repository {
+    url: "https://github.com/elastic/detection-rules",
+    branch: "main",
+    rule_folders: &["rules", "rules_building_block"],
+    excluded: &["rules/_deprecated"],
+    extensions: &["toml"],
+};
+
+impl FrontEnd for Elastic {
+    fn vendor(&self) -> Vendor {
+        Vendor::Elastic
+    }
+
+    fn repository(&self) -> &'static Repository {
+        &REPOSITORY
+    }
+
+    fn recognizes(&self, extension: &str, _text: &str) -> bool {
+        REPOSITORY.extensions.contains(&extension)
+    }
+
+    fn parse(&self, path: &str, text: &str, context: &Context) -> FileOutcome {
+        settle(parse_file(path, text, context.fields))
+    }
+}
 
 /// Reads one rule file (`rel_path` is its path inside the repository).
 pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcome {
@@ -67,7 +95,7 @@ struct RuleReader<'a> {
 impl RuleReader<'_> {
     fn read(mut self, id: String, title: String) -> FileOutcome {
         let language = self.language();
-        let url = format!("{REPOSITORY}/blob/main/{}", self.rel_path);
+        let url = crate::repository(Vendor::Elastic).file_url(self.rel_path);
         let mut rule = empty_rule(Vendor::Elastic, id.clone(), title, self.rel_path, url, &language);
         metadata::fill(&mut rule, self.file);
 

@@ -21,85 +21,52 @@ pub mod search_logic;
 pub mod text;
 pub mod where_logic;
 
-use std::io;
-use std::path::{Path, PathBuf};
-
 use atlas_catalog::{FieldTable, ParseStatus, RuleDetail, Vendor};
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::frontend::{FileOutcome, LeafMaker, ParsedRule, downgrade};
-use macros::MacroTable;
+use crate::leaf::LeafMaker;
+use crate::outcome::{FileOutcome, ParsedRule, downgrade, settle};
+use crate::{Context, FrontEnd, Repository};
+pub use macros::{MacroDef, MacroTable};
 use metadata::Detection;
 
-/// What a detection needs from the rest of the repository: its macros.
-#[derive(Debug, Default)]
-pub struct SplunkRepo {
-    macros: MacroTable,
-    /// Macro files that could not be read (each skipped).
-    warnings: Vec<String>,
-}
+/// The Splunk front end.
+pub struct Splunk;
 
-impl SplunkRepo {
-    /// Loads macros/ from a clone of splunk/security_content. Only an
-    /// unreadable macros/ folder is an error; a malformed macro file is
-    /// skipped and listed in [`SplunkRepo::warnings`].
-    pub fn load(root: &Path) -> Result<SplunkRepo, io::Error> {
-        let dir = root.join("macros");
-        let (macros, warnings) = MacroTable::load_dir(&dir)
-            .map_err(|e| io::Error::new(e.kind(), format!("cannot read the macros folder `{}`: {e}", dir.display())))?;
-        Ok(SplunkRepo { macros, warnings })
+static REPOSITORY: Repository = Repository {
+    url: "https://github.com/splunk/security_content",
+    branch: "develop",
+    rule_folders: &["detections"],
+    excluded: &["detections/deprecated"],
+    extensions: &["yml", "yaml"],
+};
+
+impl FrontEnd for Splunk {
+    fn vendor(&self) -> Vendor {
+        Vendor::Splunk
     }
 
-    /// The macros of a source folder: its macros/ folder when it has one (a
-    /// clone of the repository), else the macro definitions among `files`
-    /// (a folder of detections with their macros beside them).
-    pub fn load_any(root: &Path, files: &[PathBuf]) -> Result<SplunkRepo, io::Error> {
-        if root.join("macros").is_dir() {
-            return Self::load(root);
-        }
-        let mut defs = Vec::new();
-        let mut warnings = Vec::new();
-        for path in files {
-            let Ok(text) = crate::sources::read_text(path) else { continue };
-            if !is_macro_file(&text) {
-                continue;
-            }
-            match macros::parse_macro(&text) {
-                Ok(def) => defs.push(def),
-                Err(message) => warnings.push(format!("{}: {message}", path.display())),
-            }
-        }
-        Ok(SplunkRepo { macros: MacroTable::new(defs), warnings })
+    fn repository(&self) -> &'static Repository {
+        &REPOSITORY
     }
 
-    /// A repository with the given macros (tests, `explain` without a clone).
-    pub fn with_macros(macros: MacroTable) -> Self {
-        SplunkRepo { macros, warnings: Vec::new() }
+    fn recognizes(&self, extension: &str, text: &str) -> bool {
+        REPOSITORY.extensions.contains(&extension) && crate::has_top_level_key(text, "search")
     }
 
-    pub fn macros(&self) -> &MacroTable {
-        &self.macros
-    }
-
-    pub fn warnings(&self) -> &[String] {
-        &self.warnings
+    fn parse(&self, path: &str, text: &str, context: &Context) -> FileOutcome {
+        settle(parse_file(path, text, context.fields, context.macros))
     }
 }
 
 /// A macro definition (`definition:` and no `search:` at the top level)
 /// rather than a detection.
 pub fn is_macro_file(text: &str) -> bool {
-    let top_level = |key: &str| text.lines().any(|line| line.starts_with(key));
-    top_level("definition:") && !top_level("search:")
-}
-
-/// Walks up from a detection file to the repository root (the folder with macros/).
-pub fn find_repo_root(file: &Path) -> Option<PathBuf> {
-    file.ancestors().skip(1).find(|dir| dir.join("macros").is_dir()).map(Path::to_path_buf)
+    crate::has_top_level_key(text, "definition") && !crate::has_top_level_key(text, "search")
 }
 
 /// Reads one detection file (`rel_path` is its path inside the repository).
-pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable, repo: &SplunkRepo) -> FileOutcome {
+pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable, macros: &MacroTable) -> FileOutcome {
     let detection = match crate::yaml::parse_documents(text) {
         Ok(documents) => documents.first().map(Detection::from_yaml).unwrap_or_default(),
         Err(error) => return FileOutcome::failed(yaml_error(rel_path, &error)),
@@ -118,7 +85,7 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable, repo: &Splunk
     match detection.search() {
         None => downgrade(&mut rule, ParseStatus::NoQuery, "the detection has no search"),
         Some(spl) => {
-            let analysis = pipeline::analyze(spl, &repo.macros, LeafMaker::new(fields, Vendor::Splunk));
+            let analysis = pipeline::analyze(spl, macros, LeafMaker::new(fields, Vendor::Splunk));
             rule.logic = analysis.logic;
             rule.log_source = metadata::dedup(analysis.log_source.into_iter().chain(rule.log_source));
             rule.attributes.extend(analysis.attributes);
