@@ -2,9 +2,10 @@
 //!
 //! `*` matches any run of characters and `?` one character; `\*`, `\?` and
 //! `\\` stand for a literal `*`, `?` and backslash; any other backslash is
-//! literal (so Windows paths read naturally). Front ends decode their own
-//! syntax into [`Token`]s and encode them with [`encode`], which writes the one
-//! canonical spelling: equal patterns are equal strings.
+//! literal (so Windows paths read naturally). Front ends read their own
+//! syntax (a [`Syntax`] table per language) into [`Token`]s with [`read`] and
+//! encode them with [`encode`], which writes the one canonical spelling:
+//! equal patterns are equal strings.
 
 /// One element of a pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,50 +17,152 @@ pub enum Token {
     AnyOne,
 }
 
-/// Reads a pattern written in the catalog convention (also Sigma's).
-pub fn decode(pattern: &str) -> Vec<Token> {
+/// How a rule language writes patterns: which characters are wildcards and
+/// how a backslash escapes. Each front end has one of these per pattern
+/// syntax it reads (`atlas_frontend::pattern`); [`read`] turns any of them
+/// into [`Token`]s and [`write`] spells tokens back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Syntax {
+    /// The wildcard for any run of characters (`*`, SQL's `%`).
+    pub any_run: char,
+    /// The wildcard for one character (`?`, SQL's `_`), if the language has one.
+    pub any_one: Option<char>,
+    pub escape: Escape,
+}
+
+/// What a backslash does in a pattern.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Escape {
+    /// Nothing: a backslash is a literal like any other character, and a
+    /// wildcard character cannot be written literally (EQL, SQL `like()`).
+    None,
+    /// It makes the next character literal, whatever it is; a backslash at
+    /// the end is literal (ES|QL `LIKE`, Elasticsearch `wildcard` queries).
+    /// With `control`, `\t`, `\n` and `\r` stand for tab, newline and
+    /// carriage return (KQL).
+    Any { control: bool },
+    /// It makes the next character literal only when that is one of these;
+    /// before any other character it is a literal backslash, so Windows
+    /// paths read naturally (Sigma and the catalog: `*`, `?`, `\`).
+    Only(&'static [char]),
+}
+
+/// The catalog's own convention, which is also Sigma's.
+pub const CATALOG: Syntax = Syntax { any_run: '*', any_one: Some('?'), escape: Escape::Only(&['*', '?', '\\']) };
+
+/// Reads a pattern written in `syntax`.
+pub fn read(pattern: &str, syntax: &Syntax) -> Vec<Token> {
     let mut tokens = Vec::with_capacity(pattern.len());
     let mut chars = pattern.chars().peekable();
     while let Some(c) = chars.next() {
-        match c {
-            '*' => tokens.push(Token::AnyRun),
-            '?' => tokens.push(Token::AnyOne),
-            '\\' => match chars.peek() {
-                Some(&next @ ('*' | '?' | '\\')) => {
+        let token = match c {
+            '\\' => match (syntax.escape, chars.peek().copied()) {
+                (Escape::Any { control }, Some(next)) => {
                     chars.next();
-                    tokens.push(Token::Literal(next));
+                    Token::Literal(match next {
+                        't' if control => '\t',
+                        'n' if control => '\n',
+                        'r' if control => '\r',
+                        other => other,
+                    })
                 }
-                _ => tokens.push(Token::Literal('\\')),
+                (Escape::Only(escapable), Some(next)) if escapable.contains(&next) => {
+                    chars.next();
+                    Token::Literal(next)
+                }
+                _ => Token::Literal('\\'),
             },
-            other => tokens.push(Token::Literal(other)),
-        }
+            _ if c == syntax.any_run => Token::AnyRun,
+            _ if Some(c) == syntax.any_one => Token::AnyOne,
+            other => Token::Literal(other),
+        };
+        tokens.push(token);
     }
     tokens
 }
 
-/// Writes tokens in the canonical spelling: a literal backslash is doubled
-/// only where a single one would be read as an escape, and a run of `*`s is
-/// one `*` (they match the same).
-pub fn encode(tokens: &[Token]) -> String {
+/// Writes tokens in `syntax`, escaping only where a character would
+/// otherwise be read as a wildcard or an escape (so `C:\Windows\*` keeps
+/// its single backslashes in the catalog's convention). A syntax without
+/// escapes cannot write a literal wildcard character: it is written as is.
+pub fn write(tokens: &[Token], syntax: &Syntax) -> String {
     let mut out = String::with_capacity(tokens.len() + 4);
     for (i, token) in tokens.iter().enumerate() {
-        match token {
-            Token::AnyRun if i > 0 && tokens[i - 1] == Token::AnyRun => {}
-            Token::AnyRun => out.push('*'),
-            Token::AnyOne => out.push('?'),
-            Token::Literal(c @ ('*' | '?')) => {
-                out.push('\\');
-                out.push(*c);
+        match *token {
+            Token::AnyRun => out.push(syntax.any_run),
+            Token::AnyOne => out.push(syntax.any_one.unwrap_or('?')),
+            Token::Literal(c) => {
+                let is_wildcard = c == syntax.any_run || Some(c) == syntax.any_one;
+                let escape = match syntax.escape {
+                    Escape::None => false,
+                    Escape::Any { .. } => is_wildcard || c == '\\',
+                    Escape::Only(escapable) if c == '\\' => {
+                        // A literal backslash needs doubling only where the
+                        // next character would make it an escape.
+                        let next = tokens.get(i + 1).map(|t| match *t {
+                            Token::Literal(n) => n,
+                            Token::AnyRun => syntax.any_run,
+                            Token::AnyOne => syntax.any_one.unwrap_or('?'),
+                        });
+                        next.is_some_and(|n| escapable.contains(&n))
+                    }
+                    Escape::Only(escapable) => is_wildcard && escapable.contains(&c),
+                };
+                if escape {
+                    out.push('\\');
+                }
+                out.push(c);
             }
-            Token::Literal('\\') => {
-                let escape_needed =
-                    matches!(tokens.get(i + 1), Some(Token::AnyRun | Token::AnyOne | Token::Literal('*' | '?' | '\\')));
-                out.push_str(if escape_needed { "\\\\" } else { "\\" });
-            }
-            Token::Literal(c) => out.push(*c),
         }
     }
     out
+}
+
+/// Whether `syntax` can write these tokens: a literal wildcard character
+/// needs an escape the syntax has.
+pub fn writable(tokens: &[Token], syntax: &Syntax) -> bool {
+    tokens.iter().all(|token| match *token {
+        Token::AnyOne => syntax.any_one.is_some(),
+        Token::AnyRun => true,
+        Token::Literal(c) if c == syntax.any_run || Some(c) == syntax.any_one => match syntax.escape {
+            Escape::None => false,
+            Escape::Any { .. } => true,
+            Escape::Only(escapable) => escapable.contains(&c),
+        },
+        Token::Literal(_) => true,
+    })
+}
+
+/// Reads a pattern written in the catalog convention (also Sigma's).
+pub fn decode(pattern: &str) -> Vec<Token> {
+    read(pattern, &CATALOG)
+}
+
+/// Writes tokens in the canonical spelling: the catalog's convention, with a
+/// run of `*`s written as one `*` (they match the same). Equal patterns are
+/// equal strings.
+pub fn encode(tokens: &[Token]) -> String {
+    let mut collapsed = Vec::with_capacity(tokens.len());
+    for &token in tokens {
+        if !(token == Token::AnyRun && collapsed.last() == Some(&Token::AnyRun)) {
+            collapsed.push(token);
+        }
+    }
+    write(&collapsed, &CATALOG)
+}
+
+/// The tokens with wildcards as `*` and `?` and nothing escaped: the text a
+/// pattern stands for when it is taken literally (Sigma's encodings apply to
+/// this text).
+pub fn plain(tokens: &[Token]) -> String {
+    tokens
+        .iter()
+        .map(|t| match t {
+            Token::Literal(c) => *c,
+            Token::AnyRun => '*',
+            Token::AnyOne => '?',
+        })
+        .collect()
 }
 
 /// Re-spells a pattern canonically (`C:\\Windows` and `C:\Windows` are the

@@ -14,9 +14,13 @@
 pub mod diagnostic;
 pub mod elastic;
 pub mod fieldtable;
+/// The bodies of the fuzz targets in `fuzz/` (docs/fuzzing.md).
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod leaf;
 pub mod limits;
 pub mod outcome;
+pub mod pattern;
 pub mod sigma;
 pub mod splunk;
 pub mod yaml;

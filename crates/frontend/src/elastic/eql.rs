@@ -26,7 +26,7 @@
 //! - scripts/compare-eql.py checks these readings against Elastic's own EQL
 //!   parser (the `eql` package) on a detection-rules clone.
 
-use atlas_catalog::wildcard::Token as Pattern;
+use atlas_catalog::wildcard;
 use atlas_catalog::{Expr, Op};
 
 use super::expr::{CompareOp, Node, NodeKind, ParseError, Parser, PatternOp};
@@ -351,8 +351,12 @@ impl Lowering<'_> {
         let maker = self.maker;
         match op {
             // `:` is case-insensitive whether or not `~` is written.
-            PatternOp::Colon => lower::any_of(values, |v| maker.pattern(Some(field), &wildcards(&v), false)),
-            PatternOp::Like => lower::any_of(values, |v| maker.pattern(Some(field), &wildcards(&v), !insensitive)),
+            PatternOp::Colon => {
+                lower::any_of(values, |v| maker.pattern(Some(field), &wildcard::read(&v, &crate::pattern::EQL), false))
+            }
+            PatternOp::Like => lower::any_of(values, |v| {
+                maker.pattern(Some(field), &wildcard::read(&v, &crate::pattern::EQL), !insensitive)
+            }),
             PatternOp::Regex => {
                 lower::any_of(values, |v| maker.leaf(Some(field), Op::RegexMatch, Some(v), !insensitive))
             }
@@ -384,7 +388,9 @@ impl Lowering<'_> {
             "startswith" => lower::any_of(values, |v| maker.starts_with(Some(field), &v, cs)),
             "endswith" => lower::any_of(values, |v| maker.ends_with(Some(field), &v, cs)),
             "stringcontains" => lower::any_of(values, |v| maker.contains(Some(field), &v, cs)),
-            "wildcard" => lower::any_of(values, |v| maker.pattern(Some(field), &wildcards(&v), cs)),
+            "wildcard" => {
+                lower::any_of(values, |v| maker.pattern(Some(field), &wildcard::read(&v, &crate::pattern::EQL), cs))
+            }
             "cidrmatch" => lower::any_of(values, |v| maker.leaf(Some(field), Op::Cidr, Some(v), false)),
             "match" => lower::any_of(values, |v| maker.leaf(Some(field), Op::RegexMatch, Some(v), cs)),
             _ => self.raw(node),
@@ -398,19 +404,6 @@ impl Lowering<'_> {
         }
         lower::raw_leaf(&self.maker, node, self.source)
     }
-}
-
-/// An EQL pattern: `*` and `?` are wildcards and nothing escapes them (a
-/// backslash before `*` is a path separator: `"C:\\Windows\\*"`).
-fn wildcards(value: &str) -> Vec<Pattern> {
-    value
-        .chars()
-        .map(|c| match c {
-            '*' => Pattern::AnyRun,
-            '?' => Pattern::AnyOne,
-            other => Pattern::Literal(other),
-        })
-        .collect()
 }
 
 #[cfg(test)]

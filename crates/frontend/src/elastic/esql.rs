@@ -348,9 +348,9 @@ impl Reader<'_> {
         };
         let maker = self.maker;
         match op {
-            PatternOp::Like => {
-                lower::any_of(values, |v| maker.pattern(Some(field), &lower::escaped_pattern(&v), !folded))
-            }
+            PatternOp::Like => lower::any_of(values, |v| {
+                maker.pattern(Some(field), &wildcard::read(&v, &crate::pattern::ESQL_LIKE), !folded)
+            }),
             PatternOp::Regex => lower::any_of(values, |v| maker.leaf(Some(field), Op::RegexMatch, Some(v), !folded)),
             PatternOp::Colon => {
                 lower::any_of(values, |v| maker.leaf(Some(field), Op::Match, Some(wildcard::escape(&v)), false))

@@ -11,7 +11,6 @@ use atlas_catalog::{Expr, Op};
 use toml::{Table, Value};
 
 use super::kql::{self, Syntax};
-use super::lower;
 use crate::leaf::LeafMaker;
 
 /// Query DSL nested deeper than this is kept as text.
@@ -58,7 +57,7 @@ impl Reader<'_> {
                     body.get("field").and_then(Value::as_str).map(|f| self.maker.leaf(Some(f), Op::Exists, None, false))
                 }
                 "wildcard" => self.field_test(body, "value", |m, field, value, cs| {
-                    m.pattern(Some(field), &lower::escaped_pattern(value), cs)
+                    m.pattern(Some(field), &wildcard::read(value, &crate::pattern::ESQL_LIKE), cs)
                 }),
                 "prefix" => self.field_test(body, "value", |m, field, value, cs| m.starts_with(Some(field), value, cs)),
                 "term" => self.field_test(body, "value", |m, field, value, cs| {

@@ -184,7 +184,7 @@ impl<'t> Parser<'_, 't> {
     /// The field token under the cursor, with the nested prefix applied.
     fn field_name(&mut self) -> String {
         let name = match self.peek_kind(0) {
-            Some(Kind::Word(tokens)) => pattern_text(tokens),
+            Some(Kind::Word(tokens)) => wildcard::plain(tokens),
             Some(Kind::Quoted(text)) => text.clone(),
             _ => String::new(),
         };
@@ -211,7 +211,7 @@ impl<'t> Parser<'_, 't> {
     /// Lucene `_exists_ : field`.
     fn exists_query(&mut self) -> Parsed {
         let field = match self.peek_kind(0) {
-            Some(Kind::Word(tokens)) => pattern_text(tokens),
+            Some(Kind::Word(tokens)) => wildcard::plain(tokens),
             Some(Kind::Quoted(text)) => text.clone(),
             _ => return Err(self.unexpected("a field name after `_exists_:`")),
         };
@@ -221,7 +221,7 @@ impl<'t> Parser<'_, 't> {
 
     fn range(&mut self, field: &str, op: RangeOp) -> Parsed {
         let value = match self.peek_kind(0) {
-            Some(Kind::Word(tokens)) => pattern_text(tokens),
+            Some(Kind::Word(tokens)) => wildcard::plain(tokens),
             Some(Kind::Quoted(text)) => text.clone(),
             _ => return Err(self.unexpected("a value after a range operator")),
         };
@@ -359,17 +359,6 @@ fn is_cidr(text: &str) -> bool {
 }
 
 /// A field name or range bound as written (wildcards spelled `*` / `?`).
-fn pattern_text(tokens: &[Pattern]) -> String {
-    tokens
-        .iter()
-        .map(|t| match t {
-            Pattern::Literal(c) => *c,
-            Pattern::AnyRun => '*',
-            Pattern::AnyOne => '?',
-        })
-        .collect()
-}
-
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {

@@ -2,7 +2,6 @@
 //! query reading produces, literal values, and the `raw` leaf that keeps a
 //! condition the model cannot express exactly as the rule writes it.
 
-use atlas_catalog::wildcard::Token;
 use atlas_catalog::{Expr, Op};
 
 use super::expr::{CompareOp, Node, NodeKind};
@@ -170,23 +169,6 @@ pub fn mirror(op: CompareOp) -> CompareOp {
 /// `or` of one leaf per value.
 pub fn any_of(values: Vec<String>, mut leaf: impl FnMut(String) -> Expr) -> Expr {
     Expr::or(values.into_iter().map(&mut leaf).collect())
-}
-
-/// A pattern where `*` and `?` are wildcards and a backslash makes the next
-/// character literal: ES|QL's LIKE and the Elasticsearch `wildcard` query
-/// (rule filters) write patterns the same way.
-pub fn escaped_pattern(value: &str) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        tokens.push(match c {
-            '*' => Token::AnyRun,
-            '?' => Token::AnyOne,
-            '\\' => Token::Literal(chars.next().unwrap_or('\\')),
-            other => Token::Literal(other),
-        });
-    }
-    tokens
 }
 
 /// The leaf operator of a comparison; `!=` is an `eq` leaf under a `not`.

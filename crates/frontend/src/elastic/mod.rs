@@ -5,11 +5,13 @@
 //! Lucene through the KQL parser's Lucene mode), `[[rule.filters]]` are AND-ed
 //! with it (`filters`), and every problem becomes a diagnostic on the rule.
 
-mod eql;
-mod esql;
+// The three query parsers are crate-visible for the fuzz targets
+// (`crate::fuzzing`), which drive each one on its own.
+pub(crate) mod eql;
+pub(crate) mod esql;
 mod expr;
 mod filters;
-mod kql;
+pub(crate) mod kql;
 mod lexer;
 mod lower;
 mod metadata;

@@ -211,19 +211,7 @@ impl Modifiers {
 /// The text of the first variant with wildcards taken literally (encodings
 /// apply to text; Sigma does not define them on patterns).
 fn plain_text(variants: &[Vec<Token>]) -> String {
-    variants
-        .first()
-        .map(|tokens| {
-            tokens
-                .iter()
-                .map(|t| match t {
-                    Token::Literal(c) => *c,
-                    Token::AnyRun => '*',
-                    Token::AnyOne => '?',
-                })
-                .collect()
-        })
-        .unwrap_or_default()
+    variants.first().map(|tokens| wildcard::plain(tokens)).unwrap_or_default()
 }
 
 fn utf16(text: &str, encoding: Encoding) -> Vec<u8> {

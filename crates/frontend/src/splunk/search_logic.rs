@@ -259,25 +259,9 @@ pub fn is_cidr_block(text: &str) -> bool {
     }
 }
 
-/// A search value in the catalog's pattern tokens: `\\` and `\"` are
-/// escapes, `*` a wildcard (which a backslash cannot escape), `?` literal.
+/// A search value in the catalog's pattern tokens (see [`pattern::SPL_SEARCH`]).
 pub fn value_tokens(value: &Value) -> Vec<Token> {
-    let mut tokens = Vec::with_capacity(value.raw.len());
-    let mut chars = value.raw.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '*' => tokens.push(Token::AnyRun),
-            '\\' => match chars.peek() {
-                Some(&next @ ('\\' | '"')) => {
-                    chars.next();
-                    tokens.push(Token::Literal(next));
-                }
-                _ => tokens.push(Token::Literal('\\')),
-            },
-            other => tokens.push(Token::Literal(other)),
-        }
-    }
-    tokens
+    wildcard::read(&value.raw, &crate::pattern::SPL_SEARCH)
 }
 
 #[cfg(test)]

@@ -5,7 +5,7 @@
 //! field equality, a test of an `eval` flag (its condition); anything else
 //! becomes a raw leaf with its text.
 
-use atlas_catalog::wildcard::Token;
+use atlas_catalog::wildcard;
 use atlas_catalog::{Expr, Op};
 
 use super::env::Computed;
@@ -115,7 +115,11 @@ impl WhereLowering<'_, '_> {
             return self.raw(whole);
         };
         let field = self.fields.source(operand.name)?;
-        Ok(Some(self.maker.pattern(Some(&field), &like_tokens(&pattern), !operand.case_folded)))
+        Ok(Some(self.maker.pattern(
+            Some(&field),
+            &wildcard::read(&pattern, &crate::pattern::SPL_LIKE),
+            !operand.case_folded,
+        )))
     }
 
     fn in_list(&mut self, whole: &Eval, subject: &Eval, items: &[Eval]) -> Result<Option<Expr>, Computed> {
@@ -246,18 +250,6 @@ fn mirror(op: BinOp) -> BinOp {
         BinOp::Ge => BinOp::Le,
         other => other,
     }
-}
-
-/// A like() pattern in the catalog's tokens: `%` any run, `_` one character.
-pub fn like_tokens(pattern: &str) -> Vec<Token> {
-    pattern
-        .chars()
-        .map(|c| match c {
-            '%' => Token::AnyRun,
-            '_' => Token::AnyOne,
-            other => Token::Literal(other),
-        })
-        .collect()
 }
 
 /// Every field an expression reads (not the names of functions), in order.

@@ -8,10 +8,11 @@
 //! `and`, `not`) are words written without escapes; KQL takes them in any
 //! case, Lucene only in upper case.
 
-use atlas_catalog::wildcard::Token as Pattern;
+use atlas_catalog::wildcard::{self, Token as Pattern};
 use thiserror::Error;
 
 use crate::elastic::lexer::Span;
+use crate::pattern;
 
 /// Which grammar is being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -145,7 +146,7 @@ pub fn tokenize(source: &str, syntax: Syntax) -> Result<Vec<Token>, KqlLexError>
             '[' | ']' | '^' | '~' | '+' | '-' | '!' | '&' | '|' if syntax == Syntax::Lucene => {
                 return Err(KqlLexError::UnsupportedLucene { ch: c, at: start });
             }
-            _ => word(&mut chars, syntax)?,
+            _ => word(source, &mut chars, syntax)?,
         };
         let end = chars.peek().map_or(source.len(), |&(i, _)| i);
         tokens.push(Token { kind, span: Span::new(start, end) });
@@ -211,10 +212,11 @@ fn regex(source: &str, chars: &mut Chars<'_>) -> Result<String, KqlLexError> {
     Err(KqlLexError::UnterminatedRegex(start))
 }
 
-/// An unquoted word, or a keyword when written plainly.
-fn word(chars: &mut Chars<'_>, syntax: Syntax) -> Result<Kind, KqlLexError> {
-    let mut tokens = Vec::new();
-    let mut plain = String::new();
+/// An unquoted word, or a keyword when written plainly. The word runs to
+/// whitespace or a special character (an escaped one never ends it); its
+/// text is then read as a pattern of the syntax.
+fn word(source: &str, chars: &mut Chars<'_>, syntax: Syntax) -> Result<Kind, KqlLexError> {
+    let start = chars.peek().map_or(source.len(), |&(i, _)| i);
     let mut escaped = false;
     while let Some(&(at, c)) = chars.peek() {
         if c.is_whitespace() || (is_special(c) && c != '\\') {
@@ -224,31 +226,30 @@ fn word(chars: &mut Chars<'_>, syntax: Syntax) -> Result<Kind, KqlLexError> {
         match c {
             '\\' => {
                 escaped = true;
-                let Some((_, next)) = chars.next() else {
+                if chars.next().is_none() {
                     return Err(KqlLexError::DanglingEscape(at));
-                };
-                let literal = match next {
-                    't' | 'r' | 'n' => whitespace_escape(next),
-                    other => other,
-                };
-                tokens.push(Pattern::Literal(literal));
+                }
             }
-            '*' => tokens.push(Pattern::AnyRun),
-            '?' if syntax == Syntax::Lucene => tokens.push(Pattern::AnyOne),
             '[' | ']' | '^' | '~' if syntax == Syntax::Lucene => {
                 return Err(KqlLexError::UnsupportedLucene { ch: c, at });
             }
-            other => {
-                plain.push(other);
-                tokens.push(Pattern::Literal(other));
-            }
+            _ => {}
         }
     }
-    let keyword = (!escaped && plain.len() == tokens.len()).then(|| keyword(&plain, syntax)).flatten();
-    if let Some(keyword) = keyword {
-        return Ok(Kind::Keyword(keyword));
-    }
-    Ok(Kind::Word(tokens))
+    let end = chars.peek().map_or(source.len(), |&(i, _)| i);
+    let table = match syntax {
+        Syntax::Kuery => &pattern::KQL,
+        Syntax::Lucene => &pattern::LUCENE,
+    };
+    let tokens = wildcard::read(source.get(start..end).unwrap_or_default(), table);
+    let keyword = match wildcard::literal(&tokens) {
+        Some(plain) if !escaped => keyword(&plain, syntax),
+        _ => None,
+    };
+    Ok(match keyword {
+        Some(keyword) => Kind::Keyword(keyword),
+        None => Kind::Word(tokens),
+    })
 }
 
 fn keyword(word: &str, syntax: Syntax) -> Option<Keyword> {
