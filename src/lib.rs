@@ -5,6 +5,7 @@
 //! docs/app.md for how deep links work on a static host).
 
 pub mod components;
+pub mod json_path;
 pub mod load;
 pub mod pages;
 pub mod state;

@@ -31,9 +31,13 @@ pub enum LoadError {
     /// The server answered, but not with the file (`404 Not Found`).
     #[error("{url} answered HTTP {status} {status_text}")]
     Status { url: String, status: u16, status_text: String },
-    /// The body is not JSON (`{"format": …` cut short, an HTML page…).
+    /// The body is not JSON (`{"format": …` cut short, binary…).
     #[error("{url} is not valid JSON: {message}")]
     Json { url: String, message: String },
+    /// An HTML page where JSON was expected: what a host that answers every
+    /// path with its index or 404 page sends for a missing file.
+    #[error("{url} is an HTML page, not JSON: the file is probably missing and the server sent a page instead")]
+    Html { url: String },
     /// JSON, but another kind of file.
     #[error("{url} is not a Rule Atlas catalog: its format is {found}, expected \"{FORMAT_NAME}\"")]
     Format { url: String, found: String },
@@ -42,9 +46,11 @@ pub enum LoadError {
         "{url} is catalog version {found}, but this app reads version {FORMAT_VERSION}; rebuild the catalog or the app"
     )]
     Version { url: String, found: String },
-    /// The right format and version, but a field has the wrong shape.
-    #[error("{url} does not match the catalog format: {message}")]
-    Schema { url: String, message: String },
+    /// The right format and version, but a field is missing or has the
+    /// wrong shape; `path` says where (`rules[3] (id "…").techniques`, empty
+    /// at the top level).
+    #[error("{url} does not match the catalog format at {}: {message}", place(.path))]
+    Schema { url: String, path: String, message: String },
 }
 
 /// The loaded catalog, shared by every view.
@@ -89,28 +95,62 @@ fn now() -> f64 {
 /// Reads catalog bytes, naming what is wrong when they are not a catalog this
 /// app can read.
 pub fn parse_catalog(url: &str, bytes: &[u8]) -> Result<Catalog, LoadError> {
-    let url = url.to_owned();
     // One UTF-8 check over the whole file is cheaper than serde_json's check
     // of every string in it.
-    let text = std::str::from_utf8(bytes).map_err(|e| LoadError::Json { url: url.clone(), message: e.to_string() })?;
+    let text = utf8(url, bytes)?;
     match serde_json::from_str::<Catalog>(text) {
         Ok(catalog) => {
             check_header(
-                &url,
+                url,
                 &Header { format: Some(catalog.format.clone()), version: Some(u64::from(catalog.version)) },
             )?;
             Ok(catalog)
         }
-        Err(error) if error.is_syntax() || error.is_eof() => Err(LoadError::Json { url, message: error.to_string() }),
         Err(error) => {
             // A wrong format or version explains a shape mismatch better than
             // the mismatch itself does.
-            if let Ok(header) = serde_json::from_str::<Header>(text) {
-                check_header(&url, &header)?;
+            if !error.is_syntax()
+                && !error.is_eof()
+                && let Ok(header) = serde_json::from_str::<Header>(text)
+            {
+                check_header(url, &header)?;
             }
-            Err(LoadError::Schema { url, message: error.to_string() })
+            Err(json_error(url, text, &error))
         }
     }
+}
+
+/// Reads a JSON file of the catalog (a detail shard), naming what is wrong.
+pub fn parse_json<T: serde::de::DeserializeOwned>(url: &str, bytes: &[u8]) -> Result<T, LoadError> {
+    let text = utf8(url, bytes)?;
+    serde_json::from_str(text).map_err(|error| json_error(url, text, &error))
+}
+
+fn utf8<'a>(url: &str, bytes: &'a [u8]) -> Result<&'a str, LoadError> {
+    std::str::from_utf8(bytes).map_err(|e| LoadError::Json { url: url.to_owned(), message: e.to_string() })
+}
+
+/// Longest serde message shown: one may quote a hostile value (`unknown
+/// variant` of a 10 KB string).
+const MESSAGE_CHARS: usize = 400;
+
+/// The error view's account of a serde_json error over `text`.
+fn json_error(url: &str, text: &str, error: &serde_json::Error) -> LoadError {
+    let url = url.to_owned();
+    let message = crate::json_path::shorten(&error.to_string(), MESSAGE_CHARS);
+    if error.is_syntax() || error.is_eof() {
+        if text.trim_start().starts_with('<') {
+            return LoadError::Html { url };
+        }
+        return LoadError::Json { url, message };
+    }
+    let path = crate::json_path::path_at(text, error.line(), error.column());
+    LoadError::Schema { url, path, message }
+}
+
+/// Where a schema error is, in words.
+fn place(path: &str) -> &str {
+    if path.is_empty() { "the top level" } else { path }
 }
 
 /// The two fields every catalog version keeps. (Plain types rather than
@@ -154,10 +194,7 @@ impl DetailCache {
             None => {
                 let url = absolute(&format!("catalog/details/{n}.json"));
                 let bytes = fetch(&url).await?;
-                let json = |message: String| LoadError::Json { url: url.clone(), message };
-                let text = std::str::from_utf8(&bytes).map_err(|e| json(e.to_string()))?;
-                let shard: Shard = serde_json::from_str(text).map_err(|e| json(e.to_string()))?;
-                let shard = Arc::new(shard);
+                let shard = Arc::new(parse_json::<Shard>(&url, &bytes)?);
                 self.0.update_value(|cache| {
                     cache.insert(n, Arc::clone(&shard));
                 });
@@ -233,7 +270,7 @@ mod tests {
     #[test]
     fn names_what_is_wrong() {
         assert!(matches!(error("{\"format\": "), LoadError::Json { .. }));
-        assert!(matches!(error("<!DOCTYPE html>"), LoadError::Json { .. }));
+        assert_eq!(error("\n<!DOCTYPE html>"), LoadError::Html { url: "c.json".into() });
         assert_eq!(
             error("{\"format\": \"other\", \"rules\": 3}"),
             LoadError::Format { url: "c.json".into(), found: "\"other\"".into() }
@@ -241,6 +278,40 @@ mod tests {
         let version = error(&format!("{{\"format\": \"{FORMAT_NAME}\", \"version\": 99}}"));
         assert_eq!(version, LoadError::Version { url: "c.json".into(), found: "99".into() });
         let schema = error(&format!("{{\"format\": \"{FORMAT_NAME}\", \"version\": {FORMAT_VERSION}, \"rules\": 3}}"));
-        assert!(matches!(schema, LoadError::Schema { .. }), "{schema:?}");
+        assert!(matches!(&schema, LoadError::Schema { path, .. } if path == "rules"), "{schema:?}");
+    }
+
+    #[test]
+    fn reads_missing_fields_with_an_obvious_meaning() {
+        // A rule without techniques is untagged; without logic, it has none;
+        // a catalog without events has no event list.
+        let catalog = crate::warmup::sample_catalog()
+            .replacen(r#""techniques":["T1059.001","T1204"],"#, "", 1)
+            .replacen(r#","events":[]"#, "", 1);
+        let catalog = parse_catalog("c.json", catalog.as_bytes()).expect("reads");
+        assert!(catalog.rules[0].techniques.is_empty());
+        assert_eq!(catalog.rules[1].techniques, ["T1059.001", "T1204"]);
+        assert!(catalog.events.is_empty());
+    }
+
+    #[test]
+    fn names_where_the_shape_is_wrong() {
+        let mut catalog = crate::warmup::sample_catalog();
+        // The second rule loses its title.
+        catalog = catalog.replacen(r#""title":"Warm-up rule 1","#, "", 1);
+        let schema = error(&catalog);
+        assert!(
+            matches!(&schema, LoadError::Schema { path, message, .. }
+                if path == "rules[1] (id \"warm-1\")" && message.starts_with("missing field `title` at line 1 column")),
+            "{schema}"
+        );
+        let shard =
+            parse_json::<Shard>("d.json", br#"{"a": {"text": "t"}, "b": {"text": 5}}"#).expect_err("should fail");
+        assert_eq!(
+            shard.to_string(),
+            "d.json does not match the catalog format at b.text: invalid type: integer `5`, expected a string at line 1 column 36"
+        );
+        let html = parse_json::<Shard>("d.json", b"<!doctype html><p>Not found").expect_err("should fail");
+        assert_eq!(html, LoadError::Html { url: "d.json".into() });
     }
 }

@@ -51,7 +51,7 @@ async fn sleep(duration: Duration) {
 /// A catalog in the real one's format with every kind of leaf and value the
 /// reader meets: compact leaves with and without source fields, escapes,
 /// nested and/or/not, events and log sources.
-fn sample_catalog() -> String {
+pub(crate) fn sample_catalog() -> String {
     let mut rules = String::new();
     for i in 0..120 {
         if i > 0 {

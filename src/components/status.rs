@@ -46,9 +46,12 @@ pub fn LoadFailed(error: LoadError) -> impl IntoView {
     crate::url::set_title("Catalog failed to load");
     let hint = match &error {
         LoadError::Network { .. } => "Check the connection and that the site is still being served, then reload.",
-        LoadError::Status { .. } => "The catalog is missing from the site: publish catalog/ next to index.html.",
-        LoadError::Json { .. } | LoadError::Schema { .. } => {
-            "The catalog file is damaged or truncated: rebuild it with `rule-atlas build`."
+        LoadError::Status { .. } | LoadError::Html { .. } => {
+            "The catalog is missing from the site: publish catalog/ next to index.html."
+        }
+        LoadError::Json { .. } => "The catalog file is damaged or truncated: rebuild it with `rule-atlas build`.",
+        LoadError::Schema { .. } => {
+            "The catalog is damaged, or was not written by `rule-atlas build`: rebuild it with the builder that matches this app."
         }
         LoadError::Format { .. } | LoadError::Version { .. } => {
             "Rebuild the catalog with the builder that matches this app."

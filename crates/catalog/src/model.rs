@@ -256,7 +256,9 @@ pub struct Rule {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reason: Option<String>,
     /// ATT&CK technique IDs, resolved (revoked IDs replaced). IDs this ATT&CK
-    /// version does not know are kept.
+    /// version does not know are kept. Read as none when missing: an untagged
+    /// rule, which the app lists apart, not a broken catalog.
+    #[serde(default)]
     pub techniques: Vec<String>,
     /// Tactics as tagged (shortnames such as `execution`, or IDs).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -310,7 +312,7 @@ deserialize_object!(Rule {
     url: default,
     status,
     reason: default,
-    techniques,
+    techniques: default,
     tactics: default,
     tags: default,
     severity: default,
