@@ -56,12 +56,10 @@ fn content(atlas: &Arc<Atlas>, position: u32, detail: DetailResource) -> impl In
     };
     let about = {
         let rule = rule.clone();
-        move || {
-            match detail.get() {
+        move || match detail.get() {
             None => view! { <Loading what="the rule text"/> }.into_any(),
-            Some(Err(error)) => view! { <p class="error-message" role="alert">{format!("The rule text could not be loaded: {error}")}</p> }.into_any(),
+            Some(Err(error)) => detail_failed(&rule, &error, upstream.clone()).into_any(),
             Some(Ok(detail)) => detail_view(&rule, detail, upstream.clone()).into_any(),
-        }
         }
     };
     view! {
@@ -202,6 +200,7 @@ fn upstream_url(atlas: &Atlas, rule: &Rule) -> Option<String> {
 /// Description, authorship, references, false positives, attributes, long
 /// sections and the original text, from the detail shard.
 fn detail_view(rule: &Rule, detail: Option<RuleDetail>, fallback_url: Option<String>) -> impl IntoView + use<> {
+    let listed = detail.is_some();
     let detail = detail.unwrap_or_default();
     // Older catalogs keep the metadata on the rule itself.
     let about =
@@ -249,7 +248,37 @@ fn detail_view(rule: &Rule, detail: Option<RuleDetail>, fallback_url: Option<Str
         </section>
         <section class="source">
             <h2>"Rule text"</h2>
-            <pre class="rule-text"><code>{detail.text}</code></pre>
+            {if listed {
+                view! { <pre class="rule-text"><code>{detail.text}</code></pre> }.into_any()
+            } else {
+                view! { <p class="empty">"The catalog's detail file does not list this rule, so its text cannot be shown."</p> }.into_any()
+            }}
+        </section>
+    }
+}
+
+/// The rule-text section when the rule's detail shard could not be loaded:
+/// the rest of the page comes from catalog.json and stands as it is.
+fn detail_failed(rule: &Rule, error: &LoadError, upstream: Option<String>) -> impl IntoView + use<> {
+    let hint = match error {
+        LoadError::Network { .. } => "Check the connection, then reload the page.",
+        LoadError::Status { .. } | LoadError::Html { .. } => {
+            "The site is missing this part of the catalog (catalog/details/)."
+        }
+        _ => "This part of the catalog is damaged: rebuild the catalog with `rule-atlas build`.",
+    };
+    // Older catalogs keep the descriptive metadata on the rule itself.
+    let url = external(&rule.url).map(str::to_owned).or(upstream);
+    view! {
+        <section class="source">
+            <h2>"Rule text"</h2>
+            <div class="detail-error" role="alert">
+                <p class="error-message">{format!("The rule text could not be loaded: {error}")}</p>
+                <p>
+                    {hint}
+                    {url.map(|u| view! { " The rule is also " <a href=u rel="external noopener" target="_blank">"upstream ↗"</a> "." })}
+                </p>
+            </div>
         </section>
     }
 }
