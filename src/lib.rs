@@ -13,7 +13,7 @@ pub mod url;
 pub mod warmup;
 
 use leptos::prelude::*;
-use leptos_router::components::{Route, Router, Routes};
+use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 
 pub use state::AppState;
@@ -35,14 +35,14 @@ pub fn App() -> impl IntoView {
             </a>
             <Header/>
             <main id="main" tabindex="-1">
-                <Routes fallback=|| view! { <NotFound/> }>
+                <FlatRoutes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=CoveragePage/>
                     <Route path=path!("/technique/:id") view=TechniquePage/>
                     <Route path=path!("/technique/:id/guide") view=GuidePage/>
                     <Route path=path!("/rule/:id") view=RulePage/>
                     <Route path=path!("/rules") view=RulesPage/>
                     <Route path=path!("/event/:id") view=EventPage/>
-                </Routes>
+                </FlatRoutes>
             </main>
             <Footer/>
         </Router>
@@ -53,6 +53,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Header() -> impl IntoView {
     let links = expect_context::<Links>();
+    // Rendered once, inside the router.
+    url::navigate_percent_links();
     view! {
         <header class="top">
             <a class="brand" href=links.home()>

@@ -132,6 +132,47 @@ pub fn query_string(pairs: &[(&str, &str)]) -> String {
     out
 }
 
+/// Navigates clicks on app links whose path holds an encoded `%` (`%25`).
+///
+/// leptos_router 0.8 decodes a clicked link's path with `decodeURI` before it
+/// navigates, which turns `%25` into a bare `%`: an id holding `%` (catalog
+/// data, so possibly) is then decoded twice and not found, although the same
+/// link opened in a new tab works. This listener runs before the router's
+/// (on the document, the router's is on the window) and navigates such links
+/// with their path as written; every other click is left to the router.
+/// Call once, inside the router.
+pub fn navigate_percent_links() {
+    use leptos::ev::MouseEvent;
+    use leptos_router::NavigateOptions;
+    use wasm_bindgen::JsCast;
+    use wasm_bindgen::closure::Closure;
+
+    let navigate = leptos_router::hooks::use_navigate();
+    let on_click = Closure::<dyn Fn(MouseEvent)>::new(move |ev: MouseEvent| {
+        if ev.default_prevented()
+            || ev.button() != 0
+            || ev.meta_key()
+            || ev.alt_key()
+            || ev.ctrl_key()
+            || ev.shift_key()
+        {
+            return;
+        }
+        let Some(target) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else { return };
+        let Ok(Some(link)) = target.closest("a[href*='%25']:not([target]):not([download])") else { return };
+        let Some(href) = link.get_attribute("href") else { return };
+        // App links are absolute paths on this origin (`Links`).
+        if !href.starts_with('/') || href.starts_with("//") {
+            return;
+        }
+        ev.prevent_default();
+        navigate(&href, NavigateOptions { resolve: false, ..Default::default() });
+    });
+    let _ = leptos::prelude::document().add_event_listener_with_callback("click", on_click.as_ref().unchecked_ref());
+    // The app lives as long as the page.
+    on_click.forget();
+}
+
 /// Percent-encodes everything but unreserved characters (RFC 3986), so a
 /// value such as `*\temp\*` or `a&b` survives a round trip through the URL.
 pub fn encode(text: &str) -> String {
