@@ -152,7 +152,7 @@ fn matrix_view(m: &Coverage, links: &Links) -> impl IntoView + use<> {
             view! {
                 <section class="tactic" aria-label=column.name.clone()>
                     <h2>
-                        {column.name.clone()}
+                        <span class="clamp">{column.name.clone()}</span>
                         <span class="count">{format!("{}/{}", column.covered, column.cells.len())}</span>
                     </h2>
                     <ul>{cells}</ul>

@@ -252,9 +252,11 @@ fn vendor_group(atlas: &Atlas, links: &Links, group: VendorGroup) -> impl IntoVi
                 .collect_view();
             view! {
                 <li>
-                    <a class="title" href=rule_id>{r.title.clone()}</a>
-                    " "
-                    {tags}
+                    <span class="clamp">
+                        <a class="title" href=rule_id>{r.title.clone()}</a>
+                        " "
+                        {tags}
+                    </span>
                 </li>
             }
         })
