@@ -4,6 +4,7 @@
 //! rule pages, rule lists and event pages. Every view has a path URL (see
 //! docs/app.md for how deep links work on a static host).
 
+pub mod boot;
 pub mod components;
 pub mod json_path;
 pub mod load;

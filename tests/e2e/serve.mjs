@@ -4,7 +4,10 @@
 //   - catalog/ comes from a separate folder (the catalog under test);
 //   - an unknown path gets 404.html with status 404 (GitHub Pages' fallback),
 //     or, with `fallback: false`, a bare 404 like a plain file server
-//     (python -m http.server), which is what hash links are for.
+//     (python -m http.server), which is what hash links are for;
+//   - no Content-Security-Policy header: the policy is the meta tag in
+//     index.html and 404.html, which is what a static host serves, and what
+//     csp.spec.mjs checks.
 // Use as a module (startServer) or from the command line:
 //   node serve.mjs --root ../../dist --catalog fixtures/catalog --prefix /rule-atlas/ --port 8123 [--no-fallback]
 import { createReadStream, existsSync, readFileSync, statSync } from "node:fs";
