@@ -210,6 +210,7 @@ fn relative(root: &Path, path: &Path) -> String {
     rel.components().map(|c| c.as_os_str().to_string_lossy()).collect::<Vec<_>>().join("/")
 }
 
+/// The steps from what the front ends read to the catalog and its report.
 fn assemble(
     outcomes: Vec<(Vendor, String, FileOutcome)>,
     attack: Attack,
@@ -218,6 +219,31 @@ fn assemble(
 ) -> Built {
     let mut report =
         BuildReport { generator: GENERATOR.into(), attack_version: attack.version.clone(), ..Default::default() };
+    let mut rules = collect(outcomes, &mut report);
+    count_not_parsed(&rules, &mut report);
+    disambiguate_ids(&mut rules, &mut report);
+    resolve_attack(&mut rules, &attack, &mut report);
+    let events = events::assign(&mut rules, &attack, &mut report);
+    rules.sort_by(|a, b| (a.rule.vendor, &a.rule.title, &a.rule.id).cmp(&(b.rule.vendor, &b.rule.title, &b.rule.id)));
+    let (rules, details) = split_details(rules);
+    summarize(&rules, &attack, fields, &mut report);
+    let catalog = Catalog {
+        format: FORMAT_NAME.into(),
+        version: FORMAT_VERSION,
+        generator: GENERATOR.into(),
+        sources: sources(options, &report),
+        attack,
+        fields: fields.fields().to_vec(),
+        events,
+        rules,
+        detail_shards: options.detail_shards.unwrap_or(DETAIL_SHARDS).clamp(1, 4096),
+    };
+    Built { catalog, details, report }
+}
+
+/// The rules of every file, in order, with the files counted in the report;
+/// a rule whose id its repository already used is left out.
+fn collect(outcomes: Vec<(Vendor, String, FileOutcome)>, report: &mut BuildReport) -> Vec<ParsedRule> {
     let mut rules: Vec<ParsedRule> = Vec::new();
     let mut seen_ids: HashMap<(Vendor, String), String> = HashMap::new();
     for (vendor, rel, outcome) in outcomes {
@@ -249,53 +275,33 @@ fn assemble(
             rules.push(parsed);
         }
     }
-    disambiguate_ids(&mut rules, &mut report);
-    resolve_attack(&mut rules, &attack, &mut report);
-    let events = events::assign(&mut rules, &attack, &mut report);
-    rules.sort_by(|a, b| (a.rule.vendor, &a.rule.title, &a.rule.id).cmp(&(b.rule.vendor, &b.rule.title, &b.rule.id)));
-    for parsed in &rules {
-        let summary = report.vendors.entry(parsed.rule.vendor).or_default();
-        *summary.by_status.entry(parsed.rule.status).or_default() += 1;
-        let rule = &parsed.rule;
-        if rule.status != ParseStatus::Parsed {
-            for reason in rule.reason.iter().flat_map(|r| r.split("; ")) {
-                let kind = rule.kind.as_deref().unwrap_or_default();
-                summary.count_not_parsed(kind, &rule.language, rule.status, reason_category(reason));
-            }
-        }
-    }
-    for summary in report.vendors.values_mut() {
-        summary.not_parsed.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.cmp(b)));
-    }
-    let (rules, details): (Vec<Rule>, Vec<(String, RuleDetail)>) = rules
+    rules
+}
+
+/// Rule texts and descriptive metadata go to the detail shards; the rest
+/// stays in the catalog.
+fn split_details(rules: Vec<ParsedRule>) -> (Vec<Rule>, Vec<(String, RuleDetail)>) {
+    rules
         .into_iter()
-        .map(|p| (p.rule, (p.detail)))
-        .map(|(mut rule, mut detail)| {
+        .map(|parsed| {
+            let (mut rule, mut detail) = (parsed.rule, parsed.detail);
             detail.about = RuleAbout::take_from(&mut rule);
             let id = rule.id.clone();
             (rule, (id, detail))
         })
-        .unzip();
-    let index = IndicatorIndex::build(&rules, fields, Polarity::Indicator);
+        .unzip()
+}
+
+/// The catalog-wide numbers of the report: indicators and coverage.
+fn summarize(rules: &[Rule], attack: &Attack, fields: &FieldTable, report: &mut BuildReport) {
+    let index = IndicatorIndex::build(rules, fields, Polarity::Indicator);
     report.distinct_indicators = index.len();
-    report.shared_indicators = index.vendor_overlap(&rules);
+    report.shared_indicators = index.vendor_overlap(rules);
     report.techniques_in_attack = attack.techniques.iter().filter(|t| !t.deprecated).count();
     let known: HashSet<&str> = attack.techniques.iter().map(|t| t.id.as_str()).collect();
     let covered: HashSet<&str> =
         rules.iter().flat_map(|r| r.techniques.iter()).map(String::as_str).filter(|t| known.contains(t)).collect();
     report.techniques_covered = covered.len();
-    let catalog = Catalog {
-        format: FORMAT_NAME.into(),
-        version: FORMAT_VERSION,
-        generator: GENERATOR.into(),
-        sources: sources(options, &report),
-        attack,
-        fields: fields.fields().to_vec(),
-        events,
-        rules,
-        detail_shards: options.detail_shards.unwrap_or(DETAIL_SHARDS).clamp(1, 4096),
-    };
-    Built { catalog, details, report }
 }
 
 /// Rule ids are unique within a repository but not across them (a Sigma rule
@@ -332,10 +338,54 @@ fn disambiguate_ids(rules: &mut [ParsedRule], report: &mut BuildReport) {
     }
 }
 
-/// Reasons carry specifics after a colon (`undefined macro: foo`); the
-/// report counts them by the part before.
-fn reason_category(reason: &str) -> String {
-    reason.split(':').next().unwrap_or(reason).trim().to_owned()
+/// Counts the rules by status, and those not `parsed` by the categories of
+/// their problems (the diagnostics the front ends made for them).
+fn count_not_parsed(rules: &[ParsedRule], report: &mut BuildReport) {
+    let mut categories: HashMap<(Vendor, &str), Vec<&str>> = HashMap::new();
+    for diagnostic in &report.diagnostics {
+        if let Some(id) = &diagnostic.rule_id
+            && diagnostic.severity != Severity::Info
+        {
+            let found = categories.entry((diagnostic.vendor, id.as_str())).or_default();
+            if !found.contains(&diagnostic.reason.as_str()) {
+                found.push(diagnostic.reason.as_str());
+            }
+        }
+    }
+    let mut counts: Vec<(Vendor, String, String, ParseStatus, String)> = Vec::new();
+    for parsed in rules {
+        let rule = &parsed.rule;
+        let summary = report.vendors.entry(rule.vendor).or_default();
+        *summary.by_status.entry(rule.status).or_default() += 1;
+        if rule.status == ParseStatus::Parsed {
+            continue;
+        }
+        let kind = rule.kind.clone().unwrap_or_default();
+        match categories.get(&(rule.vendor, rule.id.as_str())) {
+            Some(found) => {
+                for category in found {
+                    counts.push((
+                        rule.vendor,
+                        kind.clone(),
+                        rule.language.clone(),
+                        rule.status,
+                        (*category).to_owned(),
+                    ));
+                }
+            }
+            // A status with no diagnostic (none is expected): its reason.
+            None => {
+                let reason = rule.reason.clone().unwrap_or_else(|| rule.status.label().to_owned());
+                counts.push((rule.vendor, kind, rule.language.clone(), rule.status, reason));
+            }
+        }
+    }
+    for (vendor, kind, language, status, category) in counts {
+        report.vendors.entry(vendor).or_default().count_not_parsed(&kind, &language, status, category);
+    }
+    for summary in report.vendors.values_mut() {
+        summary.not_parsed.sort_by(|a, b| b.rules.cmp(&a.rules).then_with(|| a.cmp(b)));
+    }
 }
 
 fn sources(options: &BuildOptions, report: &BuildReport) -> Vec<Source> {

@@ -9,7 +9,6 @@ use atlas_catalog::{ParseStatus, Vendor};
 use atlas_frontend::diagnostic::Severity;
 use atlas_frontend::outcome::FileOutcome;
 use atlas_frontend::{fieldtable, sigma};
-use common::sexpr;
 
 fn parse(yaml: &str) -> FileOutcome {
     let fields = fieldtable::load().expect("field table");
@@ -26,16 +25,18 @@ fn logic(detection: &str) -> String {
     assert_eq!(outcome.rules.len(), 1, "diagnostics: {:?}", outcome.diagnostics);
     let rule = &outcome.rules[0].rule;
     assert_eq!(rule.status, ParseStatus::Parsed, "{:?}", rule.reason);
-    sexpr(rule.logic.as_ref().expect("logic"))
+    rule.logic.as_ref().expect("logic").to_string()
 }
 
 /// Status, reason and first diagnostic of a rule with the given detection.
-fn failure(detection: &str) -> (ParseStatus, String, String, Option<u32>) {
+/// Status and reason of the rule, and category, line and column of its diagnostic.
+fn failure(detection: &str) -> (ParseStatus, String, String, Option<(u32, u32)>) {
     let yaml = format!("title: t\nid: x\nlogsource:\n  product: windows\ndetection:\n{detection}");
     let outcome = parse(&yaml);
     let rule = &outcome.rules[0].rule;
     let diagnostic = &outcome.diagnostics[0];
-    (rule.status, rule.reason.clone().unwrap_or_default(), diagnostic.message.clone(), diagnostic.line)
+    let place = diagnostic.line.zip(diagnostic.column);
+    (rule.status, rule.reason.clone().unwrap_or_default(), diagnostic.reason.clone(), place)
 }
 
 #[test]
@@ -206,23 +207,25 @@ fn quantifiers_over_patterns_and_them() {
 
 #[test]
 fn legacy_aggregations_are_unsupported_with_a_reason() {
-    let (status, reason, message, line) =
+    let (status, reason, category, place) =
         failure("  sel:\n    X: 1\n  timeframe: 10m\n  condition: sel | count() by host > 5\n");
     assert_eq!(status, ParseStatus::Unsupported);
-    assert_eq!(reason, "legacy aggregation in condition");
-    assert!(message.contains("count() by host > 5"), "{message}");
-    assert_eq!(line, Some(9));
+    assert_eq!(category, "legacy aggregation in condition");
+    assert!(reason.contains("count() by host > 5"), "{reason}");
+    // At the pipe.
+    assert_eq!(place, Some((9, 18)));
 }
 
 #[test]
 fn correlation_and_filter_rules_are_unsupported() {
     let outcome = parse("title: c\nid: c1\ncorrelation:\n  type: event_count\n  rules: [a]\n");
     assert_eq!(outcome.rules[0].rule.status, ParseStatus::Unsupported);
-    assert_eq!(outcome.rules[0].rule.reason.as_deref(), Some("correlation rule"));
+    assert_eq!(outcome.rules[0].rule.reason.as_deref(), Some("correlation rule: not read into the catalog"));
+    assert_eq!((outcome.diagnostics[0].line, outcome.diagnostics[0].column), (Some(3), Some(1)));
     let outcome = parse(
         "title: f\nid: f1\nlogsource:\n  product: windows\nfilter:\n  rules: [a]\n  selection:\n    User: x\n  condition: not selection\n",
     );
-    assert_eq!(outcome.rules[0].rule.reason.as_deref(), Some("filter rule"));
+    assert_eq!(outcome.rules[0].rule.reason.as_deref(), Some("filter rule: not read into the catalog"));
 }
 
 #[test]
@@ -233,22 +236,30 @@ fn bad_input_is_reported_with_file_and_line() {
     assert_eq!((d.severity, d.reason.as_str(), d.file.as_str()), (Severity::Error, "invalid YAML", "rules/test.yml"));
     assert!(d.line.is_some_and(|l| l >= 3), "{d:?}");
 
-    let (status, reason, message, line) = failure("  sel:\n    Image|contain: x\n  condition: sel\n");
-    assert_eq!((status, reason.as_str()), (ParseStatus::Error, "unknown modifier"));
-    assert_eq!(message, "`Image|contain`: unknown modifier `contain`");
-    assert_eq!(line, Some(7));
+    // The diagnostic points at the key with the modifier (line 7, column 5).
+    let (status, reason, category, place) = failure("  sel:\n    Image|contain: x\n  condition: sel\n");
+    assert_eq!((status, category.as_str()), (ParseStatus::Error, "unknown modifier"));
+    assert_eq!(reason, "`Image|contain`: unknown modifier `contain`");
+    assert_eq!(place, Some((7, 5)));
 
-    let (status, reason, message, line) = failure("  sel:\n    X: 1\n  condition: sel and not filter\n");
-    assert_eq!((status, reason.as_str()), (ParseStatus::Error, "condition names a missing selection"));
-    assert_eq!(message, "the condition names `filter`, which the detection does not define");
-    assert_eq!(line, Some(8));
+    // At the condition's value.
+    let (status, reason, category, place) = failure("  sel:\n    X: 1\n  condition: sel and not filter\n");
+    assert_eq!((status, category.as_str()), (ParseStatus::Error, "condition names a missing selection"));
+    assert_eq!(reason, "the condition names `filter`, which the detection does not define");
+    assert_eq!(place, Some((8, 14)));
 
-    let (status, reason, ..) = failure("  condition: sel\n");
-    assert_eq!((status, reason.as_str()), (ParseStatus::Error, "empty detection"));
+    let (status, _, category, place) = failure("  condition: sel\n");
+    assert_eq!((status, category.as_str()), (ParseStatus::Error, "empty detection"));
+    assert_eq!(place, Some((6, 3)));
 
-    let (_, reason, message, _) = failure("  sel:\n    X: 1\n  condition: sel and\n");
-    assert_eq!(reason, "malformed condition");
-    assert!(message.contains("column 8"), "{message}");
+    // Inside the condition: where it ends too early (column 21, after `and`),
+    // and, quoted, where the unexpected word is.
+    let (_, reason, category, place) = failure("  sel:\n    X: 1\n  condition: sel and\n");
+    assert_eq!(category, "malformed condition");
+    assert_eq!(reason, "condition: expected a search identifier, `not`, `(`, `1 of` or `all of`, found the end");
+    assert_eq!(place, Some((8, 21)));
+    let (.., place) = failure("  sel:\n    X: 1\n  condition: 'sel and or sel'\n");
+    assert_eq!(place, Some((8, 23)));
 }
 
 #[test]
@@ -294,8 +305,8 @@ fn nothing_panics_on_odd_shapes() {
 /// reason, and a few real rules read as checked by hand.
 #[test]
 fn corpus_parses() {
-    let root = common::corpus_dir().join("sigma");
-    assert!(root.is_dir(), "Sigma corpus not found at {} (set RULE_ATLAS_CORPUS)", root.display());
+    let Some(corpus) = common::corpus() else { return };
+    let root = corpus.join("sigma");
     let fields = fieldtable::load().expect("field table");
     let mut by_status = std::collections::BTreeMap::<ParseStatus, usize>::new();
     let mut reasons = std::collections::BTreeMap::<String, usize>::new();
@@ -328,13 +339,13 @@ fn corpus_parses() {
 
     // Checked by hand against the YAML: the two rules that rely on and/or precedence.
     let kali = &rules["rules/windows/process_creation/proc_creation_win_wsl_kali_linux_usage.yml"];
-    let tree = sexpr(kali.logic.as_ref().expect("logic"));
+    let tree = kali.logic.as_ref().expect("logic").to_string();
     assert!(tree.starts_with(r#"(or (and (wildcard Image|process.executable "*:\Users\\*")"#), "{tree}");
     assert!(tree.ends_with(r#"(not (or (wildcard CommandLine|process.command_line "* -i *") (wildcard CommandLine|process.command_line "* --install *") (wildcard CommandLine|process.command_line "* --unregister *")))))"#), "{tree}");
     let posh = &rules["rules/windows/powershell/powershell_script/posh_ps_clearing_windows_console_history.yml"];
     let f = "ScriptBlockText|powershell.file.script_block_text";
     assert_eq!(
-        sexpr(posh.logic.as_ref().expect("logic")),
+        posh.logic.as_ref().expect("logic").to_string(),
         format!(
             r#"(or (wildcard {f} "*Clear-History*") (and (or (wildcard {f} "*Remove-Item*") (wildcard {f} "*rm*")) (or (wildcard {f} "*ConsoleHost_history.txt*") (wildcard {f} "*(Get-PSReadlineOption).HistorySavePath*"))))"#
         )
@@ -342,7 +353,11 @@ fn corpus_parses() {
     // The YAML 1.1 reading of `00000429` is text, not the number 429.
     let keyboard = &rules["rules/windows/registry/registry_set/registry_set_susp_keyboard_layout_load.yml"];
     assert!(
-        sexpr(keyboard.logic.as_ref().expect("logic"))
+        keyboard
+            .logic
+            .as_ref()
+            .expect("logic")
+            .to_string()
             .contains(r#"(wildcard Details|registry.data.strings "*00000429*")"#)
     );
 }
@@ -350,7 +365,8 @@ fn corpus_parses() {
 /// Truncated and garbled real rules must give diagnostics, never a panic.
 #[test]
 fn corpus_rules_cut_short_never_panic() {
-    let root = common::corpus_dir().join("sigma");
+    let Some(corpus) = common::corpus() else { return };
+    let root = corpus.join("sigma");
     let fields = fieldtable::load().expect("field table");
     for path in sources::rule_files(&root, Vendor::Sigma).into_iter().step_by(25) {
         let text = std::fs::read_to_string(&path).expect("readable");

@@ -6,6 +6,8 @@ use std::fmt;
 use atlas_catalog::{ParseStatus, Vendor};
 use serde::{Deserialize, Serialize};
 
+use crate::syntax::Position;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -26,6 +28,9 @@ pub struct Diagnostic {
     pub file: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
+    /// 1-based, in characters, when the problem's place in the line is known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule_id: Option<String>,
     pub severity: Severity,
@@ -47,6 +52,7 @@ impl Diagnostic {
             vendor,
             file: file.to_owned(),
             line: None,
+            column: None,
             rule_id: None,
             severity,
             reason: reason.into(),
@@ -56,6 +62,13 @@ impl Diagnostic {
 
     pub fn at_line(mut self, line: Option<u32>) -> Self {
         self.line = line;
+        self
+    }
+
+    /// At a line and column of the file.
+    pub fn at(mut self, position: Option<Position>) -> Self {
+        self.line = position.map(|p| p.line);
+        self.column = position.map(|p| p.column);
         self
     }
 
@@ -70,6 +83,9 @@ impl fmt::Display for Diagnostic {
         write!(f, "{}", self.file)?;
         if let Some(line) = self.line {
             write!(f, ":{line}")?;
+            if let Some(column) = self.column {
+                write!(f, ":{column}")?;
+            }
         }
         write!(f, ": {:?}: {}", self.severity, self.message)
     }

@@ -116,10 +116,11 @@ pub fn sigma_condition(data: &[u8]) {
         ("condition".into(), Yaml::String(text.into_owned())),
     ]);
     let maker = maker(Vendor::Sigma);
-    let (logic, problems) = match detection::to_expr(&detection, &maker) {
+    // No file behind this detection: error positions are empty spans.
+    let (logic, problems) = match detection::to_expr(&detection, "", &maker) {
         Ok(expr) => (Some(expr), Vec::new()),
-        Err(error) => {
-            let _ = (error.is_unsupported(), error.subject());
+        Err((error, _span)) => {
+            let _ = error.is_unsupported();
             (None, vec![error.reason(), error.to_string()])
         }
     };
@@ -249,7 +250,7 @@ fn maker(vendor: Vendor) -> LeafMaker<'static> {
 }
 
 fn map(entries: &[(&str, Yaml)]) -> Yaml {
-    Yaml::Map(entries.iter().map(|(k, v)| ((*k).to_owned(), v.clone())).collect())
+    Yaml::Map(entries.iter().map(|(k, v)| ((*k).into(), v.clone())).collect())
 }
 
 /// The text of a rule file as the builder reads it: refused over the size

@@ -21,8 +21,10 @@ pub mod leaf;
 pub mod limits;
 pub mod outcome;
 pub mod pattern;
+pub mod problem;
 pub mod sigma;
 pub mod splunk;
+pub mod syntax;
 pub mod yaml;
 
 use atlas_catalog::{FieldTable, Vendor};

@@ -4,7 +4,8 @@
 use atlas_catalog::predicate::MAX_DEPTH;
 use atlas_catalog::{Op, ParseStatus, Rule, RuleDetail, Vendor};
 
-use crate::diagnostic::{Diagnostic, Severity};
+use crate::diagnostic::Diagnostic;
+use crate::problem::Problems;
 
 /// One rule read from a file.
 #[derive(Debug, Clone)]
@@ -88,23 +89,20 @@ pub fn technique_id(text: &str) -> Option<String> {
 pub fn settle(mut outcome: FileOutcome) -> FileOutcome {
     for parsed in &mut outcome.rules {
         let rule = &mut parsed.rule;
+        let mut problems = Problems::default();
         if let Some(logic) = rule.logic.take() {
             let (logic, cut) = logic.within_depth_limit();
             rule.logic = Some(logic);
             if cut {
-                let reason = format!("limit exceeded: logic nested deeper than {MAX_DEPTH} levels");
-                downgrade(rule, ParseStatus::Partial, &reason);
-                outcome.diagnostics.push(
-                    Diagnostic::new(rule.vendor, &rule.path, Severity::Warning, "limit exceeded", reason)
-                        .at_line(parsed.line)
-                        .for_rule(&rule.id),
-                );
+                let message = format!("limit exceeded: logic nested deeper than {MAX_DEPTH} levels");
+                problems.partial("limit exceeded", message, None);
             }
         }
         let has_raw = rule.logic.as_ref().is_some_and(|logic| logic.leaves().iter().any(|leaf| leaf.op == Op::Raw));
-        if has_raw && rule.status == ParseStatus::Parsed {
-            downgrade(rule, ParseStatus::Partial, "condition kept as written");
+        if has_raw && rule.status == ParseStatus::Parsed && problems.is_empty() {
+            problems.partial("condition kept as written", "condition kept as written", None);
         }
+        outcome.diagnostics.extend(problems.settle(rule, &parsed.detail.text));
     }
     outcome
 }

@@ -9,9 +9,10 @@
 
 use std::collections::HashMap;
 
-use saphyr_parser::{Event, Parser, ScalarStyle, ScanError};
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, ScanError};
 
 use crate::limits::MAX_YAML_DEPTH;
+use crate::syntax::{LineIndex, Position, Span};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Yaml {
@@ -23,7 +24,38 @@ pub enum Yaml {
     String(String),
     Seq(Vec<Yaml>),
     /// Entries in document order; keys of other types are turned into text.
-    Map(Vec<(String, Yaml)>),
+    Map(Vec<(Key, Yaml)>),
+}
+
+/// A mapping key, with where it and its value are written in the file, so
+/// that diagnostics point at the exact place.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Key {
+    pub text: String,
+    /// The key, as byte offsets in the file.
+    pub span: Span,
+    /// The value: a scalar with its quotes, or the start of a collection.
+    /// Empty when the file was read by the relaxed fallback, which has no
+    /// positions.
+    pub value: Span,
+}
+
+impl Key {
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<String> for Key {
+    fn from(text: String) -> Self {
+        Key { text, ..Key::default() }
+    }
+}
+
+impl From<&str> for Key {
+    fn from(text: &str) -> Self {
+        Key::from(text.to_owned())
+    }
 }
 
 /// A YAML file that could not be read.
@@ -63,10 +95,19 @@ pub fn parse_documents(text: &str) -> Result<Vec<Yaml>, YamlError> {
 }
 
 fn parse_strict(text: &str) -> Result<Vec<Yaml>, YamlError> {
+    let lines = LineIndex::new(text);
     let mut builder = Builder::default();
     for event in Parser::new_from_str(text) {
         let (event, span) = event?;
-        builder.on_event(event).map_err(|message| YamlError {
+        let at = |marker: &Marker| {
+            let position = Position {
+                line: u32::try_from(marker.line()).unwrap_or(u32::MAX),
+                column: u32::try_from(marker.col() + 1).unwrap_or(u32::MAX),
+            };
+            lines.offset(position)
+        };
+        let span_in_file = Span::new(at(&span.start), at(&span.end));
+        builder.on_event(event, span_in_file).map_err(|message| YamlError {
             message,
             line: u32::try_from(span.start.line()).unwrap_or(u32::MAX),
             column: u32::try_from(span.start.col() + 1).unwrap_or(u32::MAX),
@@ -83,31 +124,41 @@ struct Builder {
     documents: Vec<Yaml>,
     /// Open collections, with the anchor they will be registered under, and
     /// for mappings the key waiting for its value.
-    stack: Vec<(Yaml, usize, Option<String>)>,
+    stack: Vec<(Yaml, usize, Option<Key>)>,
     anchors: HashMap<usize, Yaml>,
     alias_nodes: usize,
 }
 
 impl Builder {
-    fn on_event(&mut self, event: Event<'_>) -> Result<(), String> {
+    fn on_event(&mut self, event: Event<'_>, span: Span) -> Result<(), String> {
         match event {
             Event::SequenceStart(..) | Event::MappingStart(..) if self.stack.len() >= MAX_YAML_DEPTH => {
                 return Err(format!("collections nested deeper than the limit of {MAX_YAML_DEPTH}"));
             }
-            Event::SequenceStart(anchor, _) => self.stack.push((Yaml::Seq(Vec::new()), anchor, None)),
-            Event::MappingStart(anchor, _) => self.stack.push((Yaml::Map(Vec::new()), anchor, None)),
+            Event::SequenceStart(anchor, _) => {
+                self.value_starts(Span::at(span.start));
+                self.stack.push((Yaml::Seq(Vec::new()), anchor, None));
+            }
+            Event::MappingStart(anchor, _) => {
+                self.value_starts(Span::at(span.start));
+                self.stack.push((Yaml::Map(Vec::new()), anchor, None));
+            }
             Event::SequenceEnd | Event::MappingEnd => {
                 let (node, anchor, _) = self.stack.pop().ok_or("unbalanced collection end")?;
-                self.insert(node, anchor);
+                self.insert(node, anchor, span);
             }
-            Event::Scalar(text, style, anchor, _) => self.insert(scalar(&text, style), anchor),
+            Event::Scalar(text, style, anchor, _) => {
+                self.value_starts(span);
+                self.insert(scalar(&text, style), anchor, span);
+            }
             Event::Alias(anchor) => {
                 let node = self.anchors.get(&anchor).cloned().ok_or("alias to an unknown anchor")?;
                 self.alias_nodes += size(&node);
                 if self.alias_nodes > MAX_ALIAS_NODES {
                     return Err("too many alias expansions".into());
                 }
-                self.insert(node, 0);
+                self.value_starts(span);
+                self.insert(node, 0, span);
             }
             Event::DocumentEnd if self.stack.is_empty() && self.documents.is_empty() => {}
             Event::StreamStart | Event::StreamEnd | Event::DocumentStart(_) | Event::DocumentEnd | Event::Nothing => {}
@@ -115,8 +166,19 @@ impl Builder {
         Ok(())
     }
 
-    /// Places a finished node into the collection being built, or makes it a document.
-    fn insert(&mut self, node: Yaml, anchor: usize) {
+    /// A value starts at `span`: when it is the value of a pending mapping
+    /// key, the key records where.
+    fn value_starts(&mut self, span: Span) {
+        if let Some((Yaml::Map(_), _, Some(key))) = self.stack.last_mut()
+            && key.value == Span::default()
+        {
+            key.value = span;
+        }
+    }
+
+    /// Places a finished node into the collection being built, or makes it a
+    /// document; `span` is where the node (a key's, for a key) was read.
+    fn insert(&mut self, node: Yaml, anchor: usize, span: Span) {
         if anchor > 0 {
             self.anchors.insert(anchor, node.clone());
         }
@@ -124,7 +186,7 @@ impl Builder {
             None => self.documents.push(node),
             Some((Yaml::Seq(items), _, _)) => items.push(node),
             Some((Yaml::Map(entries), _, pending)) => match pending.take() {
-                None => *pending = Some(key_text(node)),
+                None => *pending = Some(Key { text: key_text(node), span, value: Span::default() }),
                 Some(key) => entries.push((key, node)),
             },
             Some(_) => {}
@@ -256,7 +318,7 @@ mod relaxed {
             let mut entries = Vec::new();
             while let Some(Relaxed(key)) = map.next_key()? {
                 let Relaxed(value) = map.next_value()?;
-                entries.push((super::key_text(key), value));
+                entries.push((super::key_text(key).into(), value));
             }
             Ok(Yaml::Map(entries))
         }
@@ -267,7 +329,15 @@ impl Yaml {
     /// The value of `key` in a mapping.
     pub fn get(&self, key: &str) -> Option<&Yaml> {
         match self {
-            Yaml::Map(entries) => entries.iter().find(|(k, _)| k == key).map(|(_, v)| v),
+            Yaml::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// The key `key` of a mapping, with its positions.
+    pub fn key(&self, key: &str) -> Option<&Key> {
+        match self {
+            Yaml::Map(entries) => entries.iter().find(|(k, _)| k.text == key).map(|(k, _)| k),
             _ => None,
         }
     }

@@ -9,8 +9,12 @@
 //! ```
 //! A `|` starts a legacy aggregation (`selection | count() by x > 5`) and
 //! `near` a legacy temporal operator; both are reported as unsupported.
+//! Built with the parsing kit (`crate::syntax`): error spans are byte
+//! offsets in the condition.
 
 use std::fmt;
+
+use crate::syntax::{Cursor, ErrorKind, Level, Span, SyntaxError, Token, TokenKind, climb};
 
 /// A parsed condition.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -73,101 +77,59 @@ fn glob_matches(pattern: &str, text: &str) -> bool {
     rest.len() >= last.len() && rest.ends_with(last)
 }
 
-/// Why a condition could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum ConditionError {
-    /// `selection and` (an operand is missing).
-    #[error("expected a search identifier, `not`, `(` or `1 of`/`all of` at column {column}, found {found}")]
-    ExpectedOperand { column: usize, found: String },
-    /// `(selection and filter` (unbalanced parenthesis).
-    #[error("expected `)` at column {column}, found {found}")]
-    ExpectedClose { column: usize, found: String },
-    /// `selection filter` (two operands without an operator).
-    #[error("unexpected {found} at column {column}: expected `and`, `or` or the end")]
-    Trailing { column: usize, found: String },
-    /// `1 of` without `them` or a pattern.
-    #[error("expected `them` or a pattern after `of` at column {column}")]
-    ExpectedTarget { column: usize },
-    /// `2 of selection*`: only `1`/`any` and `all` are defined.
-    #[error("`{count} of` is not a Sigma quantifier (only `1 of`, `any of` and `all of` are)")]
-    Quantifier { count: String },
-    /// `selection | count() by host > 5`.
-    #[error("legacy aggregation in the condition (`| {0}`): correlation is not part of the rule logic")]
-    Aggregation(String),
-    /// `a near b`.
-    #[error("legacy temporal `near` operator")]
-    Near,
-    /// A character that cannot start a token, such as `=`.
-    #[error("unexpected character `{ch}` at column {column}")]
-    Character { column: usize, ch: char },
-    /// More than 64 nested parentheses or `not`s.
-    #[error("condition nested too deeply")]
-    TooDeep,
-}
-
-impl ConditionError {
-    /// Whether the condition uses a form Rule Atlas knowingly does not read,
-    /// rather than being malformed.
-    pub fn is_unsupported(&self) -> bool {
-        matches!(self, ConditionError::Aggregation(_) | ConditionError::Near | ConditionError::Quantifier { .. })
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Token<'a> {
+/// The condition's tokens: words (identifiers, keywords, quantifier
+/// counts, patterns) and parentheses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Kind<'a> {
     Word(&'a str),
     Open,
     Close,
-    End,
 }
 
-impl Token<'_> {
+impl TokenKind for Kind<'_> {
     fn describe(&self) -> String {
         match self {
-            Token::Word(w) => format!("`{w}`"),
-            Token::Open => "`(`".into(),
-            Token::Close => "`)`".into(),
-            Token::End => "the end of the condition".into(),
+            Kind::Word(w) => format!("`{w}`"),
+            Kind::Open => "`(`".into(),
+            Kind::Close => "`)`".into(),
         }
     }
 }
 
-/// Tokens with their 1-based columns.
-fn lex(text: &str) -> Result<Vec<(Token<'_>, usize)>, ConditionError> {
+impl Kind<'_> {
+    fn is_keyword(&self, keyword: &str) -> bool {
+        matches!(self, Kind::Word(w) if w.eq_ignore_ascii_case(keyword))
+    }
+}
+
+fn lex(text: &str) -> Result<Vec<Token<Kind<'_>>>, SyntaxError> {
     let mut tokens = Vec::new();
     let bytes = text.as_bytes();
     let mut i = 0;
-    // Columns count characters; keep the count as the scan goes (counting
-    // from the start for every token is quadratic).
-    let (mut column, mut counted) = (1, 0);
-    while i < bytes.len() {
-        let c = bytes[i];
-        column += text[counted..i].chars().count();
-        counted = i;
-        match c {
-            b' ' | b'\t' | b'\n' | b'\r' => i += 1,
-            b'(' => {
-                tokens.push((Token::Open, column));
+    while let Some(&c) = bytes.get(i) {
+        let start = i;
+        let kind = match c {
+            b' ' | b'\t' | b'\n' | b'\r' => {
                 i += 1;
+                continue;
             }
-            b')' => {
-                tokens.push((Token::Close, column));
-                i += 1;
-            }
+            b'(' => Kind::Open,
+            b')' => Kind::Close,
             _ if is_word_byte(c) => {
-                let start = i;
-                while i < bytes.len() && is_word_byte(bytes[i]) {
+                while bytes.get(i).copied().is_some_and(is_word_byte) {
                     i += 1;
                 }
-                tokens.push((Token::Word(&text[start..i]), column));
+                tokens.push(Token { kind: Kind::Word(&text[start..i]), span: Span::new(start, i) });
+                continue;
             }
             _ => {
                 let ch = text[i..].chars().next().unwrap_or('?');
-                return Err(ConditionError::Character { column, ch });
+                return Err(SyntaxError::new(ErrorKind::Character(ch), Span::new(i, i + ch.len_utf8())));
             }
-        }
+        };
+        i += 1;
+        tokens.push(Token { kind, span: Span::new(start, i) });
     }
-    tokens.push((Token::End, column + text[counted..].chars().count()));
     Ok(tokens)
 }
 
@@ -175,123 +137,119 @@ fn is_word_byte(c: u8) -> bool {
     c.is_ascii_alphanumeric() || matches!(c, b'_' | b'*' | b'-' | b'.') || c >= 0x80
 }
 
-use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
+/// `or` binds loosest, then `and` (`not` binds tightest, in the operand rule).
+fn levels<'a>() -> [Level<Kind<'a>, Condition>; 2] {
+    [
+        Level { operator: |k| k.is_keyword("or"), implicit: None, combine: Condition::Or },
+        Level { operator: |k| k.is_keyword("and"), implicit: None, combine: Condition::And },
+    ]
+}
 
-/// Parses a condition string.
-pub fn parse(text: &str) -> Result<Condition, ConditionError> {
+/// Parses a condition string. Error spans are byte offsets in `text`.
+pub fn parse(text: &str) -> Result<Condition, SyntaxError> {
     // Everything after a pipe is a legacy aggregation with its own grammar
     // (`count(x) by y > 5`); the part before must still be a valid condition.
     if let Some((condition, aggregation)) = text.split_once('|') {
         parse(condition)?;
-        return Err(ConditionError::Aggregation(aggregation.trim().to_owned()));
+        let detail = format!(
+            "legacy aggregation in the condition (`| {}`): correlation is not part of the rule logic",
+            aggregation.trim()
+        );
+        let at = condition.len();
+        return Err(SyntaxError::new(
+            ErrorKind::Unsupported { what: "legacy aggregation in condition", detail },
+            Span::new(at, text.len()),
+        ));
     }
     let tokens = lex(text)?;
-    let mut parser = Parser { tokens, pos: 0, depth: 0 };
+    let mut parser = Parser { cursor: Cursor::new(&tokens, text.len()) };
     let condition = parser.or()?;
-    match parser.peek() {
-        Token::End => Ok(condition),
-        other => Err(ConditionError::Trailing { column: parser.column(), found: other.describe() }),
+    match parser.cursor.peek() {
+        None => Ok(condition),
+        Some(_) => Err(parser.cursor.unexpected("`and`, `or` or the end of the condition")),
     }
 }
 
-struct Parser<'a> {
-    tokens: Vec<(Token<'a>, usize)>,
-    pos: usize,
-    depth: usize,
+struct Parser<'t, 'a> {
+    cursor: Cursor<'t, Kind<'a>>,
 }
 
-impl<'a> Parser<'a> {
-    fn peek(&self) -> &Token<'a> {
-        self.tokens.get(self.pos).map_or(&Token::End, |(t, _)| t)
+impl<'t, 'a> Parser<'t, 'a> {
+    fn cursor(&mut self) -> &mut Cursor<'t, Kind<'a>> {
+        &mut self.cursor
     }
 
-    fn column(&self) -> usize {
-        self.tokens.get(self.pos).map_or(0, |(_, c)| *c)
+    fn or(&mut self) -> Result<Condition, SyntaxError> {
+        climb(self, &levels(), Self::cursor, &mut Self::unary)
     }
 
-    fn advance(&mut self) -> Token<'a> {
-        let token = self.peek().clone();
-        self.pos += 1;
-        token
-    }
-
-    fn is_keyword(&self, keyword: &str) -> bool {
-        matches!(self.peek(), Token::Word(w) if w.eq_ignore_ascii_case(keyword))
-    }
-
-    fn or(&mut self) -> Result<Condition, ConditionError> {
-        let mut operands = vec![self.and()?];
-        while self.is_keyword("or") {
-            self.advance();
-            operands.push(self.and()?);
-        }
-        Ok(if operands.len() == 1 { operands.remove(0) } else { Condition::Or(operands) })
-    }
-
-    fn and(&mut self) -> Result<Condition, ConditionError> {
-        let mut operands = vec![self.unary()?];
-        if self.is_keyword("near") {
-            return Err(ConditionError::Near);
-        }
-        while self.is_keyword("and") {
-            self.advance();
-            operands.push(self.unary()?);
-        }
-        Ok(if operands.len() == 1 { operands.remove(0) } else { Condition::And(operands) })
-    }
-
-    fn unary(&mut self) -> Result<Condition, ConditionError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            return Err(ConditionError::TooDeep);
-        }
+    /// unary := "not" unary | "(" or ")" | quantifier | identifier
+    fn unary(&mut self) -> Result<Condition, SyntaxError> {
+        self.cursor.enter()?;
         let result = self.unary_inner();
-        self.depth -= 1;
-        result
+        self.cursor.leave();
+        let operand = result?;
+        if self.cursor.at(|k| k.is_keyword("near")) {
+            return Err(near(self.cursor.next_span()));
+        }
+        Ok(operand)
     }
 
-    fn unary_inner(&mut self) -> Result<Condition, ConditionError> {
-        let column = self.column();
-        match self.advance() {
-            Token::Word(w) if w.eq_ignore_ascii_case("not") => Ok(Condition::Not(Box::new(self.unary()?))),
-            Token::Open => {
+    fn unary_inner(&mut self) -> Result<Condition, SyntaxError> {
+        const OPERAND: &str = "a search identifier, `not`, `(`, `1 of` or `all of`";
+        let Some(token) = self.cursor.peek() else {
+            return Err(self.cursor.unexpected(OPERAND));
+        };
+        match token.kind {
+            Kind::Word(w) if w.eq_ignore_ascii_case("not") => {
+                self.cursor.advance();
+                Ok(Condition::Not(Box::new(self.unary()?)))
+            }
+            Kind::Open => {
+                self.cursor.advance();
                 let inner = self.or()?;
-                match self.advance() {
-                    Token::Close => Ok(inner),
-                    other => {
-                        Err(ConditionError::ExpectedClose { column: self.column_before(), found: other.describe() })
-                    }
-                }
+                self.cursor.expect(|k| *k == Kind::Close, "`)`")?;
+                Ok(inner)
             }
-            Token::Word(w) if self.is_keyword("of") => self.quantifier(w),
-            Token::Word(w) if w.eq_ignore_ascii_case("near") => Err(ConditionError::Near),
-            Token::Word(w) if is_operator(w) => {
-                Err(ConditionError::ExpectedOperand { column, found: Token::Word(w).describe() })
+            Kind::Word(w) if self.cursor.peek_kind(1).is_some_and(|k| k.is_keyword("of")) => {
+                self.cursor.skip(2);
+                self.quantifier(w, token.span)
             }
-            Token::Word(w) => Ok(Condition::Identifier(w.to_owned())),
-            other => Err(ConditionError::ExpectedOperand { column, found: other.describe() }),
+            Kind::Word(w) if w.eq_ignore_ascii_case("near") => Err(near(token.span)),
+            Kind::Word(w) if !is_operator(w) => {
+                self.cursor.advance();
+                Ok(Condition::Identifier(w.to_owned()))
+            }
+            _ => Err(self.cursor.unexpected(OPERAND)),
         }
     }
 
-    fn column_before(&self) -> usize {
-        self.tokens.get(self.pos.saturating_sub(1)).map_or(0, |(_, c)| *c)
-    }
-
-    fn quantifier(&mut self, count: &str) -> Result<Condition, ConditionError> {
-        self.advance(); // `of`
+    /// After `<count> of`.
+    fn quantifier(&mut self, count: &str, count_span: Span) -> Result<Condition, SyntaxError> {
         let all = match count.to_ascii_lowercase().as_str() {
             "1" | "any" => false,
             "all" => true,
-            _ => return Err(ConditionError::Quantifier { count: count.to_owned() }),
+            _ => {
+                let detail = format!("`{count} of` is not a Sigma quantifier (only `1 of`, `any of` and `all of` are)");
+                return Err(SyntaxError::new(
+                    ErrorKind::Unsupported { what: "unsupported quantifier", detail },
+                    count_span,
+                ));
+            }
         };
-        let column = self.column();
-        let target = match self.advance() {
-            Token::Word(w) if w.eq_ignore_ascii_case("them") => Target::Them,
-            Token::Word(w) if !is_operator(w) => Target::Pattern(w.to_owned()),
-            _ => return Err(ConditionError::ExpectedTarget { column }),
+        let target = match self.cursor.peek().map(|t| t.kind) {
+            Some(Kind::Word(w)) if w.eq_ignore_ascii_case("them") => Target::Them,
+            Some(Kind::Word(w)) if !is_operator(w) => Target::Pattern(w.to_owned()),
+            _ => return Err(self.cursor.unexpected("`them` or a pattern after `of`")),
         };
+        self.cursor.advance();
         Ok(Condition::Quantified { all, target })
     }
+}
+
+fn near(span: Span) -> SyntaxError {
+    let detail = "legacy temporal `near` operator".to_owned();
+    SyntaxError::new(ErrorKind::Unsupported { what: "legacy near operator", detail }, span)
 }
 
 fn is_operator(word: &str) -> bool {
@@ -341,20 +299,28 @@ mod tests {
 
     #[test]
     fn errors_name_the_place() {
+        let error = parse("selection and").unwrap_err();
+        assert_eq!(error.to_string(), "expected a search identifier, `not`, `(`, `1 of` or `all of`, found the end");
+        assert_eq!(error.span, Span::at(13));
+        let error = parse("(a or b").unwrap_err();
+        assert_eq!((error.to_string().as_str(), error.span), ("expected `)`, found the end", Span::at(7)));
+        let error = parse("a b").unwrap_err();
         assert_eq!(
-            parse("selection and").unwrap_err(),
-            ConditionError::ExpectedOperand { column: 14, found: "the end of the condition".into() }
+            (error.to_string().as_str(), error.span),
+            ("expected `and`, `or` or the end of the condition, found `b`", Span::new(2, 3))
         );
-        assert!(matches!(parse("(a or b").unwrap_err(), ConditionError::ExpectedClose { .. }));
-        assert!(matches!(parse("a b").unwrap_err(), ConditionError::Trailing { column: 3, .. }));
+        let error = parse("selection | count(dst_ip) by src_ip > 10").unwrap_err();
+        assert!(error.is_unsupported());
         assert_eq!(
-            parse("selection | count(dst_ip) by src_ip > 10").unwrap_err(),
-            ConditionError::Aggregation("count(dst_ip) by src_ip > 10".into())
+            error.to_string(),
+            "legacy aggregation in the condition (`| count(dst_ip) by src_ip > 10`): correlation is not part of the rule logic"
         );
         assert!(parse("a near b").unwrap_err().is_unsupported());
+        assert_eq!(parse("a near b").unwrap_err().span, Span::new(2, 6));
         assert!(parse("2 of a*").unwrap_err().is_unsupported());
-        assert!(matches!(parse("a = b").unwrap_err(), ConditionError::Character { ch: '=', .. }));
-        assert_eq!(parse(&"(".repeat(100)).unwrap_err(), ConditionError::TooDeep);
+        let error = parse("a = b").unwrap_err();
+        assert_eq!((error.kind, error.span), (ErrorKind::Character('='), Span::new(2, 3)));
+        assert_eq!(parse(&"(".repeat(200)).unwrap_err().kind, ErrorKind::TooDeep);
     }
 
     #[test]

@@ -4,10 +4,13 @@
 
 use atlas_catalog::Expr;
 
-use super::condition::{self, Condition, ConditionError};
+use super::condition::{self, Condition};
 use super::modifiers::{Modifiers, UnknownModifier, ValueTooLong};
 use crate::leaf::LeafMaker;
 use crate::limits::MAX_RULE_LEAVES;
+use crate::syntax::{Embedded, Span};
+use crate::syntax::{ErrorKind, SyntaxError};
+use crate::yaml::Key;
 use crate::yaml::Yaml;
 
 /// Why a detection could not be turned into predicates.
@@ -24,7 +27,7 @@ pub enum DetectionError {
     Empty,
     /// `condition: selection | count() > 5`, or a malformed condition.
     #[error("condition: {0}")]
-    Condition(#[from] ConditionError),
+    Condition(#[from] SyntaxError),
     /// `condition: selection and filter` without `filter:`.
     #[error("the condition names `{0}`, which the detection does not define")]
     MissingIdentifier(String),
@@ -56,29 +59,13 @@ impl DetectionError {
         matches!(self, DetectionError::Condition(e) if e.is_unsupported())
     }
 
-    /// The search identifier or key the error is about, to find its line.
-    pub fn subject(&self) -> Option<&str> {
-        match self {
-            DetectionError::UnknownModifier { key, .. } | DetectionError::ValueTooLong { key, .. } => Some(key),
-            DetectionError::EmptyValue(key) | DetectionError::NestedMapping(key) => Some(key),
-            DetectionError::Condition(_)
-            | DetectionError::MissingIdentifier(_)
-            | DetectionError::NothingMatches(_)
-            | DetectionError::NoCondition
-            | DetectionError::TooManyLeaves => Some("condition"),
-            _ => None,
-        }
-    }
-
     /// A short stable category for counting in the build report.
     pub fn reason(&self) -> String {
         match self {
             DetectionError::NotAMapping => "detection is not a mapping".into(),
             DetectionError::NoCondition => "no condition".into(),
             DetectionError::Empty => "empty detection".into(),
-            DetectionError::Condition(ConditionError::Aggregation(_)) => "legacy aggregation in condition".into(),
-            DetectionError::Condition(ConditionError::Near) => "legacy near operator".into(),
-            DetectionError::Condition(ConditionError::Quantifier { .. }) => "unsupported quantifier".into(),
+            DetectionError::Condition(SyntaxError { kind: ErrorKind::Unsupported { what, .. }, .. }) => (*what).into(),
             DetectionError::Condition(_) => "malformed condition".into(),
             DetectionError::MissingIdentifier(_) | DetectionError::NothingMatches(_) => {
                 "condition names a missing selection".into()
@@ -92,26 +79,33 @@ impl DetectionError {
     }
 }
 
-/// The predicate tree of a detection block.
-pub fn to_expr(detection: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionError> {
+/// A detection error and where in the file it is (byte offsets; empty when
+/// the file was read without positions).
+pub type Located = (DetectionError, Span);
+
+/// The predicate tree of a detection block; `text` is the file it was read
+/// from, for error positions.
+pub fn to_expr(detection: &Yaml, text: &str, maker: &LeafMaker) -> Result<Expr, Located> {
     let Yaml::Map(entries) = detection else {
-        return Err(DetectionError::NotAMapping);
+        return Err((DetectionError::NotAMapping, Span::default()));
     };
     let mut identifiers = Vec::with_capacity(entries.len());
     let mut condition = None;
     // Leaves the selections may still make (windash makes 125 per value).
     let mut budget = MAX_RULE_LEAVES;
-    for (name, value) in entries {
-        match name.as_str() {
-            "condition" => condition = Some(value),
+    for (key, value) in entries {
+        match key.as_str() {
+            "condition" => condition = Some((key, value)),
             // Legacy aggregation window; meaningless without an aggregation.
             "timeframe" => {}
-            _ => identifiers.push((name.as_str(), search(name, value, maker, &mut budget)?)),
+            name => identifiers.push((name, search(key, value, maker, &mut budget)?)),
         }
     }
-    let condition = condition.ok_or(DetectionError::NoCondition)?;
+    let Some((key, condition)) = condition else {
+        return Err((DetectionError::NoCondition, Span::default()));
+    };
     if identifiers.is_empty() {
-        return Err(DetectionError::Empty);
+        return Err((DetectionError::Empty, key.span));
     }
     let conditions: Vec<&Yaml> = match condition {
         // A list of conditions is legacy Sigma: any of them fires the rule.
@@ -122,52 +116,59 @@ pub fn to_expr(detection: &Yaml, maker: &LeafMaker) -> Result<Expr, DetectionErr
     let trees = conditions
         .into_iter()
         .map(|c| {
-            let text = c.scalar_text().ok_or(DetectionError::NoCondition)?;
-            resolve(&condition::parse(&text)?, &identifiers, &mut budget)
+            let condition_text = c.scalar_text().ok_or((DetectionError::NoCondition, key.span))?;
+            let parsed = condition::parse(&condition_text).map_err(|error| {
+                // The error's span is in the condition: find it in the file.
+                let raw = Embedded { raw: key.value.text(text), start: key.value.start };
+                let span = raw.file_span(&condition_text, error.span);
+                (DetectionError::Condition(error), span)
+            })?;
+            resolve(&parsed, &identifiers, &mut budget).map_err(|error| (error, key.value))
         })
         .collect::<Result<Vec<_>, _>>()?;
     Ok(Expr::or(trees))
 }
 
 /// One search identifier.
-fn search(name: &str, value: &Yaml, maker: &LeafMaker, budget: &mut usize) -> Result<Expr, DetectionError> {
+fn search(key: &Key, value: &Yaml, maker: &LeafMaker, budget: &mut usize) -> Result<Expr, Located> {
+    let name = key.as_str();
     match value {
-        Yaml::Map(entries) => selection(name, entries, maker, budget),
-        Yaml::Seq(items) if items.is_empty() => Err(DetectionError::EmptyValue(name.to_owned())),
+        Yaml::Map(entries) => selection(key, entries, maker, budget),
+        Yaml::Seq(items) if items.is_empty() => Err((DetectionError::EmptyValue(name.to_owned()), key.span)),
         Yaml::Seq(items) => {
             let operands = items
                 .iter()
                 .map(|item| match item {
-                    Yaml::Map(entries) => selection(name, entries, maker, budget),
-                    Yaml::Seq(_) => Err(DetectionError::NestedMapping(name.to_owned())),
-                    scalar => charge(keyword(name, &Modifiers::default(), scalar, maker)?, budget),
+                    Yaml::Map(entries) => selection(key, entries, maker, budget),
+                    Yaml::Seq(_) => Err((DetectionError::NestedMapping(name.to_owned()), key.span)),
+                    scalar => {
+                        charge(keyword(name, &Modifiers::default(), scalar, maker), budget).map_err(|e| (e, key.span))
+                    }
                 })
                 .collect::<Result<Vec<_>, _>>()?;
             Ok(Expr::or(operands))
         }
-        Yaml::Null => Err(DetectionError::EmptyValue(name.to_owned())),
-        scalar => charge(keyword(name, &Modifiers::default(), scalar, maker)?, budget),
+        Yaml::Null => Err((DetectionError::EmptyValue(name.to_owned()), key.span)),
+        scalar => charge(keyword(name, &Modifiers::default(), scalar, maker), budget).map_err(|e| (e, key.span)),
     }
 }
 
 /// Takes a new tree's leaves from the rule's budget.
-fn charge(tree: Expr, budget: &mut usize) -> Result<Expr, DetectionError> {
+fn charge(tree: Result<Expr, DetectionError>, budget: &mut usize) -> Result<Expr, DetectionError> {
+    let tree = tree?;
     *budget = budget.checked_sub(tree.leaf_count()).ok_or(DetectionError::TooManyLeaves)?;
     Ok(tree)
 }
 
 /// A map of field tests, all of which must hold.
-fn selection(
-    name: &str,
-    entries: &[(String, Yaml)],
-    maker: &LeafMaker,
-    budget: &mut usize,
-) -> Result<Expr, DetectionError> {
+fn selection(name: &Key, entries: &[(Key, Yaml)], maker: &LeafMaker, budget: &mut usize) -> Result<Expr, Located> {
     if entries.is_empty() {
-        return Err(DetectionError::EmptyValue(name.to_owned()));
+        return Err((DetectionError::EmptyValue(name.as_str().to_owned()), name.span));
     }
-    let tests =
-        entries.iter().map(|(key, value)| field_test(key, value, maker, budget)).collect::<Result<Vec<_>, _>>()?;
+    let tests = entries
+        .iter()
+        .map(|(key, value)| field_test(key.as_str(), value, maker, budget).map_err(|error| (error, key.span)))
+        .collect::<Result<Vec<_>, _>>()?;
     Ok(Expr::and(tests))
 }
 
@@ -192,7 +193,7 @@ fn field_test(key: &str, value: &Yaml, maker: &LeafMaker, budget: &mut usize) ->
                 .leaves(maker, Some(field), value.scalar_text().as_deref())
                 .map_err(|source| DetectionError::ValueTooLong { key: key.to_owned(), source })?,
         };
-        leaves.push(charge(tree, budget)?);
+        leaves.push(charge(Ok(tree), budget)?);
     }
     Ok(if modifiers.all { Expr::and(leaves) } else { Expr::or(leaves) })
 }

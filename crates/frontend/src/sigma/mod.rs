@@ -8,9 +8,11 @@ pub mod modifiers;
 
 use atlas_catalog::{FieldTable, ParseStatus, Rule, RuleDetail, Vendor};
 
-use crate::diagnostic::{Diagnostic, Severity, line_of};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::leaf::LeafMaker;
 use crate::outcome::{FileOutcome, ParsedRule, downgrade, empty_rule, settle, technique_id};
+use crate::problem::Problems;
+use crate::syntax::Span;
 use crate::yaml::Yaml;
 use crate::{Context, FrontEnd, Repository};
 
@@ -134,7 +136,9 @@ fn parse_rule(
     let mut rule =
         empty_rule(Vendor::Sigma, id, title, rel_path, crate::repository(Vendor::Sigma).file_url(rel_path), "sigma");
     read_metadata(doc, &mut rule);
-    read_logic(rel_path, text, doc, fields, &mut rule, diagnostics);
+    let mut problems = Problems::default();
+    read_logic(text, doc, fields, &mut rule, &mut problems);
+    diagnostics.extend(problems.settle(&mut rule, text));
     ParsedRule { rule, detail: RuleDetail { text: text.to_owned(), ..Default::default() }, line: Some(1) }
 }
 
@@ -194,56 +198,27 @@ fn is_tactic_name(text: &str) -> bool {
     !is_object_id && text.chars().all(|c| c.is_ascii_lowercase() || c == '-' || c == '_')
 }
 
-fn read_logic(
-    rel_path: &str,
-    text: &str,
-    doc: &Yaml,
-    fields: &FieldTable,
-    rule: &mut Rule,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn read_logic(text: &str, doc: &Yaml, fields: &FieldTable, rule: &mut Rule, problems: &mut Problems) {
     for (key, what) in [("correlation", "correlation rule"), ("filter", "filter rule")] {
-        if doc.get(key).is_some() && doc.get("detection").is_none() {
-            downgrade(rule, ParseStatus::Unsupported, what);
-            diagnostics.push(
-                Diagnostic::new(
-                    Vendor::Sigma,
-                    rel_path,
-                    Severity::Warning,
-                    what,
-                    format!("{what}s are not read into the catalog"),
-                )
-                .at_line(line_of(text, &format!("{key}:")))
-                .for_rule(&rule.id),
-            );
+        if let Some(found) = doc.key(key)
+            && doc.get("detection").is_none()
+        {
+            let message = format!("{what}: not read into the catalog");
+            problems.push(ParseStatus::Unsupported, what, message, Some(found.span));
             return;
         }
     }
     let Some(detection) = doc.get("detection") else {
-        downgrade(rule, ParseStatus::Error, "no detection");
-        diagnostics.push(
-            Diagnostic::new(Vendor::Sigma, rel_path, Severity::Error, "no detection", "the rule has no `detection`")
-                .for_rule(&rule.id),
-        );
+        problems.error("no detection", "the rule has no `detection`", None);
         return;
     };
     let maker = LeafMaker::new(fields, Vendor::Sigma);
-    match detection::to_expr(detection, &maker) {
+    match detection::to_expr(detection, text, &maker) {
         Ok(expr) => rule.logic = Some(expr),
-        Err(error) => {
-            let (status, severity) = if error.is_unsupported() {
-                (ParseStatus::Unsupported, Severity::Warning)
-            } else {
-                (ParseStatus::Error, Severity::Error)
-            };
-            let reason = error.reason();
-            downgrade(rule, status, &reason);
-            let line = error.subject().and_then(|s| line_of(text, &format!("{s}:")).or_else(|| line_of(text, s)));
-            diagnostics.push(
-                Diagnostic::new(Vendor::Sigma, rel_path, severity, reason, error.to_string())
-                    .at_line(line)
-                    .for_rule(&rule.id),
-            );
+        Err((error, span)) => {
+            let status = if error.is_unsupported() { ParseStatus::Unsupported } else { ParseStatus::Error };
+            let span = (span != Span::default()).then_some(span).or_else(|| doc.key("detection").map(|k| k.span));
+            problems.push(status, error.reason(), error.to_string(), span);
         }
     }
 }
