@@ -290,7 +290,7 @@ fn malformed_query_is_an_error_on_its_line() {
     let diagnostic = &outcome.diagnostics[0];
     assert_eq!(diagnostic.severity, Severity::Error);
     assert_eq!(diagnostic.line, Some(14));
-    assert_eq!(diagnostic.message, "EQL query could not be parsed: expected `,` or `)`, found the end of the query");
+    assert_eq!(diagnostic.message, "EQL query could not be parsed: expected `,` or `)`, found the end");
 }
 
 #[test]

@@ -134,7 +134,7 @@ pub fn kql(data: &[u8]) {
         let outcome = match kql::parse(&text, syntax, maker(Vendor::Elastic)) {
             Ok(expr) => one_rule(Vendor::Elastic, "kuery", Some(expr), &[]),
             Err(error) => {
-                error_position(&text, error.offset());
+                error_position(&text, error.span.start);
                 one_rule(Vendor::Elastic, "kuery", None, &[error.to_string()])
             }
         };
@@ -148,7 +148,7 @@ pub fn eql(data: &[u8]) {
     let outcome = match eql::parse(&text, "event.category", maker(Vendor::Elastic)) {
         Ok(logic) => one_rule(Vendor::Elastic, "eql", logic.logic, &logic.partial),
         Err(error) => {
-            error_position(&text, error.offset());
+            error_position(&text, error.span.start);
             one_rule(Vendor::Elastic, "eql", None, &[error.to_string()])
         }
     };
@@ -161,7 +161,7 @@ pub fn esql(data: &[u8]) {
     let outcome = match esql::parse(&text, maker(Vendor::Elastic)) {
         Ok(logic) => one_rule(Vendor::Elastic, "esql", logic.logic, &logic.partial),
         Err(error) => {
-            error_position(&text, error.offset());
+            error_position(&text, error.span.start);
             one_rule(Vendor::Elastic, "esql", None, &[error.to_string()])
         }
     };

@@ -29,10 +29,11 @@
 use atlas_catalog::wildcard;
 use atlas_catalog::{Expr, Op};
 
-use super::expr::{CompareOp, Node, NodeKind, ParseError, Parser, PatternOp};
-use super::lexer::{Dialect, Span, TokenKind, tokenize};
+use super::expr::{CompareOp, Node, NodeKind, Parser, PatternOp, keyword};
+use super::lexer::{Dialect, TokenKind, tokenize};
 use super::lower::{self, QueryLogic, constant, constants, field_name, mirror};
 use crate::leaf::LeafMaker;
+use crate::syntax::{ErrorKind, Span, SyntaxError};
 
 /// One `category where condition`.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,8 +61,9 @@ enum Query {
 }
 
 /// Parses an EQL query and reads it into the model. `category_field` is
-/// `event.category` unless the rule overrides it.
-pub fn parse(source: &str, category_field: &str, maker: LeafMaker<'_>) -> Result<QueryLogic, ParseError> {
+/// `event.category` unless the rule overrides it. Error spans are byte
+/// offsets in `source`.
+pub fn parse(source: &str, category_field: &str, maker: LeafMaker<'_>) -> Result<QueryLogic, SyntaxError> {
     let tokens = tokenize(source, Dialect::Eql)?;
     // A query cut short is reported where its last token ends.
     let end = tokens.last().map_or(0, |t| t.span.end);
@@ -81,93 +83,94 @@ struct QueryParser<'t, 's> {
 }
 
 impl QueryParser<'_, '_> {
-    fn query(&mut self) -> Result<Query, ParseError> {
-        if self.p.eat_keyword("sequence") {
+    fn query(&mut self) -> Result<Query, SyntaxError> {
+        let c = &mut self.p.cursor;
+        if c.eat(keyword("sequence")).is_some() {
             return self.sequence();
         }
-        if self.p.eat_keyword("sample") {
-            let keys = if self.p.eat_keyword("by") { self.keys()? } else { Vec::new() };
+        if c.eat(keyword("sample")).is_some() {
+            let keys = if c.eat(keyword("by")).is_some() { self.keys()? } else { Vec::new() };
             let steps = self.steps()?;
             return Ok(Query::Sample { keys, steps });
         }
-        if self.p.at_keyword("join") {
-            let at = self.p.peek().map_or(0, |t| t.span.start);
-            return Err(ParseError::Unsupported { what: "EQL `join` queries".into(), at });
+        if let Some(join) = c.eat(keyword("join")) {
+            let detail = "unsupported: EQL `join` queries".to_owned();
+            return Err(SyntaxError::new(ErrorKind::Unsupported { what: "EQL join query", detail }, join.span));
         }
         self.event_query().map(Query::Event)
     }
 
     /// `sequence [by keys] [with maxspan=d] steps [until step]` (`by` and
     /// `with` in either order).
-    fn sequence(&mut self) -> Result<Query, ParseError> {
+    fn sequence(&mut self) -> Result<Query, SyntaxError> {
         let mut keys = Vec::new();
         let mut maxspan = None;
         loop {
-            if self.p.eat_keyword("by") {
+            if self.p.cursor.eat(keyword("by")).is_some() {
                 keys = self.keys()?;
-            } else if self.p.eat_keyword("with") {
-                self.p.expect_keyword("maxspan", "`maxspan` after `with`")?;
+            } else if self.p.cursor.eat(keyword("with")).is_some() {
+                self.p.cursor.expect(keyword("maxspan"), "`maxspan` after `with`")?;
                 maxspan = Some(self.assigned_value()?);
             } else {
                 break;
             }
         }
         let steps = self.steps()?;
-        let until = if self.p.eat_keyword("until") { Some(self.step()?) } else { None };
+        let until = if self.p.cursor.eat(keyword("until")).is_some() { Some(self.step()?) } else { None };
         Ok(Query::Sequence { keys, maxspan, steps, until })
     }
 
     /// `= value`, the value as written (`5m`, `30 s`).
-    fn assigned_value(&mut self) -> Result<String, ParseError> {
-        self.p.expect(&TokenKind::Assign, "`=`")?;
-        let first = self.p.advance().ok_or_else(|| self.p.unexpected("a value after `=`"))?;
+    fn assigned_value(&mut self) -> Result<String, SyntaxError> {
+        let c = &mut self.p.cursor;
+        c.expect(|k| *k == TokenKind::Assign, "`=`")?;
+        let first = c.advance().ok_or_else(|| c.unexpected("a value after `=`"))?;
         let mut span = first.span;
         // `maxspan = 5 m`: a unit written apart from its number.
-        let unit = self.p.peek().filter(|t| ["ms", "s", "m", "h", "d"].iter().any(|u| t.is_keyword(u)));
+        let unit = c.peek().filter(|t| ["ms", "s", "m", "h", "d"].iter().any(|u| t.kind.is_keyword(u)));
         if let (TokenKind::Number(_), Some(unit)) = (&first.kind, unit) {
             span = span.to(unit.span);
-            self.p.advance();
+            c.advance();
         }
         Ok(span.text(self.source).to_owned())
     }
 
-    fn steps(&mut self) -> Result<Vec<Step>, ParseError> {
+    fn steps(&mut self) -> Result<Vec<Step>, SyntaxError> {
         let mut steps = Vec::new();
-        while self.p.at(&TokenKind::LBracket) || self.p.at(&TokenKind::Bang) {
+        while self.p.cursor.at(|k| matches!(k, TokenKind::LBracket | TokenKind::Bang)) {
             steps.push(self.step()?);
         }
         if steps.is_empty() {
-            return Err(self.p.unexpected("`[` starting a step"));
+            return Err(self.p.cursor.unexpected("`[` starting a step"));
         }
         Ok(steps)
     }
 
     /// `[!][ query ] [by keys] [with runs=N]`
-    fn step(&mut self) -> Result<Step, ParseError> {
-        let missing = self.p.eat(&TokenKind::Bang).is_some();
-        self.p.expect(&TokenKind::LBracket, "`[`")?;
+    fn step(&mut self) -> Result<Step, SyntaxError> {
+        let missing = self.p.cursor.eat(|k| *k == TokenKind::Bang).is_some();
+        self.p.cursor.expect(|k| *k == TokenKind::LBracket, "`[`")?;
         let query = self.event_query()?;
-        self.p.expect(&TokenKind::RBracket, "`]`")?;
-        let keys = if self.p.eat_keyword("by") { self.keys()? } else { Vec::new() };
+        self.p.cursor.expect(|k| *k == TokenKind::RBracket, "`]`")?;
+        let keys = if self.p.cursor.eat(keyword("by")).is_some() { self.keys()? } else { Vec::new() };
         let mut runs = None;
-        if self.p.at_keyword("with") && self.p.peek_at(1).is_some_and(|t| t.is_keyword("runs")) {
-            self.p.advance();
-            self.p.advance();
+        if self.p.cursor.at(keyword("with")) && self.p.cursor.peek_kind(1).is_some_and(keyword("runs")) {
+            self.p.cursor.skip(2);
             runs = Some(self.assigned_value()?);
         }
         Ok(Step { query, keys, runs, missing })
     }
 
     /// Join keys as written: `host.id, process.entity_id`.
-    fn keys(&mut self) -> Result<Vec<String>, ParseError> {
+    fn keys(&mut self) -> Result<Vec<String>, SyntaxError> {
         let mut keys = vec![self.key()?];
-        while self.p.eat(&TokenKind::Comma).is_some() {
+        while self.p.cursor.eat(|k| *k == TokenKind::Comma).is_some() {
             keys.push(self.key()?);
         }
         Ok(keys)
     }
 
-    fn key(&mut self) -> Result<String, ParseError> {
+    fn key(&mut self) -> Result<String, SyntaxError> {
         let node = self.p.expression()?;
         Ok(match &node.kind {
             NodeKind::Field(name) => name.clone(),
@@ -175,37 +178,32 @@ impl QueryParser<'_, '_> {
         })
     }
 
-    fn event_query(&mut self) -> Result<EventQuery, ParseError> {
-        let token = self.p.advance().ok_or_else(|| self.p.unexpected("an event category"))?;
+    fn event_query(&mut self) -> Result<EventQuery, SyntaxError> {
+        let is_category = |k: &TokenKind| matches!(k, TokenKind::Ident { .. } | TokenKind::Str(_));
+        let token = self.p.cursor.expect(is_category, "an event category")?;
         let category = match &token.kind {
-            TokenKind::Ident { name, quoted } if !quoted && name.eq_ignore_ascii_case("any") => None,
+            TokenKind::Ident { name, quoted: false } if name.eq_ignore_ascii_case("any") => None,
             TokenKind::Ident { name, .. } | TokenKind::Str(name) => Some(name.clone()),
-            _ => {
-                return Err(ParseError::Unexpected {
-                    expected: "an event category",
-                    found: token.kind.description(),
-                    at: token.span.start,
-                });
-            }
+            _ => None,
         };
-        self.p.expect_keyword("where", "`where`")?;
+        self.p.cursor.expect(keyword("where"), "`where`")?;
         let condition = self.p.expression()?;
         Ok(EventQuery { category, condition })
     }
 
     /// Trailing `| head 5` style pipes, as written.
-    fn pipes(&mut self) -> Result<Vec<String>, ParseError> {
+    fn pipes(&mut self) -> Result<Vec<String>, SyntaxError> {
+        let c = &mut self.p.cursor;
         let mut pipes = Vec::new();
-        while let Some(bar) = self.p.eat(&TokenKind::Pipe) {
+        while let Some(bar) = c.eat(|k| *k == TokenKind::Pipe) {
             let mut span: Span = bar.span;
-            while let Some(token) = self.p.peek().filter(|t| t.kind != TokenKind::Pipe) {
+            while let Some(token) = c.eat(|k| *k != TokenKind::Pipe) {
                 span = span.to(token.span);
-                self.p.advance();
             }
             pipes.push(lower::squeeze_whitespace(span.text(self.source)));
         }
-        if !self.p.at_end() {
-            return Err(self.p.unexpected("`|` or the end of the query"));
+        if !c.at_end() {
+            return Err(c.unexpected("`|` or the end of the query"));
         }
         Ok(pipes)
     }

@@ -24,11 +24,12 @@ use std::collections::HashMap;
 use atlas_catalog::wildcard;
 use atlas_catalog::{Expr, Op};
 
-use super::expr::{CompareOp, Node, NodeKind, ParseError, Parser, PatternOp};
+use super::expr::{CompareOp, Node, NodeKind, Parser, PatternOp};
 use super::kql::{self, Syntax};
-use super::lexer::{Dialect, Span, Token, TokenKind, tokenize};
+use super::lexer::{Dialect, Token, TokenKind, tokenize};
 use super::lower::{self, QueryLogic, constant, constants, mirror};
 use crate::leaf::LeafMaker;
+use crate::syntax::{Cursor, Span, SyntaxError};
 
 /// What a computed column stands for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -39,13 +40,26 @@ enum Column {
     Computed,
 }
 
-/// Parses an ES|QL query and reads it into the model.
-pub fn parse(source: &str, maker: LeafMaker<'_>) -> Result<QueryLogic, ParseError> {
+/// Parses an ES|QL query and reads it into the model. Error spans are byte
+/// offsets in `source`.
+pub fn parse(source: &str, maker: LeafMaker<'_>) -> Result<QueryLogic, SyntaxError> {
     let tokens = tokenize(source, Dialect::Esql)?;
     let mut reader = Reader { source, maker, columns: HashMap::new(), aggregated: false, out: QueryLogic::default() };
     let mut predicates = Vec::new();
-    for command in tokens.split(|t| t.kind == TokenKind::Pipe) {
-        reader.command(command, &mut predicates)?;
+    let mut rest = tokens.as_slice();
+    loop {
+        let (command, after) = rest.split_at(rest.iter().position(|t| t.kind == TokenKind::Pipe).unwrap_or(rest.len()));
+        let Some((name, args)) = command.split_first() else {
+            // `| | keep a`, a `|` at the end, or no query at all: the error
+            // points at the next `|`, or where the last token ends.
+            let end = tokens.last().map_or(0, |t| t.span.end);
+            return Err(Cursor::new(after, end).unexpected("a command after `|`"));
+        };
+        reader.command(name, args, &mut predicates)?;
+        match after.split_first() {
+            Some((_pipe, next)) => rest = next,
+            None => break,
+        }
     }
     let mut out = reader.out;
     out.logic = (!predicates.is_empty()).then(|| Expr::and(predicates));
@@ -63,19 +77,18 @@ struct Reader<'a> {
 }
 
 impl Reader<'_> {
-    fn command(&mut self, tokens: &[Token], predicates: &mut Vec<Expr>) -> Result<(), ParseError> {
-        let Some(first) = tokens.first() else {
-            return Err(ParseError::UnexpectedEnd { expected: "a command after `|`", at: self.source.len() });
-        };
-        let args = &tokens[1..];
-        let keyword = |word: &str| first.is_keyword(word);
+    /// One command: its name (`first`) and its arguments.
+    fn command(&mut self, first: &Token, args: &[Token], predicates: &mut Vec<Expr>) -> Result<(), SyntaxError> {
+        let keyword = |word: &str| first.kind.is_keyword(word);
         if keyword("from") {
             self.from(first.span, args);
         } else if keyword("where") {
             self.where_command(args, predicates)?;
         } else if keyword("stats") {
             self.stats(args);
-        } else if keyword("inlinestats") || (keyword("inline") && args.first().is_some_and(|t| t.is_keyword("stats"))) {
+        } else if keyword("inlinestats")
+            || (keyword("inline") && args.first().is_some_and(|t| t.kind.is_keyword("stats")))
+        {
             self.assigned_names(args);
         } else if keyword("eval") {
             self.eval(args);
@@ -95,7 +108,7 @@ impl Reader<'_> {
 
     /// `FROM a, b METADATA _id`: each pattern is a log source.
     fn from(&mut self, keyword: Span, args: &[Token]) {
-        let end = match args.iter().position(|t| t.is_keyword("metadata")) {
+        let end = match args.iter().position(|t| t.kind.is_keyword("metadata")) {
             Some(i) => args[i].span.start,
             None => args.last().map_or(keyword.end, |t| t.span.end),
         };
@@ -109,7 +122,7 @@ impl Reader<'_> {
     }
 
     fn stats(&mut self, args: &[Token]) {
-        if let Some(by) = top_level(args).find(|t| t.is_keyword("by")) {
+        if let Some(by) = top_level(args).find(|t| t.kind.is_keyword("by")) {
             let end = args.last().map_or(by.span.end, |t| t.span.end);
             let keys = lower::squeeze_whitespace(Span::new(by.span.end, end).text(self.source));
             self.out.attribute("stats by", keys);
@@ -131,7 +144,7 @@ impl Reader<'_> {
             };
             let mut parser = Parser::new(value, Dialect::Esql, self.source.len());
             let column = match parser.expression() {
-                Ok(node) if parser.at_end() => self.column_of(&node),
+                Ok(node) if parser.cursor.at_end() => self.column_of(&node),
                 _ => Column::Computed,
             };
             self.columns.insert(name, column);
@@ -199,13 +212,13 @@ impl Reader<'_> {
         }
     }
 
-    fn where_command(&mut self, args: &[Token], predicates: &mut Vec<Expr>) -> Result<(), ParseError> {
+    fn where_command(&mut self, args: &[Token], predicates: &mut Vec<Expr>) -> Result<(), SyntaxError> {
         // Errors at the end of the condition point at the end of the command.
         let end = args.last().map_or(self.source.len(), |t| t.span.end);
         let mut parser = Parser::new(args, Dialect::Esql, end);
         let condition = parser.expression()?;
-        if !parser.at_end() {
-            return Err(parser.unexpected("`|` or the end of the query"));
+        if !parser.cursor.at_end() {
+            return Err(parser.cursor.unexpected("`|` or the end of the query"));
         }
         let conjuncts = match condition.kind {
             NodeKind::And(ops) => ops,

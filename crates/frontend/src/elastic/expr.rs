@@ -3,13 +3,13 @@
 //! not < comparison < arithmetic) and differ in a handful of operators
 //! (`like~`, `?field` in EQL; `RLIKE`, `IS NULL`, `::` in ES|QL), which the
 //! parser accepts in both: it reads rules, it does not validate them.
+//!
+//! Built on the parsing kit (`crate::syntax`): the parser walks a [`Cursor`]
+//! (whose depth guard bounds nesting), `or` and `and` are one [`climb`] over
+//! [`levels`], and errors are [`SyntaxError`]s with byte spans in the query.
 
-use thiserror::Error;
-
-use super::lexer::{Dialect, LexError, Span, Token, TokenKind};
-
-/// Nesting deeper than this is refused rather than risking the stack.
-pub use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
+use super::lexer::{Dialect, Token, TokenKind};
+use crate::syntax::{Cursor, Level, Span, SyntaxError, climb};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Node {
@@ -80,39 +80,6 @@ pub enum NodeKind {
     Computed(Vec<Node>),
 }
 
-/// Why a query could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum ParseError {
-    /// See [`LexError`].
-    #[error(transparent)]
-    Lex(#[from] LexError),
-    /// `process where and` (expected a value, found `and`)
-    #[error("expected {expected}, found {found}")]
-    Unexpected { expected: &'static str, found: String, at: usize },
-    /// `process where a ==` (expected a value, found the end)
-    #[error("expected {expected}, found the end of the query")]
-    UnexpectedEnd { expected: &'static str, at: usize },
-    /// A thousand nested parentheses.
-    #[error("expression nested deeper than {MAX_DEPTH} levels")]
-    RecursionLimit { at: usize },
-    /// `join [a] [b]` (a form the catalog does not read)
-    #[error("unsupported: {what}")]
-    Unsupported { what: String, at: usize },
-}
-
-impl ParseError {
-    /// Byte offset of the problem in the query.
-    pub fn offset(&self) -> usize {
-        match self {
-            ParseError::Lex(lex) => lex.offset(),
-            ParseError::Unexpected { at, .. }
-            | ParseError::UnexpectedEnd { at, .. }
-            | ParseError::RecursionLimit { at }
-            | ParseError::Unsupported { at, .. } => *at,
-        }
-    }
-}
-
 /// Units that turn `30 seconds` into one ES|QL time-span value.
 #[rustfmt::skip]
 const TIME_UNITS: &[&str] = &[
@@ -121,139 +88,61 @@ const TIME_UNITS: &[&str] = &[
     "week", "weeks", "w", "month", "months", "mo", "quarter", "quarters", "q", "year", "years", "yr", "y",
 ];
 
-/// A cursor over tokens with the expression grammar on top; the EQL and
-/// ES|QL query parsers drive it for the parts around expressions.
-pub struct Parser<'t> {
-    tokens: &'t [Token],
-    pos: usize,
-    depth: usize,
-    dialect: Dialect,
-    /// Offset reported for errors at the end of input.
-    end: usize,
+/// Whether a token is the unquoted keyword `word` (any case), as a test for
+/// the cursor: `cursor.eat(keyword("by"))`.
+pub fn keyword(word: &str) -> impl Fn(&TokenKind) -> bool + '_ {
+    move |kind| kind.is_keyword(word)
 }
 
-type Parsed = Result<Node, ParseError>;
+/// `or` binds loosest, then `and`; `not` binds tighter, in the operand rule.
+fn levels() -> [Level<TokenKind, Node>; 2] {
+    [
+        Level { operator: |k| k.is_keyword("or"), implicit: None, combine: |ops| junction(ops, NodeKind::Or) },
+        Level { operator: |k| k.is_keyword("and"), implicit: None, combine: |ops| junction(ops, NodeKind::And) },
+    ]
+}
+
+/// The node of two or more operands, spanning them all.
+fn junction(operands: Vec<Node>, kind: fn(Vec<Node>) -> NodeKind) -> Node {
+    let span = operands.iter().map(|op| op.span).reduce(Span::to).unwrap_or_default();
+    Node { kind: kind(operands), span }
+}
+
+/// The expression grammar on top of a cursor; the EQL and ES|QL query
+/// parsers drive the cursor for the parts around expressions.
+pub struct Parser<'t> {
+    pub cursor: Cursor<'t, TokenKind>,
+    dialect: Dialect,
+}
+
+type Parsed = Result<Node, SyntaxError>;
 
 impl<'t> Parser<'t> {
-    pub fn new(tokens: &'t [Token], dialect: Dialect, source_len: usize) -> Self {
-        Parser { tokens, pos: 0, depth: 0, dialect, end: source_len }
+    /// `end` is where errors at the end of the tokens point.
+    pub fn new(tokens: &'t [Token], dialect: Dialect, end: usize) -> Self {
+        Parser { cursor: Cursor::new(tokens, end), dialect }
     }
 
-    pub fn peek(&self) -> Option<&'t Token> {
-        self.tokens.get(self.pos)
+    fn cursor(&mut self) -> &mut Cursor<'t, TokenKind> {
+        &mut self.cursor
     }
 
-    pub fn peek_at(&self, ahead: usize) -> Option<&'t Token> {
-        self.tokens.get(self.pos + ahead)
-    }
-
-    pub fn at_end(&self) -> bool {
-        self.pos >= self.tokens.len()
-    }
-
-    pub fn advance(&mut self) -> Option<&'t Token> {
-        let token = self.tokens.get(self.pos);
-        if token.is_some() {
-            self.pos += 1;
-        }
-        token
-    }
-
-    /// Whether the next token is `kind` (compared without payload).
-    pub fn at(&self, kind: &TokenKind) -> bool {
-        self.peek().is_some_and(|t| std::mem::discriminant(&t.kind) == std::mem::discriminant(kind))
-    }
-
-    pub fn at_keyword(&self, word: &str) -> bool {
-        self.peek().is_some_and(|t| t.is_keyword(word))
-    }
-
-    /// Consumes the keyword if it is next.
-    pub fn eat_keyword(&mut self, word: &str) -> bool {
-        let found = self.at_keyword(word);
-        if found {
-            self.pos += 1;
-        }
-        found
-    }
-
-    /// Consumes a token of this kind if it is next.
-    pub fn eat(&mut self, kind: &TokenKind) -> Option<&'t Token> {
-        if self.at(kind) { self.advance() } else { None }
-    }
-
-    pub fn expect(&mut self, kind: &TokenKind, expected: &'static str) -> Result<&'t Token, ParseError> {
-        match self.eat(kind) {
-            Some(token) => Ok(token),
-            None => Err(self.unexpected(expected)),
-        }
-    }
-
-    pub fn expect_keyword(&mut self, word: &str, expected: &'static str) -> Result<(), ParseError> {
-        if self.eat_keyword(word) { Ok(()) } else { Err(self.unexpected(expected)) }
-    }
-
-    /// The error for whatever token is next.
-    pub fn unexpected(&self, expected: &'static str) -> ParseError {
-        match self.peek() {
-            Some(token) => ParseError::Unexpected { expected, found: token.kind.description(), at: token.span.start },
-            None => ParseError::UnexpectedEnd { expected, at: self.end },
-        }
-    }
-
-    /// Span of the previous token (for building node spans).
-    fn last_span(&self) -> Span {
-        self.pos.checked_sub(1).and_then(|i| self.tokens.get(i)).map(|t| t.span).unwrap_or_default()
-    }
-
-    fn enter(&mut self) -> Result<(), ParseError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            let at = self.peek().map_or(self.end, |t| t.span.start);
-            return Err(ParseError::RecursionLimit { at });
-        }
-        Ok(())
-    }
-
-    fn leave(&mut self) {
-        self.depth = self.depth.saturating_sub(1);
-    }
-
-    /// expr := and ("or" and)*
+    /// expr := and ("or" and)* ; and := not ("and" not)*
     pub fn expression(&mut self) -> Parsed {
-        self.enter()?;
-        let result = self.junction("or", Self::conjunction);
-        self.leave();
+        self.cursor.enter()?;
+        let result = climb(self, &levels(), Self::cursor, &mut Self::negation);
+        self.cursor.leave();
         result
-    }
-
-    fn conjunction(&mut self) -> Parsed {
-        self.junction("and", Self::negation)
-    }
-
-    fn junction(&mut self, keyword: &str, operand: fn(&mut Self) -> Parsed) -> Parsed {
-        let first = operand(self)?;
-        if !self.at_keyword(keyword) {
-            return Ok(first);
-        }
-        let mut operands = vec![first];
-        while self.eat_keyword(keyword) {
-            operands.push(operand(self)?);
-        }
-        let span = operands[0].span.to(self.last_span());
-        let kind = if keyword == "or" { NodeKind::Or(operands) } else { NodeKind::And(operands) };
-        Ok(Node { kind, span })
     }
 
     /// not := "not" not | predicate
     fn negation(&mut self) -> Parsed {
-        let Some(start) = self.peek().filter(|t| t.is_keyword("not")).map(|t| t.span) else {
+        let Some(start) = self.cursor.eat(keyword("not")).map(|t| t.span) else {
             return self.predicate();
         };
-        self.pos += 1;
-        self.enter()?;
+        self.cursor.enter()?;
         let inner = self.negation();
-        self.leave();
+        self.cursor.leave();
         let inner = inner?;
         let span = start.to(inner.span);
         Ok(Node { kind: NodeKind::Not(Box::new(inner)), span })
@@ -263,11 +152,11 @@ impl<'t> Parser<'t> {
     /// (`a not in (…)` and `a not like …` negate it).
     fn predicate(&mut self) -> Parsed {
         let lhs = self.additive()?;
-        let negated = self.at_keyword("not") && self.peek_at(1).is_some_and(is_infix_keyword);
+        let negated = self.cursor.at(keyword("not")) && self.cursor.peek_kind(1).is_some_and(is_infix_keyword);
         if !negated {
             return self.infix(lhs);
         }
-        self.pos += 1;
+        self.cursor.skip(1);
         let node = self.infix(lhs)?;
         let span = node.span;
         Ok(Node { kind: NodeKind::Not(Box::new(node)), span })
@@ -276,7 +165,7 @@ impl<'t> Parser<'t> {
     /// The operator after `lhs` and its right side; with no operator the
     /// value stands alone (`startsWith(a, "b")`, `true`).
     fn infix(&mut self, lhs: Node) -> Parsed {
-        let Some(token) = self.peek() else {
+        let Some(token) = self.cursor.peek() else {
             return Ok(lhs);
         };
         let compare = match token.kind {
@@ -290,77 +179,78 @@ impl<'t> Parser<'t> {
             _ => None,
         };
         if let Some(op) = compare {
-            self.pos += 1;
+            self.cursor.skip(1);
             let rhs = self.additive()?;
             let span = lhs.span.to(rhs.span);
             return Ok(Node { kind: NodeKind::Compare { op, lhs: Box::new(lhs), rhs: Box::new(rhs) }, span });
         }
-        let op = if token.kind == TokenKind::Colon {
+        let kind = &token.kind;
+        let op = if *kind == TokenKind::Colon {
             PatternOp::Colon
-        } else if token.is_keyword("like") {
+        } else if kind.is_keyword("like") {
             PatternOp::Like
-        } else if token.is_keyword("regex") || token.is_keyword("rlike") {
+        } else if kind.is_keyword("regex") || kind.is_keyword("rlike") {
             PatternOp::Regex
-        } else if token.is_keyword("in") {
-            self.pos += 1;
+        } else if kind.is_keyword("in") {
+            self.cursor.skip(1);
             return self.in_list(lhs);
-        } else if token.is_keyword("is") {
-            self.pos += 1;
+        } else if kind.is_keyword("is") {
+            self.cursor.skip(1);
             return self.is_null(lhs);
         } else {
             return Ok(lhs);
         };
-        self.pos += 1;
+        self.cursor.skip(1);
         self.pattern(lhs, op)
     }
 
     /// `~`? then one pattern or a parenthesized list.
     fn pattern(&mut self, lhs: Node, op: PatternOp) -> Parsed {
-        let insensitive = self.eat(&TokenKind::Tilde).is_some();
+        let insensitive = self.cursor.eat(|k| *k == TokenKind::Tilde).is_some();
         let patterns = self.value_list()?;
-        let span = lhs.span.to(self.last_span());
+        let span = lhs.span.to(self.cursor.last_span());
         Ok(Node { kind: NodeKind::Pattern { op, insensitive, lhs: Box::new(lhs), patterns }, span })
     }
 
     fn in_list(&mut self, lhs: Node) -> Parsed {
-        let insensitive = self.eat(&TokenKind::Tilde).is_some();
-        if !self.at(&TokenKind::LParen) {
-            return Err(self.unexpected("`(` after `in`"));
+        let insensitive = self.cursor.eat(|k| *k == TokenKind::Tilde).is_some();
+        if !self.cursor.at(|k| *k == TokenKind::LParen) {
+            return Err(self.cursor.unexpected("`(` after `in`"));
         }
         let list = self.value_list()?;
-        let span = lhs.span.to(self.last_span());
+        let span = lhs.span.to(self.cursor.last_span());
         Ok(Node { kind: NodeKind::In { lhs: Box::new(lhs), list, insensitive }, span })
     }
 
     fn is_null(&mut self, operand: Node) -> Parsed {
-        let negated = self.eat_keyword("not");
-        self.expect_keyword("null", "`null` after `is`")?;
-        let span = operand.span.to(self.last_span());
+        let negated = self.cursor.eat(keyword("not")).is_some();
+        self.cursor.expect(keyword("null"), "`null` after `is`")?;
+        let span = operand.span.to(self.cursor.last_span());
         Ok(Node { kind: NodeKind::IsNull { operand: Box::new(operand), negated }, span })
     }
 
     /// `(a, b, …)` or a single value.
-    fn value_list(&mut self) -> Result<Vec<Node>, ParseError> {
-        if self.eat(&TokenKind::LParen).is_none() {
+    fn value_list(&mut self) -> Result<Vec<Node>, SyntaxError> {
+        if self.cursor.eat(|k| *k == TokenKind::LParen).is_none() {
             return Ok(vec![self.additive()?]);
         }
-        self.enter()?;
+        self.cursor.enter()?;
         let list = self.comma_list(&TokenKind::RParen, "`,` or `)`");
-        self.leave();
+        self.cursor.leave();
         list
     }
 
     /// Comma-separated expressions up to the closing token (consumed);
     /// tolerates a trailing comma.
-    fn comma_list(&mut self, close: &TokenKind, expected: &'static str) -> Result<Vec<Node>, ParseError> {
+    fn comma_list(&mut self, close: &TokenKind, expected: &'static str) -> Result<Vec<Node>, SyntaxError> {
         let mut items = Vec::new();
         loop {
-            if self.eat(close).is_some() {
+            if self.cursor.eat(|k| k == close).is_some() {
                 return Ok(items);
             }
             items.push(self.expression()?);
-            if self.eat(&TokenKind::Comma).is_none() {
-                self.expect(close, expected)?;
+            if self.cursor.eat(|k| *k == TokenKind::Comma).is_none() {
+                self.cursor.expect(|k| k == close, expected)?;
                 return Ok(items);
             }
         }
@@ -378,13 +268,13 @@ impl<'t> Parser<'t> {
     /// computed node over three operands) so long chains nest no deeper.
     fn arithmetic(&mut self, ops: &[TokenKind], operand: fn(&mut Self) -> Parsed) -> Parsed {
         let first = operand(self)?;
-        if !ops.iter().any(|op| self.at(op)) {
+        let is_op = |k: &TokenKind| ops.contains(k);
+        if !self.cursor.at(is_op) {
             return Ok(first);
         }
         let mut span = first.span;
         let mut operands = vec![first];
-        while ops.iter().any(|op| self.at(op)) {
-            self.pos += 1;
+        while self.cursor.eat(is_op).is_some() {
             let next = operand(self)?;
             span = span.to(next.span);
             operands.push(next);
@@ -394,12 +284,12 @@ impl<'t> Parser<'t> {
 
     /// unary := ("-" | "+") unary | postfix
     fn unary(&mut self) -> Parsed {
-        let Some(sign) = self.eat(&TokenKind::Minus).or_else(|| self.eat(&TokenKind::Plus)) else {
+        let Some(sign) = self.cursor.eat(|k| matches!(k, TokenKind::Minus | TokenKind::Plus)) else {
             return self.postfix();
         };
-        self.enter()?;
+        self.cursor.enter()?;
         let operand = self.unary();
-        self.leave();
+        self.cursor.leave();
         let operand = operand?;
         let span = sign.span.to(operand.span);
         let minus = sign.kind == TokenKind::Minus;
@@ -421,11 +311,10 @@ impl<'t> Parser<'t> {
                 node = self.method_call(node)?;
                 continue;
             }
-            if self.eat(&TokenKind::DoubleColon).is_none() {
+            if self.cursor.eat(|k| *k == TokenKind::DoubleColon).is_none() {
                 break;
             }
-            let ty = self.advance().ok_or_else(|| self.unexpected("a type name"))?;
-            // A cast of a field is still a test of that field.
+            let ty = self.cursor.advance().ok_or_else(|| self.cursor.unexpected("a type name"))?;
             let span = node.span.to(ty.span);
             let kind = match node.kind {
                 // A cast of a field is still a test of that field; casts of
@@ -443,93 +332,96 @@ impl<'t> Parser<'t> {
     /// string), so Elastic's parser reads this form as the call `length(a)`.
     fn at_method_call(&self) -> bool {
         self.dialect == Dialect::Eql
-            && self.at(&TokenKind::Colon)
-            && self.peek_at(1).is_some_and(|t| matches!(t.kind, TokenKind::Ident { quoted: false, .. }))
-            && self.peek_at(2).is_some_and(|t| t.kind == TokenKind::LParen)
+            && self.cursor.at(|k| *k == TokenKind::Colon)
+            && self.cursor.peek_kind(1).is_some_and(|k| matches!(k, TokenKind::Ident { quoted: false, .. }))
+            && self.cursor.peek_kind(2).is_some_and(|k| *k == TokenKind::LParen)
     }
 
     /// `receiver:name(args)` → `name(receiver, args)`.
     fn method_call(&mut self, receiver: Node) -> Parsed {
-        self.pos += 1;
-        let Some(TokenKind::Ident { name, .. }) = self.advance().map(|t| &t.kind) else {
-            return Err(self.unexpected("a function name"));
+        self.cursor.skip(1);
+        let Some(TokenKind::Ident { name, .. }) = self.cursor.advance().map(|t| &t.kind) else {
+            return Err(self.cursor.unexpected("a function name"));
         };
         let name = name.clone();
-        self.expect(&TokenKind::LParen, "`(`")?;
-        self.enter()?;
+        self.cursor.expect(|k| *k == TokenKind::LParen, "`(`")?;
+        self.cursor.enter()?;
         let args = self.comma_list(&TokenKind::RParen, "`,` or `)`");
-        self.leave();
+        self.cursor.leave();
+        let span = receiver.span.to(self.cursor.last_span());
         let mut all = vec![receiver];
         all.extend(args?);
-        let span = all[0].span.to(self.last_span());
         Ok(Node { kind: NodeKind::Call { name, insensitive: false, args: all }, span })
     }
 
     fn primary(&mut self) -> Parsed {
-        let Some(token) = self.advance() else {
-            return Err(self.unexpected("a value"));
+        let starts_value = |k: &TokenKind| {
+            matches!(
+                k,
+                TokenKind::Str(_)
+                    | TokenKind::Number(_)
+                    | TokenKind::LParen
+                    | TokenKind::LBrace
+                    | TokenKind::Question
+                    | TokenKind::Ident { .. }
+            )
         };
+        let token = self.cursor.expect(starts_value, "a value")?;
         let span = token.span;
-        let kind = match &token.kind {
-            TokenKind::Str(s) => NodeKind::Str(s.clone()),
-            TokenKind::Number(n) => return Ok(self.number(n, span)),
-            TokenKind::LParen => return self.parenthesized(),
-            TokenKind::LBrace => return self.map_literal(span),
-            TokenKind::Question => return self.question(span),
-            TokenKind::Ident { name, quoted } => return self.name(name, *quoted, span),
-            _ => {
-                self.pos -= 1;
-                return Err(self.unexpected("a value"));
-            }
-        };
-        Ok(Node { kind, span })
+        match &token.kind {
+            TokenKind::Number(n) => Ok(self.number(n, span)),
+            TokenKind::LParen => self.parenthesized(span),
+            TokenKind::LBrace => self.map_literal(span),
+            TokenKind::Question => self.question(span),
+            TokenKind::Ident { name, quoted } => self.name(name, *quoted, span),
+            TokenKind::Str(s) => Ok(Node { kind: NodeKind::Str(s.clone()), span }),
+            _ => Err(self.cursor.unexpected("a value")),
+        }
     }
 
     fn number(&mut self, text: &str, span: Span) -> Node {
-        let unit =
-            self.dialect == Dialect::Esql && self.peek().is_some_and(|t| TIME_UNITS.iter().any(|u| t.is_keyword(u)));
+        let unit = self.dialect == Dialect::Esql && self.cursor.at(|k| TIME_UNITS.iter().any(|u| k.is_keyword(u)));
         if unit {
-            let unit_span = self.advance().map_or(span, |t| t.span);
+            let unit_span = self.cursor.advance().map_or(span, |t| t.span);
             return Node { kind: NodeKind::Computed(Vec::new()), span: span.to(unit_span) };
         }
         Node { kind: NodeKind::Number(text.to_owned()), span }
     }
 
-    fn parenthesized(&mut self) -> Parsed {
-        let open = self.last_span();
+    fn parenthesized(&mut self, open: Span) -> Parsed {
         let inner = self.expression()?;
-        let close = self.expect(&TokenKind::RParen, "`)`")?;
+        let close = self.cursor.expect(|k| *k == TokenKind::RParen, "`)`")?;
         Ok(Node { kind: inner.kind, span: open.to(close.span) })
     }
 
     /// `{ "key": value, … }` (ES|QL function options): kept as text.
     fn map_literal(&mut self, open: Span) -> Parsed {
-        self.enter()?;
+        self.cursor.enter()?;
         let mut depth = 1usize;
         while depth > 0 {
-            match self.advance().map(|t| &t.kind) {
+            match self.cursor.advance().map(|t| &t.kind) {
                 Some(TokenKind::LBrace) => depth += 1,
                 Some(TokenKind::RBrace) => depth -= 1,
                 Some(_) => {}
                 None => {
-                    self.leave();
-                    return Err(self.unexpected("`}`"));
+                    self.cursor.leave();
+                    return Err(self.cursor.unexpected("`}`"));
                 }
             }
         }
-        self.leave();
-        Ok(Node { kind: NodeKind::Computed(Vec::new()), span: open.to(self.last_span()) })
+        self.cursor.leave();
+        Ok(Node { kind: NodeKind::Computed(Vec::new()), span: open.to(self.cursor.last_span()) })
     }
 
     /// EQL `?field` (optional field) or ES|QL `?param`.
     fn question(&mut self, start: Span) -> Parsed {
-        match self.peek().map(|t| &t.kind) {
+        match self.cursor.peek().map(|t| &t.kind) {
             Some(TokenKind::Ident { name, .. }) if self.dialect == Dialect::Eql => {
-                let span = start.to(self.advance().map_or(start, |t| t.span));
+                let span = start.to(self.cursor.advance().map_or(start, |t| t.span));
                 Ok(Node { kind: NodeKind::Field(name.clone()), span })
             }
             Some(TokenKind::Ident { .. } | TokenKind::Number(_)) => {
-                let span = start.to(self.advance().map_or(start, |t| t.span));
+                let span = start.to(self.cursor.advance().map_or(start, |t| t.span));
                 Ok(Node { kind: NodeKind::Computed(Vec::new()), span })
             }
             _ => Ok(Node { kind: NodeKind::Computed(Vec::new()), span: start }),
@@ -548,8 +440,9 @@ impl<'t> Parser<'t> {
             if let Some(kind) = literal {
                 return Ok(Node { kind, span });
             }
-            let call_follows = self.at(&TokenKind::LParen)
-                || (self.at(&TokenKind::Tilde) && self.peek_at(1).is_some_and(|t| t.kind == TokenKind::LParen));
+            let call_follows = self.cursor.at(|k| *k == TokenKind::LParen)
+                || (self.cursor.at(|k| *k == TokenKind::Tilde)
+                    && self.cursor.peek_kind(1).is_some_and(|k| *k == TokenKind::LParen));
             if call_follows {
                 return self.call(name, span);
             }
@@ -558,28 +451,30 @@ impl<'t> Parser<'t> {
     }
 
     fn call(&mut self, name: &str, span: Span) -> Parsed {
-        let insensitive = self.eat(&TokenKind::Tilde).is_some();
-        self.expect(&TokenKind::LParen, "`(`")?;
-        self.enter()?;
+        let insensitive = self.cursor.eat(|k| *k == TokenKind::Tilde).is_some();
+        self.cursor.expect(|k| *k == TokenKind::LParen, "`(`")?;
+        self.cursor.enter()?;
         let args = self.call_arguments();
-        self.leave();
+        self.cursor.leave();
         let args = args?;
-        Ok(Node { kind: NodeKind::Call { name: name.to_owned(), insensitive, args }, span: span.to(self.last_span()) })
+        let span = span.to(self.cursor.last_span());
+        Ok(Node { kind: NodeKind::Call { name: name.to_owned(), insensitive, args }, span })
     }
 
     /// Arguments; `count(*)` has a bare `*`.
-    fn call_arguments(&mut self) -> Result<Vec<Node>, ParseError> {
-        let closes = self.peek_at(1).is_some_and(|t| t.kind == TokenKind::RParen);
-        if let (Some(star), true) = (self.peek().filter(|t| t.kind == TokenKind::Star), closes) {
-            self.pos += 2;
+    fn call_arguments(&mut self) -> Result<Vec<Node>, SyntaxError> {
+        let star = self.cursor.peek().filter(|t| t.kind == TokenKind::Star);
+        let closes = self.cursor.peek_kind(1).is_some_and(|k| *k == TokenKind::RParen);
+        if let (Some(star), true) = (star, closes) {
+            self.cursor.skip(2);
             return Ok(vec![Node { kind: NodeKind::Computed(Vec::new()), span: star.span }]);
         }
         self.comma_list(&TokenKind::RParen, "`,` or `)`")
     }
 }
 
-fn is_infix_keyword(token: &Token) -> bool {
-    ["in", "like", "regex", "rlike"].iter().any(|k| token.is_keyword(k))
+fn is_infix_keyword(kind: &TokenKind) -> bool {
+    ["in", "like", "regex", "rlike"].iter().any(|k| kind.is_keyword(k))
 }
 
 #[cfg(test)]

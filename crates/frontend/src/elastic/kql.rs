@@ -23,134 +23,76 @@ mod lexer;
 
 use atlas_catalog::wildcard::{self, Token as Pattern};
 use atlas_catalog::{Expr, Op};
-use thiserror::Error;
 
 pub use self::lexer::Syntax;
-use self::lexer::{Keyword, Kind, KqlLexError, RangeOp, Token};
-use crate::elastic::lexer::Span;
+use self::lexer::{Keyword, Kind, RangeOp, Token};
 use crate::leaf::LeafMaker;
+use crate::syntax::{Cursor, Level, Span, SyntaxError, climb};
 
-/// Nesting deeper than this is refused rather than risking the stack.
-use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
-
-/// Why a KQL query could not be parsed.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum KqlError {
-    /// See [`KqlLexError`].
-    #[error(transparent)]
-    Lex(#[from] KqlLexError),
-    /// `a : b and or c` (expected a value, found `or`)
-    #[error("expected {expected}, found {found}")]
-    Unexpected { expected: &'static str, found: String, at: usize },
-    /// `a : (b or` (expected a value, found the end)
-    #[error("expected {expected}, found the end of the query")]
-    UnexpectedEnd { expected: &'static str, at: usize },
-    /// A thousand nested parentheses.
-    #[error("query nested deeper than {MAX_DEPTH} levels")]
-    RecursionLimit { at: usize },
-}
-
-impl KqlError {
-    /// Byte offset of the problem in the query.
-    pub fn offset(&self) -> usize {
-        match self {
-            KqlError::Lex(lex) => lex.offset(),
-            KqlError::Unexpected { at, .. } | KqlError::UnexpectedEnd { at, .. } | KqlError::RecursionLimit { at } => {
-                *at
-            }
-        }
-    }
-}
-
-/// Parses a KQL (or Lucene) query into the model.
-pub fn parse(source: &str, syntax: Syntax, maker: LeafMaker<'_>) -> Result<Expr, KqlError> {
+/// Parses a KQL (or Lucene) query into the model. Error spans are byte
+/// offsets in `source`; Lucene forms the catalog does not read are
+/// `ErrorKind::Unsupported` (see `lexer::tokenize` for the lexical errors).
+pub fn parse(source: &str, syntax: Syntax, maker: LeafMaker<'_>) -> Result<Expr, SyntaxError> {
     let tokens = lexer::tokenize(source, syntax)?;
     // A query cut short is reported where its last token ends.
     let end = tokens.last().map_or(0, |t| t.span.end);
-    let mut parser = Parser { source, tokens: &tokens, pos: 0, depth: 0, maker, prefix: String::new(), end };
+    let mut parser = Parser { source, cursor: Cursor::new(&tokens, end), maker, prefix: String::new() };
     let expr = parser.or_query()?;
-    match parser.peek() {
+    match parser.cursor.peek() {
         None => Ok(expr),
-        Some(_) => Err(parser.unexpected("`and`, `or` or the end of the query")),
+        Some(_) => Err(parser.cursor.unexpected("`and`, `or` or the end of the query")),
     }
 }
 
-type Parsed = Result<Expr, KqlError>;
+type Parsed = Result<Expr, SyntaxError>;
+
+/// `or` binds loosest, then `and`; `not` binds tighter, in the operand rules.
+/// Queries (`a : 1 or b : 2`) and the values of one field (`a : (1 or 2)`)
+/// share the table.
+fn levels() -> [Level<Kind, Expr>; 2] {
+    [
+        Level { operator: |k| *k == Kind::Keyword(Keyword::Or), implicit: None, combine: Expr::or },
+        Level { operator: |k| *k == Kind::Keyword(Keyword::And), implicit: None, combine: Expr::and },
+    ]
+}
 
 struct Parser<'a, 't> {
     source: &'a str,
-    tokens: &'t [Token],
-    pos: usize,
-    depth: usize,
+    cursor: Cursor<'t, Kind>,
     maker: LeafMaker<'a>,
     /// Field prefix inside nested `field : { … }` queries.
     prefix: String,
-    /// Offset reported for errors at the end of the query.
-    end: usize,
 }
 
-impl<'t> Parser<'_, 't> {
-    fn peek(&self) -> Option<&'t Token> {
-        self.tokens.get(self.pos)
-    }
-
-    fn peek_kind(&self, ahead: usize) -> Option<&'t Kind> {
-        self.tokens.get(self.pos + ahead).map(|t| &t.kind)
+impl<'a, 't> Parser<'a, 't> {
+    fn cursor(&mut self) -> &mut Cursor<'t, Kind> {
+        &mut self.cursor
     }
 
     fn eat(&mut self, kind: &Kind) -> bool {
-        let found = self.peek_kind(0) == Some(kind);
-        if found {
-            self.pos += 1;
-        }
-        found
+        self.cursor.eat(|k| k == kind).is_some()
     }
 
-    fn eat_keyword(&mut self, keyword: Keyword) -> bool {
-        self.eat(&Kind::Keyword(keyword))
-    }
-
-    fn expect(&mut self, kind: &Kind, expected: &'static str) -> Result<(), KqlError> {
-        if self.eat(kind) { Ok(()) } else { Err(self.unexpected(expected)) }
-    }
-
-    fn unexpected(&self, expected: &'static str) -> KqlError {
-        match self.peek() {
-            Some(token) => KqlError::Unexpected { expected, found: token.kind.description(), at: token.span.start },
-            None => KqlError::UnexpectedEnd { expected, at: self.end },
-        }
+    fn expect(&mut self, kind: &Kind, expected: &'static str) -> Result<(), SyntaxError> {
+        self.cursor.expect(|k| k == kind, expected).map(drop)
     }
 
     /// Runs `inner` one nesting level deeper.
-    fn nested<T>(&mut self, inner: impl FnOnce(&mut Self) -> Result<T, KqlError>) -> Result<T, KqlError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH {
-            let at = self.peek().map_or(self.end, |t| t.span.start);
-            return Err(KqlError::RecursionLimit { at });
-        }
+    fn nested<T>(&mut self, inner: impl FnOnce(&mut Self) -> Result<T, SyntaxError>) -> Result<T, SyntaxError> {
+        self.cursor.enter()?;
         let result = inner(self);
-        self.depth -= 1;
+        self.cursor.leave();
         result
     }
 
+    /// query := and ("or" and)* ; and := not ("and" not)*
     fn or_query(&mut self) -> Parsed {
-        let mut operands = vec![self.and_query()?];
-        while self.eat_keyword(Keyword::Or) {
-            operands.push(self.and_query()?);
-        }
-        Ok(Expr::or(operands))
+        climb(self, &levels(), Self::cursor, &mut Self::not_query)
     }
 
-    fn and_query(&mut self) -> Parsed {
-        let mut operands = vec![self.not_query()?];
-        while self.eat_keyword(Keyword::And) {
-            operands.push(self.not_query()?);
-        }
-        Ok(Expr::and(operands))
-    }
-
+    /// not := "not" not | sub-query
     fn not_query(&mut self) -> Parsed {
-        if self.eat_keyword(Keyword::Not) {
+        if self.eat(&Kind::Keyword(Keyword::Not)) {
             return self.nested(|p| p.not_query()).map(Expr::negate);
         }
         self.sub_query()
@@ -162,33 +104,25 @@ impl<'t> Parser<'_, 't> {
             self.expect(&Kind::RParen, "`)`")?;
             return Ok(inner);
         }
-        let field_follows = matches!(self.peek_kind(0), Some(Kind::Word(_) | Kind::Quoted(_)))
-            && matches!(self.peek_kind(1), Some(Kind::Colon | Kind::Range(_)));
+        let field_follows = matches!(self.cursor.peek_kind(0), Some(Kind::Word(_) | Kind::Quoted(_)))
+            && matches!(self.cursor.peek_kind(1), Some(Kind::Colon | Kind::Range(_)));
         if !field_follows {
             return self.value(None);
         }
         let field = self.field_name();
-        match self.peek_kind(0) {
-            Some(Kind::Range(op)) => {
-                let op = *op;
-                self.pos += 1;
-                self.range(&field, op)
-            }
-            _ => {
-                self.pos += 1;
-                self.field_query(field)
-            }
+        match self.cursor.advance().map(|t| &t.kind) {
+            Some(Kind::Range(op)) => self.range(&field, *op),
+            _ => self.field_query(field),
         }
     }
 
     /// The field token under the cursor, with the nested prefix applied.
     fn field_name(&mut self) -> String {
-        let name = match self.peek_kind(0) {
+        let name = match self.cursor.advance().map(|t| &t.kind) {
             Some(Kind::Word(tokens)) => wildcard::plain(tokens),
             Some(Kind::Quoted(text)) => text.clone(),
             _ => String::new(),
         };
-        self.pos += 1;
         if self.prefix.is_empty() { name } else { format!("{}.{name}", self.prefix) }
     }
 
@@ -208,24 +142,24 @@ impl<'t> Parser<'_, 't> {
         self.list_of_values(&field)
     }
 
+    /// A word or a phrase as plain text (a field name, a range bound).
+    fn plain(&mut self, expected: &'static str) -> Result<String, SyntaxError> {
+        let token = self.cursor.expect(|k| matches!(k, Kind::Word(_) | Kind::Quoted(_)), expected)?;
+        Ok(match &token.kind {
+            Kind::Word(tokens) => wildcard::plain(tokens),
+            Kind::Quoted(text) => text.clone(),
+            _ => String::new(),
+        })
+    }
+
     /// Lucene `_exists_ : field`.
     fn exists_query(&mut self) -> Parsed {
-        let field = match self.peek_kind(0) {
-            Some(Kind::Word(tokens)) => wildcard::plain(tokens),
-            Some(Kind::Quoted(text)) => text.clone(),
-            _ => return Err(self.unexpected("a field name after `_exists_:`")),
-        };
-        self.pos += 1;
+        let field = self.plain("a field name after `_exists_:`")?;
         Ok(self.maker.leaf(Some(&field), Op::Exists, None, false))
     }
 
     fn range(&mut self, field: &str, op: RangeOp) -> Parsed {
-        let value = match self.peek_kind(0) {
-            Some(Kind::Word(tokens)) => wildcard::plain(tokens),
-            Some(Kind::Quoted(text)) => text.clone(),
-            _ => return Err(self.unexpected("a value after a range operator")),
-        };
-        self.pos += 1;
+        let value = self.plain("a value after a range operator")?;
         let op = match op {
             RangeOp::Lt => Op::Lt,
             RangeOp::Le => Op::Lte,
@@ -240,29 +174,14 @@ impl<'t> Parser<'_, 't> {
         if !self.eat(&Kind::LParen) {
             return self.value(Some(field));
         }
-        let list = self.nested(|p| p.or_values(field))?;
+        let list = self.nested(|p| climb(p, &levels(), Self::cursor, &mut |p: &mut Self| p.not_values(field)))?;
         self.expect(&Kind::RParen, "`)`")?;
         Ok(list)
     }
 
-    fn or_values(&mut self, field: &str) -> Parsed {
-        let mut operands = vec![self.and_values(field)?];
-        while self.eat_keyword(Keyword::Or) {
-            operands.push(self.and_values(field)?);
-        }
-        Ok(Expr::or(operands))
-    }
-
-    fn and_values(&mut self, field: &str) -> Parsed {
-        let mut operands = vec![self.not_values(field)?];
-        while self.eat_keyword(Keyword::And) {
-            operands.push(self.not_values(field)?);
-        }
-        Ok(Expr::and(operands))
-    }
-
+    /// The value ladder's operand: "not" not | value-list.
     fn not_values(&mut self, field: &str) -> Parsed {
-        if self.eat_keyword(Keyword::Not) {
+        if self.eat(&Kind::Keyword(Keyword::Not)) {
             return self.nested(|p| p.not_values(field)).map(Expr::negate);
         }
         self.list_of_values(field)
@@ -271,12 +190,12 @@ impl<'t> Parser<'_, 't> {
     /// One value: a phrase, a regular expression, or a run of unquoted
     /// words (KQL keeps the whitespace between them: `a : hello world`).
     fn value(&mut self, field: Option<&str>) -> Parsed {
-        let Some(token) = self.peek() else {
-            return Err(self.unexpected("a value"));
+        let Some(token) = self.cursor.peek() else {
+            return Err(self.cursor.unexpected("a value"));
         };
         match &token.kind {
             Kind::Quoted(text) => {
-                self.pos += 1;
+                self.cursor.skip(1);
                 Ok(match field {
                     Some(field) if is_ip_field(field) && is_cidr(text) => {
                         self.maker.leaf(Some(field), Op::Cidr, Some(text.clone()), false)
@@ -288,7 +207,7 @@ impl<'t> Parser<'_, 't> {
                 })
             }
             Kind::Regex(regex) => {
-                self.pos += 1;
+                self.cursor.skip(1);
                 Ok(self.maker.leaf(field, Op::RegexMatch, Some(regex.clone()), true))
             }
             Kind::Word(_) => {
@@ -306,7 +225,7 @@ impl<'t> Parser<'_, 't> {
                     _ => self.maker.leaf(field, Op::Match, Some(wildcard::encode(&tokens)), false),
                 })
             }
-            _ => Err(self.unexpected("a value")),
+            _ => Err(self.cursor.unexpected("a value")),
         }
     }
 
@@ -314,14 +233,13 @@ impl<'t> Parser<'_, 't> {
     fn words(&mut self) -> Vec<Pattern> {
         let mut out: Vec<Pattern> = Vec::new();
         let mut last_end: Option<Span> = None;
-        while let Some(Token { kind: Kind::Word(tokens), span }) = self.peek() {
+        while let Some(Token { kind: Kind::Word(tokens), span }) = self.cursor.eat(|k| matches!(k, Kind::Word(_))) {
             if let Some(previous) = last_end {
                 let gap = Span::new(previous.end, span.start).text(self.source);
                 out.extend(gap.chars().map(Pattern::Literal));
             }
             out.extend_from_slice(tokens);
             last_end = Some(*span);
-            self.pos += 1;
         }
         out
     }
@@ -366,6 +284,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::syntax::ErrorKind;
 
     fn kql(source: &str) -> serde_json::Value {
         let fields = FieldTable::default();
@@ -484,12 +403,42 @@ mod tests {
     fn malformed_queries_are_errors() {
         let fields = FieldTable::default();
         let maker = LeafMaker::new(&fields, Vendor::Elastic);
+        let error = |source: &str| parse(source, Syntax::Kuery, maker).unwrap_err();
+        assert_eq!(error("a : (b or"), SyntaxError::new(ErrorKind::UnexpectedEnd { expected: "a value" }, Span::at(9)));
+        let expected = "`and`, `or` or the end of the query";
         assert_eq!(
-            parse("a : (b or", Syntax::Kuery, maker),
-            Err(KqlError::UnexpectedEnd { expected: "a value", at: 9 })
+            error("a : b c : d"),
+            SyntaxError::new(ErrorKind::Unexpected { expected, found: "`:`".into() }, Span::new(8, 9))
         );
-        assert!(matches!(parse("a : b c : d", Syntax::Kuery, maker), Err(KqlError::Unexpected { at: 8, .. })));
-        let deep = format!("{}a:b{}", "(".repeat(300), ")".repeat(300));
-        assert!(matches!(parse(&deep, Syntax::Kuery, maker), Err(KqlError::RecursionLimit { .. })));
+        assert_eq!(
+            error("a and or b"),
+            SyntaxError::new(ErrorKind::Unexpected { expected: "a value", found: "`or`".into() }, Span::new(6, 8))
+        );
+        assert_eq!(error("a : (b or c"), SyntaxError::new(ErrorKind::UnexpectedEnd { expected: "`)`" }, Span::at(11)));
+        assert_eq!(
+            error("a >= )"),
+            SyntaxError::new(
+                ErrorKind::Unexpected { expected: "a value after a range operator", found: "`)`".into() },
+                Span::new(5, 6)
+            )
+        );
+        // Both ladders (queries and a field's values) are guarded.
+        for deep in [
+            format!("{}a:b{}", "(".repeat(300), ")".repeat(300)),
+            format!("a:{}b{}", "(".repeat(300), ")".repeat(300)),
+            format!("{}a:b", "not ".repeat(300)),
+        ] {
+            assert_eq!(error(&deep).kind, ErrorKind::TooDeep);
+        }
+    }
+
+    #[test]
+    fn unreadable_lucene_is_unsupported() {
+        let fields = FieldTable::default();
+        let maker = LeafMaker::new(&fields, Vendor::Elastic);
+        let error = parse("a:b AND c:[1 TO 5]", Syntax::Lucene, maker).unwrap_err();
+        assert!(error.is_unsupported());
+        assert_eq!(error.span, Span::new(10, 11));
+        assert_eq!(error.to_string(), "Lucene syntax `[` is not read");
     }
 }

@@ -1,32 +1,13 @@
 //! The lexer shared by EQL and ES|QL: both are C-like expression languages
 //! with double-quoted and triple-quoted strings, backtick-quoted names, `//`
 //! and `/* */` comments. Every token keeps the byte span it was read from, so
-//! conditions the model cannot express are shown exactly as written.
+//! conditions the model cannot express are shown exactly as written. Tokens,
+//! spans and errors are the parsing kit's (`crate::syntax`).
 
-use thiserror::Error;
+use crate::syntax::{self, ErrorKind, Span, SyntaxError};
 
-/// A byte range of the query text.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Span {
-    pub start: usize,
-    pub end: usize,
-}
-
-impl Span {
-    pub fn new(start: usize, end: usize) -> Self {
-        Span { start, end }
-    }
-
-    /// The smallest span covering both.
-    pub fn to(self, other: Span) -> Span {
-        Span { start: self.start.min(other.start), end: self.end.max(other.end) }
-    }
-
-    /// The text of the span, or "" when it does not fit the text.
-    pub fn text(self, source: &str) -> &str {
-        source.get(self.start..self.end).unwrap_or("")
-    }
-}
+/// One token of an EQL or ES|QL query.
+pub type Token = syntax::Token<TokenKind>;
 
 /// Which language is being read; they differ in a few string escapes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,15 +65,21 @@ pub enum TokenKind {
     Pipe,
 }
 
-impl TokenKind {
-    /// How the token is named in error messages.
-    pub fn description(&self) -> String {
+impl syntax::TokenKind for TokenKind {
+    fn describe(&self) -> String {
         match self {
             TokenKind::Ident { name, .. } => format!("`{name}`"),
             TokenKind::Str(_) => "a string".to_owned(),
             TokenKind::Number(n) => format!("number `{n}`"),
             other => format!("`{}`", other.symbol()),
         }
+    }
+}
+
+impl TokenKind {
+    /// Whether the token is the unquoted keyword `word` (any case).
+    pub fn is_keyword(&self, word: &str) -> bool {
+        matches!(self, TokenKind::Ident { name, quoted: false } if name.eq_ignore_ascii_case(word))
     }
 
     fn symbol(&self) -> &'static str {
@@ -128,50 +115,14 @@ impl TokenKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Token {
-    pub kind: TokenKind,
-    pub span: Span,
-}
-
-impl Token {
-    /// Whether the token is the unquoted keyword `word` (any case).
-    pub fn is_keyword(&self, word: &str) -> bool {
-        matches!(&self.kind, TokenKind::Ident { name, quoted: false } if name.eq_ignore_ascii_case(word))
-    }
-}
-
-/// Why a query could not be split into tokens.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum LexError {
-    /// `"abc` or `"""abc`
-    #[error("unterminated string starting at byte {0}")]
-    UnterminatedString(usize),
-    /// `` `abc ``
-    #[error("unterminated backtick-quoted name starting at byte {0}")]
-    UnterminatedBacktick(usize),
-    /// `/* abc`
-    #[error("unterminated comment starting at byte {0}")]
-    UnterminatedComment(usize),
-    /// `#` outside a string
-    #[error("unexpected character `{ch}` at byte {at}")]
-    UnexpectedChar { ch: char, at: usize },
-}
-
-impl LexError {
-    /// Byte offset the error points at.
-    pub fn offset(&self) -> usize {
-        match self {
-            LexError::UnterminatedString(at)
-            | LexError::UnterminatedBacktick(at)
-            | LexError::UnterminatedComment(at)
-            | LexError::UnexpectedChar { at, .. } => *at,
-        }
-    }
-}
-
 /// Splits a query into tokens, skipping whitespace and comments.
-pub fn tokenize(source: &str, dialect: Dialect) -> Result<Vec<Token>, LexError> {
+///
+/// Errors ([`SyntaxError`] with the span of the offending text):
+/// `Unterminated("string")` for `"abc` or `"""abc`,
+/// `Unterminated("backtick-quoted name")` for `` `abc ``,
+/// `Unterminated("comment")` for `/* abc` (each from its opening to the end
+/// of the query), and `Character('#')` for a `#` outside a string.
+pub fn tokenize(source: &str, dialect: Dialect) -> Result<Vec<Token>, SyntaxError> {
     let mut lexer = Lexer { src: source, bytes: source.as_bytes(), pos: 0, dialect };
     let mut tokens = Vec::with_capacity(source.len() / 4);
     while let Some(token) = lexer.next_token()? {
@@ -196,11 +147,17 @@ fn is_ident_continue(b: u8) -> bool {
 }
 
 impl<'a> Lexer<'a> {
+    /// A string, name or comment opened at `start` and never closed: the
+    /// error covers it to the end of the query.
+    fn unterminated(&self, what: &'static str, start: usize) -> SyntaxError {
+        SyntaxError::new(ErrorKind::Unterminated(what), Span::new(start, self.src.len()))
+    }
+
     fn peek(&self, ahead: usize) -> Option<u8> {
         self.bytes.get(self.pos + ahead).copied()
     }
 
-    fn next_token(&mut self) -> Result<Option<Token>, LexError> {
+    fn next_token(&mut self) -> Result<Option<Token>, SyntaxError> {
         self.skip_trivia()?;
         let start = self.pos;
         let Some(b) = self.peek(0) else {
@@ -216,7 +173,7 @@ impl<'a> Lexer<'a> {
         Ok(Some(Token { kind, span: Span::new(start, self.pos) }))
     }
 
-    fn skip_trivia(&mut self) -> Result<(), LexError> {
+    fn skip_trivia(&mut self) -> Result<(), SyntaxError> {
         loop {
             match (self.peek(0), self.peek(1)) {
                 (Some(b), _) if b.is_ascii_whitespace() => self.pos += 1,
@@ -229,7 +186,7 @@ impl<'a> Lexer<'a> {
                     let start = self.pos;
                     match self.src[self.pos + 2..].find("*/") {
                         Some(end) => self.pos += 2 + end + 2,
-                        None => return Err(LexError::UnterminatedComment(start)),
+                        None => return Err(self.unterminated("comment", start)),
                     }
                 }
                 _ => return Ok(()),
@@ -237,7 +194,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn punct(&mut self, b: u8) -> Result<TokenKind, LexError> {
+    fn punct(&mut self, b: u8) -> Result<TokenKind, SyntaxError> {
         let next = self.peek(1);
         let (kind, len) = match (b, next) {
             (b'=', Some(b'=')) => (TokenKind::EqEq, 2),
@@ -268,7 +225,8 @@ impl<'a> Lexer<'a> {
             (b'|', _) => (TokenKind::Pipe, 1),
             _ => {
                 let ch = self.src[self.pos..].chars().next().unwrap_or('\u{fffd}');
-                return Err(LexError::UnexpectedChar { ch, at: self.pos });
+                let span = Span::new(self.pos, self.pos + ch.len_utf8());
+                return Err(SyntaxError::new(ErrorKind::Character(ch), span));
             }
         };
         self.pos += len;
@@ -290,7 +248,7 @@ impl<'a> Lexer<'a> {
     }
 
     /// A dotted name; segments may be backtick-quoted.
-    fn ident(&mut self) -> Result<TokenKind, LexError> {
+    fn ident(&mut self) -> Result<TokenKind, SyntaxError> {
         let mut name = String::new();
         let mut quoted = false;
         loop {
@@ -315,14 +273,14 @@ impl<'a> Lexer<'a> {
     }
 
     /// `` `a-b` `` → `a-b`; a doubled backtick stands for one.
-    fn backtick_segment(&mut self) -> Result<String, LexError> {
+    fn backtick_segment(&mut self) -> Result<String, SyntaxError> {
         let start = self.pos;
         self.pos += 1;
         let mut out = String::new();
         loop {
             let rest = &self.src[self.pos..];
             let Some(end) = rest.find('`') else {
-                return Err(LexError::UnterminatedBacktick(start));
+                return Err(self.unterminated("backtick-quoted name", start));
             };
             out.push_str(&rest[..end]);
             self.pos += end + 1;
@@ -335,7 +293,7 @@ impl<'a> Lexer<'a> {
         }
     }
 
-    fn string(&mut self, quote: u8) -> Result<TokenKind, LexError> {
+    fn string(&mut self, quote: u8) -> Result<TokenKind, SyntaxError> {
         let start = self.pos;
         if quote == b'"' && self.src[self.pos..].starts_with("\"\"\"") {
             // Triple-quoted strings are raw: no escapes at all.
@@ -350,7 +308,7 @@ impl<'a> Lexer<'a> {
                     self.pos = end + 3;
                     Ok(TokenKind::Str(self.src[body_start..end].to_owned()))
                 }
-                None => Err(LexError::UnterminatedString(start)),
+                None => Err(self.unterminated("string", start)),
             };
         }
         self.pos += 1;
@@ -384,7 +342,7 @@ impl<'a> Lexer<'a> {
                 }
             }
         }
-        Err(LexError::UnterminatedString(start))
+        Err(self.unterminated("string", start))
     }
 }
 
@@ -459,9 +417,14 @@ mod tests {
     }
 
     #[test]
-    fn errors_point_at_their_start() {
-        assert_eq!(tokenize("a == \"abc", Dialect::Eql), Err(LexError::UnterminatedString(5)));
-        assert_eq!(tokenize("a # b", Dialect::Esql), Err(LexError::UnexpectedChar { ch: '#', at: 2 }));
-        assert_eq!(tokenize("/* x", Dialect::Esql), Err(LexError::UnterminatedComment(0)));
+    fn errors_cover_the_offending_text() {
+        let error = |source: &str| tokenize(source, Dialect::Esql).unwrap_err();
+        let unterminated = |what, start, end| SyntaxError::new(ErrorKind::Unterminated(what), Span::new(start, end));
+        assert_eq!(error("a == \"abc"), unterminated("string", 5, 9));
+        assert_eq!(error("a == \"\"\"abc\"\""), unterminated("string", 5, 13));
+        assert_eq!(error("a.`b c"), unterminated("backtick-quoted name", 2, 6));
+        assert_eq!(error("a /* x"), unterminated("comment", 2, 6));
+        assert_eq!(error("a # b"), SyntaxError::new(ErrorKind::Character('#'), Span::new(2, 3)));
+        assert_eq!(error("a # b").to_string(), "unexpected character `#`");
     }
 }

@@ -192,7 +192,7 @@ impl RuleReader<'_> {
         match language {
             "kuery" => match kql::parse(query, kql::Syntax::Kuery, self.maker) {
                 Ok(expr) => Ok(QueryLogic { logic: Some(expr), ..Default::default() }),
-                Err(err) => Err(failed("KQL", err.to_string(), err.offset())),
+                Err(err) => Err(failed("KQL", err.to_string(), err.span.start)),
             },
             "lucene" => match kql::parse(query, kql::Syntax::Lucene, self.maker) {
                 Ok(expr) => Ok(QueryLogic { logic: Some(expr), ..Default::default() }),
@@ -202,16 +202,16 @@ impl RuleReader<'_> {
                         ParseStatus::Unsupported,
                         "unsupported language",
                         reason,
-                        self.query_line(query, err.offset()),
+                        self.query_line(query, err.span.start),
                     ))
                 }
             },
             "eql" => {
                 let category_field = section.event_category_override.as_deref().unwrap_or("event.category");
                 eql::parse(query, category_field, self.maker)
-                    .map_err(|err| failed("EQL", err.to_string(), err.offset()))
+                    .map_err(|err| failed("EQL", err.to_string(), err.span.start))
             }
-            "esql" => esql::parse(query, self.maker).map_err(|err| failed("ES|QL", err.to_string(), err.offset())),
+            "esql" => esql::parse(query, self.maker).map_err(|err| failed("ES|QL", err.to_string(), err.span.start)),
             other => {
                 let reason = format!("query language `{other}` is not read");
                 Err(Problem::new(

@@ -8,6 +8,7 @@ use atlas_catalog::Vendor;
 
 use super::*;
 use crate::elastic::testutil::{no_fields, sexpr};
+use crate::syntax::ErrorKind;
 
 fn read(source: &str) -> QueryLogic {
     read_with(source, "event.category")
@@ -199,13 +200,20 @@ fn samples_are_the_and_of_their_steps() {
 }
 
 #[test]
-fn malformed_queries_are_errors_with_offsets() {
+fn malformed_queries_are_errors_with_spans() {
     let fields = no_fields();
     let maker = LeafMaker::new(&fields, Vendor::Elastic);
     let err = |source: &str| parse(source, "event.category", maker).unwrap_err();
-    assert_eq!(err(r#"process where a == "x"#).offset(), 19);
-    assert_eq!(err("process a == 1"), ParseError::Unexpected { expected: "`where`", found: "`a`".into(), at: 8 });
-    assert!(matches!(err("process where a == 1 b"), ParseError::Unexpected { at: 21, .. }));
-    assert!(matches!(err("join [a where true] [b where true]"), ParseError::Unsupported { .. }));
-    assert!(matches!(err("sequence by a"), ParseError::UnexpectedEnd { .. }));
+    let error = |kind, start, end| SyntaxError::new(kind, Span::new(start, end));
+    assert_eq!(err(r#"process where a == "x"#), error(ErrorKind::Unterminated("string"), 19, 21));
+    let unexpected = |expected, found: &str| ErrorKind::Unexpected { expected, found: found.into() };
+    assert_eq!(err("process a == 1"), error(unexpected("`where`", "`a`"), 8, 9));
+    assert_eq!(err("process where a == 1 b"), error(unexpected("`|` or the end of the query", "`b`"), 21, 22));
+    assert_eq!(err("== where true"), error(unexpected("an event category", "`==`"), 0, 2));
+    // Errors at the end point where the last token ends.
+    let end = ErrorKind::UnexpectedEnd { expected: "`[` starting a step" };
+    assert_eq!(err("sequence by a  \n"), error(end, 13, 13));
+    let join = err("join [a where true] [b where true]");
+    assert!(join.is_unsupported());
+    assert_eq!((join.span, join.to_string().as_str()), (Span::new(0, 4), "unsupported: EQL `join` queries"));
 }

@@ -7,6 +7,7 @@ use atlas_catalog::Vendor;
 
 use super::*;
 use crate::elastic::testutil::{no_fields, sexpr};
+use crate::syntax::ErrorKind;
 
 fn read(source: &str) -> QueryLogic {
     let fields = no_fields();
@@ -132,10 +133,20 @@ fn keywords_are_case_insensitive_and_errors_have_offsets() {
     assert_eq!(cond(r#"a == "1" AnD b == "2""#), r#"(and (eq~ a "1") (eq~ b "2"))"#);
     let fields = no_fields();
     let maker = LeafMaker::new(&fields, Vendor::Elastic);
-    let err = parse(r#"from x | where a == "1" and"#, maker).unwrap_err();
-    assert_eq!(err, ParseError::UnexpectedEnd { expected: "a value", at: 27 });
-    assert!(matches!(parse("from x | where a ==| keep a", maker), Err(ParseError::UnexpectedEnd { .. })));
-    assert!(matches!(parse(r#"from x | where a == "open"#, maker), Err(ParseError::Lex(_))));
+    let err = |source: &str| parse(source, maker).unwrap_err();
+    let end = |expected| ErrorKind::UnexpectedEnd { expected };
+    // The end of a WHERE is the end of its last token, before the next `|`.
+    assert_eq!(err(r#"from x | where a == "1" and"#), SyntaxError::new(end("a value"), Span::at(27)));
+    assert_eq!(err("from x | where a ==| keep a"), SyntaxError::new(end("a value"), Span::at(19)));
+    // A missing command: at the next `|`, or where the query ends.
+    let found_pipe = ErrorKind::Unexpected { expected: "a command after `|`", found: "`|`".into() };
+    assert_eq!(err("from x | | keep a"), SyntaxError::new(found_pipe, Span::new(9, 10)));
+    assert_eq!(err("from x | keep a |\n"), SyntaxError::new(end("a command after `|`"), Span::at(17)));
+    assert_eq!(err(""), SyntaxError::new(end("a command after `|`"), Span::at(0)));
+    assert_eq!(
+        err(r#"from x | where a == "open"#),
+        SyntaxError::new(ErrorKind::Unterminated("string"), Span::new(20, 25))
+    );
 }
 
 #[test]

@@ -4,12 +4,13 @@
 
 use super::super::lexer::tokenize;
 use super::*;
+use crate::syntax::ErrorKind;
 
 fn parse(source: &str, dialect: Dialect) -> Node {
     let tokens = tokenize(source, dialect).unwrap();
     let mut parser = Parser::new(&tokens, dialect, source.len());
     let node = parser.expression().unwrap();
-    assert!(parser.at_end(), "trailing tokens in {source}");
+    assert!(parser.cursor.at_end(), "trailing tokens in {source}");
     node
 }
 
@@ -75,13 +76,34 @@ fn esql_forms() {
 
 #[test]
 fn errors_name_what_was_expected() {
-    let tokens = tokenize("a == ", Dialect::Eql).unwrap();
-    let err = Parser::new(&tokens, Dialect::Eql, 5).expression().unwrap_err();
-    assert_eq!(err, ParseError::UnexpectedEnd { expected: "a value", at: 5 });
+    let error = |source: &str| {
+        let tokens = tokenize(source, Dialect::Eql).unwrap();
+        Parser::new(&tokens, Dialect::Eql, source.len()).expression().unwrap_err()
+    };
+    assert_eq!(error("a == "), SyntaxError::new(ErrorKind::UnexpectedEnd { expected: "a value" }, Span::at(5)));
+    let found = |found: &str| ErrorKind::Unexpected { expected: "a value", found: found.into() };
+    assert_eq!(error("a and == b"), SyntaxError::new(found("`==`"), Span::new(6, 8)));
+    assert_eq!(error("a == ]"), SyntaxError::new(found("`]`"), Span::new(5, 6)));
+    assert_eq!(
+        error(r#"a in ("x" "y")"#),
+        SyntaxError::new(ErrorKind::Unexpected { expected: "`,` or `)`", found: "a string".into() }, Span::new(10, 13))
+    );
+    // Nesting is bounded by the cursor's depth guard: the error points at
+    // the first token past the limit.
     let deep = format!("{}a{}", "(".repeat(500), ")".repeat(500));
-    let tokens = tokenize(&deep, Dialect::Eql).unwrap();
-    let err = Parser::new(&tokens, Dialect::Eql, deep.len()).expression().unwrap_err();
-    assert!(matches!(err, ParseError::RecursionLimit { .. }));
+    let err = error(&deep);
+    assert_eq!(err.kind, ErrorKind::TooDeep);
+    assert_eq!(err.span.text(&deep), "(");
+}
+
+#[test]
+fn junctions_span_their_operands() {
+    let source = r#"(a == "1" or b : "2") and not c"#;
+    let node = parse(source, Dialect::Eql);
+    assert_eq!(node.span, Span::new(0, source.len()));
+    let NodeKind::And(ops) = &node.kind else { panic!("{node:?}") };
+    assert_eq!(ops[0].span.text(source), r#"(a == "1" or b : "2")"#);
+    assert_eq!(ops[1].span.text(source), "not c");
 }
 
 #[test]

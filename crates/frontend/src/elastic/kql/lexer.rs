@@ -6,13 +6,13 @@
 //! `\"`, `\\`, `\t`, `\r` and `\n` are escapes (as in the grammar of
 //! Elastic's KQL parser, detection-rules `lib/kql`). Keywords (`or`,
 //! `and`, `not`) are words written without escapes; KQL takes them in any
-//! case, Lucene only in upper case.
+//! case, Lucene only in upper case. Tokens, spans and errors are the parsing
+//! kit's (`crate::syntax`).
 
 use atlas_catalog::wildcard::{self, Token as Pattern};
-use thiserror::Error;
 
-use crate::elastic::lexer::Span;
 use crate::pattern;
+use crate::syntax::{self, ErrorKind, Span, SyntaxError};
 
 /// Which grammar is being read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -55,8 +55,8 @@ pub enum Kind {
     Regex(String),
 }
 
-impl Kind {
-    pub fn description(&self) -> String {
+impl syntax::TokenKind for Kind {
+    fn describe(&self) -> String {
         match self {
             Kind::LParen => "`(`".into(),
             Kind::RParen => "`)`".into(),
@@ -72,39 +72,20 @@ impl Kind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
-pub struct Token {
-    pub kind: Kind,
-    pub span: Span,
+/// One token of a KQL or Lucene query.
+pub type Token = syntax::Token<Kind>;
+
+/// A phrase, escape or regular expression opened at `start` and not closed:
+/// the error covers it to the end of the query.
+fn unterminated(what: &'static str, start: usize, source: &str) -> SyntaxError {
+    SyntaxError::new(ErrorKind::Unterminated(what), Span::new(start, source.len()))
 }
 
-/// Why a KQL query could not be split into tokens.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum KqlLexError {
-    /// `a : "abc`
-    #[error("unterminated quoted value starting at byte {0}")]
-    UnterminatedQuote(usize),
-    /// `a : abc\` (a backslash with nothing after it)
-    #[error("dangling backslash at byte {0}")]
-    DanglingEscape(usize),
-    /// Lucene `a : /abc`
-    #[error("unterminated regular expression starting at byte {0}")]
-    UnterminatedRegex(usize),
-    /// Lucene `a:[1 TO 5]`, `-a:b`, `a:b^2` (ranges, prefix operators, boosts
-    /// and fuzziness the catalog does not read)
-    #[error("Lucene syntax `{ch}` at byte {at} is not read")]
-    UnsupportedLucene { ch: char, at: usize },
-}
-
-impl KqlLexError {
-    pub fn offset(&self) -> usize {
-        match self {
-            KqlLexError::UnterminatedQuote(at)
-            | KqlLexError::DanglingEscape(at)
-            | KqlLexError::UnterminatedRegex(at)
-            | KqlLexError::UnsupportedLucene { at, .. } => *at,
-        }
-    }
+/// Lucene `a:[1 TO 5]`, `-a:b`, `a:b^2`: ranges, prefix operators, boosts
+/// and fuzziness the catalog does not read.
+fn unsupported_lucene(c: char, at: usize) -> SyntaxError {
+    let detail = format!("Lucene syntax `{c}` is not read");
+    SyntaxError::new(ErrorKind::Unsupported { what: "Lucene syntax", detail }, Span::new(at, at + c.len_utf8()))
 }
 
 fn is_special(c: char) -> bool {
@@ -112,7 +93,13 @@ fn is_special(c: char) -> bool {
 }
 
 /// Splits a KQL query into tokens.
-pub fn tokenize(source: &str, syntax: Syntax) -> Result<Vec<Token>, KqlLexError> {
+///
+/// Errors ([`SyntaxError`] with the span of the offending text):
+/// `Unterminated("quoted value")` for `a : "abc`, `Unterminated("escape")`
+/// for `a : abc\` (a backslash with nothing after it),
+/// `Unterminated("regular expression")` for Lucene `a : /abc`, and
+/// `Unsupported { what: "Lucene syntax", .. }` for Lucene's `[ ] ^ ~ + - ! & |`.
+pub fn tokenize(source: &str, syntax: Syntax) -> Result<Vec<Token>, SyntaxError> {
     let mut tokens = Vec::new();
     let mut chars = source.char_indices().peekable();
     while let Some(&(start, c)) = chars.peek() {
@@ -144,7 +131,7 @@ pub fn tokenize(source: &str, syntax: Syntax) -> Result<Vec<Token>, KqlLexError>
             '"' => Kind::Quoted(quoted(source, &mut chars)?),
             '/' if syntax == Syntax::Lucene => Kind::Regex(regex(source, &mut chars)?),
             '[' | ']' | '^' | '~' | '+' | '-' | '!' | '&' | '|' if syntax == Syntax::Lucene => {
-                return Err(KqlLexError::UnsupportedLucene { ch: c, at: start });
+                return Err(unsupported_lucene(c, start));
             }
             _ => word(source, &mut chars, syntax)?,
         };
@@ -156,9 +143,9 @@ pub fn tokenize(source: &str, syntax: Syntax) -> Result<Vec<Token>, KqlLexError>
 
 type Chars<'a> = std::iter::Peekable<std::str::CharIndices<'a>>;
 
-fn quoted(source: &str, chars: &mut Chars<'_>) -> Result<String, KqlLexError> {
+fn quoted(source: &str, chars: &mut Chars<'_>) -> Result<String, SyntaxError> {
     let Some((start, _)) = chars.next() else {
-        return Err(KqlLexError::UnterminatedQuote(source.len()));
+        return Err(unterminated("quoted value", source.len(), source));
     };
     let mut out = String::new();
     while let Some((_, c)) = chars.next() {
@@ -181,7 +168,7 @@ fn quoted(source: &str, chars: &mut Chars<'_>) -> Result<String, KqlLexError> {
             other => out.push(other),
         }
     }
-    Err(KqlLexError::UnterminatedQuote(start))
+    Err(unterminated("quoted value", start, source))
 }
 
 fn whitespace_escape(c: char) -> char {
@@ -192,9 +179,9 @@ fn whitespace_escape(c: char) -> char {
     }
 }
 
-fn regex(source: &str, chars: &mut Chars<'_>) -> Result<String, KqlLexError> {
+fn regex(source: &str, chars: &mut Chars<'_>) -> Result<String, SyntaxError> {
     let Some((start, _)) = chars.next() else {
-        return Err(KqlLexError::UnterminatedRegex(source.len()));
+        return Err(unterminated("regular expression", source.len(), source));
     };
     let mut out = String::new();
     while let Some((_, c)) = chars.next() {
@@ -209,13 +196,13 @@ fn regex(source: &str, chars: &mut Chars<'_>) -> Result<String, KqlLexError> {
             other => out.push(other),
         }
     }
-    Err(KqlLexError::UnterminatedRegex(start))
+    Err(unterminated("regular expression", start, source))
 }
 
 /// An unquoted word, or a keyword when written plainly. The word runs to
 /// whitespace or a special character (an escaped one never ends it); its
 /// text is then read as a pattern of the syntax.
-fn word(source: &str, chars: &mut Chars<'_>, syntax: Syntax) -> Result<Kind, KqlLexError> {
+fn word(source: &str, chars: &mut Chars<'_>, syntax: Syntax) -> Result<Kind, SyntaxError> {
     let start = chars.peek().map_or(source.len(), |&(i, _)| i);
     let mut escaped = false;
     while let Some(&(at, c)) = chars.peek() {
@@ -227,11 +214,11 @@ fn word(source: &str, chars: &mut Chars<'_>, syntax: Syntax) -> Result<Kind, Kql
             '\\' => {
                 escaped = true;
                 if chars.next().is_none() {
-                    return Err(KqlLexError::DanglingEscape(at));
+                    return Err(unterminated("escape", at, source));
                 }
             }
             '[' | ']' | '^' | '~' if syntax == Syntax::Lucene => {
-                return Err(KqlLexError::UnsupportedLucene { ch: c, at });
+                return Err(unsupported_lucene(c, at));
             }
             _ => {}
         }
@@ -309,7 +296,10 @@ mod tests {
                 Kind::Word(literal_tokens("or")),
             ]
         );
-        assert_eq!(tokenize(r"a:b\", Syntax::Kuery), Err(KqlLexError::DanglingEscape(3)));
+        assert_eq!(
+            tokenize(r"a:b\", Syntax::Kuery),
+            Err(SyntaxError::new(ErrorKind::Unterminated("escape"), Span::new(3, 4)))
+        );
     }
 
     #[test]
@@ -332,5 +322,22 @@ mod tests {
         );
         // In KQL `?` is an ordinary character.
         assert_eq!(kinds("x?y"), [Kind::Word(literal_tokens("x?y"))]);
+    }
+
+    #[test]
+    fn errors_cover_the_offending_text() {
+        let error = |source: &str, syntax| tokenize(source, syntax).unwrap_err();
+        let unterminated = |what, start, end| SyntaxError::new(ErrorKind::Unterminated(what), Span::new(start, end));
+        assert_eq!(error(r#"a : "abc"#, Syntax::Kuery), unterminated("quoted value", 4, 8));
+        assert_eq!(error("a : /abc", Syntax::Lucene), unterminated("regular expression", 4, 8));
+        // Lucene forms the catalog does not read, in and between words.
+        for (source, c, at) in [("a:[1 TO 5]", '[', 2), ("a:b^2", '^', 3), ("-a:b", '-', 0)] {
+            let error = error(source, Syntax::Lucene);
+            assert!(error.is_unsupported(), "{source}");
+            assert_eq!(error.span, Span::new(at, at + 1), "{source}");
+            assert_eq!(error.to_string(), format!("Lucene syntax `{c}` is not read"));
+        }
+        // In KQL they are ordinary characters.
+        assert!(tokenize("a:b^2", Syntax::Kuery).is_ok());
     }
 }
