@@ -289,8 +289,81 @@ fn malformed_query_is_an_error_on_its_line() {
     assert!(rule.logic.is_none());
     let diagnostic = &outcome.diagnostics[0];
     assert_eq!(diagnostic.severity, Severity::Error);
-    assert_eq!(diagnostic.line, Some(14));
+    assert_eq!(diagnostic.reason, "EQL syntax error");
     assert_eq!(diagnostic.message, "EQL query could not be parsed: expected `,` or `)`, found the end");
+    // The query ends after `"y"` on its second line (`  process.args in ("x", "y"`).
+    assert_eq!((diagnostic.line, diagnostic.column), (Some(14), Some(28)));
+}
+
+/// The one diagnostic of an inline rule, as (category, line, column).
+#[track_caller]
+fn only_diagnostic(text: &str) -> (String, Option<u32>, Option<u32>) {
+    let outcome = parse("rules/t.toml", text);
+    assert_eq!(outcome.diagnostics.len(), 1, "{:?}", outcome.diagnostics);
+    let d = &outcome.diagnostics[0];
+    assert_eq!(outcome.rules[0].rule.reason.as_deref(), Some(d.message.as_str()));
+    (d.reason.clone(), d.line, d.column)
+}
+
+#[test]
+fn diagnostics_point_into_the_query_by_line_and_column() {
+    // rule_text puts `language` on line 8 and the query from line 10.
+    let query = "event.category : process and\n  (process.name : \"a.exe\" or and b : c)";
+    let text = rule_text("query", "kuery", query, "");
+    let outcome = parse("rules/t.toml", &text);
+    let rule = &outcome.rules[0].rule;
+    assert_eq!(rule.status, ParseStatus::Error);
+    assert_eq!(rule.reason.as_deref(), Some("KQL query could not be parsed: expected a value, found `and`"));
+    assert_eq!(only_diagnostic(&text), ("KQL syntax error".into(), Some(11), Some(30)));
+
+    // A basic string with escapes: the column counts the escapes as written.
+    let text = "[rule]\nname = \"t\"\nrule_id = \"r\"\ntype = \"query\"\nlanguage = \"kuery\"\n\
+                query = \"a : \\\"x\\\\y\\\" or (b : c or or)\"\n";
+    assert_eq!(only_diagnostic(text), ("KQL syntax error".into(), Some(6), Some(36)));
+
+    let text = rule_text("eql", "eql", "process where true and\n  process.name == \"a\" ==", "");
+    assert_eq!(only_diagnostic(&text), ("EQL syntax error".into(), Some(11), Some(23)));
+
+    let text = rule_text("esql", "esql", "from logs-*\n| where a == 1 |\n| keep a", "");
+    assert_eq!(only_diagnostic(&text), ("ES|QL syntax error".into(), Some(12), Some(1)));
+
+    let text = rule_text("query", "sql", "select 1", "");
+    assert_eq!(only_diagnostic(&text), ("unsupported language".into(), Some(8), Some(12)));
+
+    let text = rule_text("query", "lucene", "a:b AND\n c:[1 TO 5]", "");
+    assert_eq!(only_diagnostic(&text), ("unsupported Lucene syntax".into(), Some(11), Some(4)));
+}
+
+#[test]
+fn partial_logic_points_at_what_was_kept_and_at_the_filters() {
+    let query = "process where a == \"b\" and\n  length(process.args) > 5 and endswith(c, d)";
+    let text = rule_text("eql", "eql", query, "");
+    let outcome = parse("rules/t.toml", &text);
+    let found: Vec<(&str, &str, Option<u32>, Option<u32>)> =
+        outcome.diagnostics.iter().map(|d| (d.reason.as_str(), d.message.as_str(), d.line, d.column)).collect();
+    assert_eq!(
+        found,
+        [
+            ("EQL function kept as text", "EQL function length() kept as text", Some(11), Some(3)),
+            ("EQL function kept as text", "EQL function endswith() kept as text", Some(11), Some(32)),
+        ]
+    );
+
+    let filters = "\n[[rule.filters]]\nquery = { geo_shape = { x = 1 } }\n";
+    let text = rule_text("query", "kuery", "a : b", filters);
+    let found: Vec<(String, Option<u32>, Option<u32>)> =
+        parse("rules/t.toml", &text).diagnostics.iter().map(|d| (d.reason.clone(), d.line, d.column)).collect();
+    assert_eq!(found, [("Kibana filter kept as text".to_owned(), Some(13), Some(1))]);
+}
+
+#[test]
+fn machine_learning_and_invalid_toml_diagnostics() {
+    let outcome = parse_fixture("rules/linux/impact_fixture_ml.toml");
+    let categories: Vec<&str> = outcome.diagnostics.iter().map(|d| d.reason.as_str()).collect();
+    assert_eq!(categories, ["no query"]);
+    let outcome = parse("rules/t.toml", "[rule]\nname = \"t\"\nrule_id = = \"r\"\n");
+    let d = &outcome.diagnostics[0];
+    assert_eq!((d.reason.as_str(), d.line, d.column), ("invalid TOML", Some(3), Some(11)));
 }
 
 #[test]

@@ -146,7 +146,10 @@ pub fn kql(data: &[u8]) {
 pub fn eql(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let outcome = match eql::parse(&text, "event.category", maker(Vendor::Elastic)) {
-        Ok(logic) => one_rule(Vendor::Elastic, "eql", logic.logic, &logic.partial),
+        Ok(logic) => {
+            let reasons = logic.reasons();
+            one_rule(Vendor::Elastic, "eql", logic.logic, &reasons)
+        }
         Err(error) => {
             error_position(&text, error.span.start);
             one_rule(Vendor::Elastic, "eql", None, &[error.to_string()])
@@ -159,7 +162,10 @@ pub fn eql(data: &[u8]) {
 pub fn esql(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     let outcome = match esql::parse(&text, maker(Vendor::Elastic)) {
-        Ok(logic) => one_rule(Vendor::Elastic, "esql", logic.logic, &logic.partial),
+        Ok(logic) => {
+            let reasons = logic.reasons();
+            one_rule(Vendor::Elastic, "esql", logic.logic, &reasons)
+        }
         Err(error) => {
             error_position(&text, error.span.start);
             one_rule(Vendor::Elastic, "esql", None, &[error.to_string()])

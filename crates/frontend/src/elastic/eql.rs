@@ -397,9 +397,7 @@ impl Lowering<'_> {
 
     /// A condition kept as text; the rule becomes partial, naming why.
     fn raw(&mut self, node: &Node) -> Expr {
-        for reason in lower::raw_reasons("EQL", node) {
-            self.out.partial(reason);
-        }
+        lower::keep_raw(&mut self.out, "EQL", node);
         lower::raw_leaf(&self.maker, node, self.source)
     }
 }

@@ -235,7 +235,8 @@ impl Reader<'_> {
             } else if self.aggregated || (computed && (atomic || !source)) {
                 self.out.attribute("threshold", text);
             } else if computed {
-                self.out.partial("ES|QL condition mixes source fields and computed columns".to_owned());
+                let message = "ES|QL condition mixes source fields and computed columns";
+                self.out.partial(message, message, conjunct.span);
                 predicates.push(lower::raw_leaf(&self.maker, conjunct, self.source));
             } else {
                 predicates.push(self.condition(conjunct));
@@ -404,16 +405,16 @@ impl Reader<'_> {
         match kql::parse(query, syntax, self.maker) {
             Ok(expr) => expr,
             Err(err) => {
-                self.out.partial(format!("embedded {}() query not understood: {err}", name.to_ascii_uppercase()));
+                let name = name.to_ascii_uppercase();
+                let message = format!("embedded {name}() query not understood: {err}");
+                self.out.partial(format!("embedded {name}() query not understood"), message, node.span);
                 lower::raw_leaf(&self.maker, node, self.source)
             }
         }
     }
 
     fn raw(&mut self, node: &Node) -> Expr {
-        for reason in lower::raw_reasons("ES|QL", node) {
-            self.out.partial(reason);
-        }
+        lower::keep_raw(&mut self.out, "ES|QL", node);
         lower::raw_leaf(&self.maker, node, self.source)
     }
 }

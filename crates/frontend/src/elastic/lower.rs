@@ -6,6 +6,7 @@ use atlas_catalog::{Expr, Op};
 
 use super::expr::{CompareOp, Node, NodeKind};
 use crate::leaf::LeafMaker;
+use crate::syntax::Span;
 
 /// What reading one query produced besides its tree.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -16,8 +17,20 @@ pub struct QueryLogic {
     pub attributes: Vec<(String, String)>,
     /// Sources the query itself names (ES|QL `FROM` patterns).
     pub log_source: Vec<(String, String)>,
-    /// Why parts of the logic are only kept as text (each makes the rule partial).
-    pub partial: Vec<String>,
+    /// Why parts of the logic are only kept as text (each makes the rule
+    /// partial), one entry per distinct message.
+    pub partial: Vec<Kept>,
+}
+
+/// Why a part of the query is only kept as text, and where it is.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Kept {
+    /// Short and stable, for counting (`EQL function kept as text`).
+    pub category: String,
+    /// The reason recorded on the rule (`EQL function length() kept as text`).
+    pub message: String,
+    /// Where in the query (the first part with this message).
+    pub span: Span,
 }
 
 impl QueryLogic {
@@ -25,10 +38,17 @@ impl QueryLogic {
         self.attributes.push((label.to_owned(), value.into()));
     }
 
-    pub fn partial(&mut self, reason: String) {
-        if !self.partial.contains(&reason) {
-            self.partial.push(reason);
+    /// Records a part kept as text, once per message.
+    pub fn partial(&mut self, category: impl Into<String>, message: impl Into<String>, span: Span) {
+        let message = message.into();
+        if !self.partial.iter().any(|kept| kept.message == message) {
+            self.partial.push(Kept { category: category.into(), message, span });
         }
+    }
+
+    /// The messages of the parts kept as text, in order.
+    pub fn reasons(&self) -> Vec<String> {
+        self.partial.iter().map(|kept| kept.message.clone()).collect()
     }
 }
 
@@ -115,17 +135,23 @@ pub fn raw_leaf(maker: &LeafMaker<'_>, node: &Node, source: &str) -> Expr {
     maker.leaf(field, Op::Raw, Some(text), false)
 }
 
-/// Why a condition is kept as text: one reason per function it calls (so the
-/// build report counts functions), else arithmetic, else the condition.
-pub fn raw_reasons(language: &str, node: &Node) -> Vec<String> {
+/// Records why a condition is kept as text: one reason per function it calls
+/// (so the rule names each; they are counted together as `<language>
+/// function kept as text`), else arithmetic, else the condition.
+pub fn keep_raw(out: &mut QueryLogic, language: &str, node: &Node) {
     let calls = calls_in(node);
+    for call in &calls {
+        let message = format!("{language} function {call}() kept as text");
+        out.partial(format!("{language} function kept as text"), message, node.span);
+    }
     if !calls.is_empty() {
-        return calls.iter().map(|c| format!("{language} function {c}() kept as text")).collect();
+        return;
     }
     let mut computed = false;
     collect(node, &mut |n| computed |= matches!(n.kind, NodeKind::Computed(_)));
     let what = if computed { "arithmetic" } else { "condition" };
-    vec![format!("{language} {what} kept as text")]
+    let message = format!("{language} {what} kept as text");
+    out.partial(message.clone(), message, node.span);
 }
 
 /// Joins the lines of a multi-line condition with single spaces so raw

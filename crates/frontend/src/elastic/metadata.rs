@@ -4,7 +4,7 @@
 //! wants to see (risk score, thresholds, new-terms windows, ML jobs…).
 
 use serde::Deserialize;
-use toml::Value;
+use toml::{Spanned, Value};
 
 use atlas_catalog::Rule;
 
@@ -36,8 +36,9 @@ pub struct RuleSection {
     pub description: String,
     #[serde(rename = "type")]
     pub kind: Option<String>,
-    pub language: Option<String>,
-    pub query: Option<String>,
+    /// Spanned, like `query` and `filters`: diagnostics point into the file.
+    pub language: Option<Spanned<String>>,
+    pub query: Option<Spanned<String>>,
     pub severity: Option<String>,
     pub risk_score: Option<Value>,
     pub author: Vec<String>,
@@ -50,7 +51,7 @@ pub struct RuleSection {
     pub setup: Option<String>,
     pub building_block_type: Option<String>,
     pub threat: Vec<Threat>,
-    pub filters: Vec<Value>,
+    pub filters: Option<Spanned<Vec<Value>>>,
     pub exceptions_list: Vec<Value>,
     pub event_category_override: Option<String>,
     pub timestamp_override: Option<String>,

@@ -3,7 +3,10 @@
 //! `parse_file` reads one rule TOML: `metadata` fills the catalog fields,
 //! the query is read by the parser of its language (`kql`, `eql`, `esql`;
 //! Lucene through the KQL parser's Lucene mode), `[[rule.filters]]` are AND-ed
-//! with it (`filters`), and every problem becomes a diagnostic on the rule.
+//! with it (`filters`). Problems go into the shared sink (`crate::problem`),
+//! which settles the rule's status and reason and makes diagnostics: spans in
+//! the query are mapped back through the TOML string the query was written
+//! in, so a diagnostic has the line and column of the text it is about.
 
 // The three query parsers are crate-visible for the fuzz targets
 // (`crate::fuzzing`), which drive each one on its own.
@@ -19,12 +22,15 @@ mod metadata;
 mod testutil;
 
 use atlas_catalog::{Expr, FieldTable, ParseStatus, RuleDetail, Vendor};
+use toml::Spanned;
 
 use self::lower::QueryLogic;
 use self::metadata::RuleFile;
 use crate::diagnostic::{Diagnostic, Severity, line_of};
 use crate::leaf::LeafMaker;
-use crate::outcome::{FileOutcome, ParsedRule, downgrade, empty_rule, settle};
+use crate::outcome::{FileOutcome, ParsedRule, empty_rule, settle};
+use crate::problem::Problems;
+use crate::syntax::{Embedded, ErrorKind, LineIndex, Span};
 use crate::{Context, FrontEnd, Repository};
 
 /// The Elastic front end.
@@ -64,10 +70,10 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcom
             return FileOutcome::skipped("not an Elastic rule (no `[rule]` table)");
         }
         Err(err) => {
-            let line = err.span().map(|span| line_at(text, span.start));
+            let position = err.span().map(|span| LineIndex::new(text).position(span.start));
             let message = format!("invalid TOML: {}", err.message().trim());
             return FileOutcome::failed(
-                Diagnostic::new(Vendor::Elastic, rel_path, Severity::Error, "invalid TOML", message).at_line(line),
+                Diagnostic::new(Vendor::Elastic, rel_path, Severity::Error, "invalid TOML", message).at(position),
             );
         }
     };
@@ -82,7 +88,7 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable) -> FileOutcom
         );
     };
     let maker = LeafMaker::new(fields, Vendor::Elastic);
-    RuleReader { rel_path, text, file: &file, maker, diagnostics: Vec::new() }.read(id, title)
+    RuleReader { rel_path, text, file: &file, maker }.read(id, title)
 }
 
 /// Reads the parts of one parsed TOML into a catalog rule.
@@ -91,47 +97,29 @@ struct RuleReader<'a> {
     text: &'a str,
     file: &'a RuleFile,
     maker: LeafMaker<'a>,
-    diagnostics: Vec<Diagnostic>,
 }
 
 impl RuleReader<'_> {
-    fn read(mut self, id: String, title: String) -> FileOutcome {
+    fn read(self, id: String, title: String) -> FileOutcome {
         let language = self.language();
         let url = crate::repository(Vendor::Elastic).file_url(self.rel_path);
-        let mut rule = empty_rule(Vendor::Elastic, id.clone(), title, self.rel_path, url, &language);
+        let mut rule = empty_rule(Vendor::Elastic, id, title, self.rel_path, url, &language);
         metadata::fill(&mut rule, self.file);
 
-        let (logic, problems) = self.logic(&language);
+        let mut problems = Problems::default();
+        let logic = self.logic(&language, &mut problems);
         rule.logic = logic.logic;
         rule.log_source.extend(logic.log_source);
         rule.attributes.extend(logic.attributes);
-        for problem in &problems {
-            downgrade(&mut rule, problem.status, &problem.reason);
-        }
-        for problem in problems {
-            let severity = match problem.status {
-                ParseStatus::Error => Severity::Error,
-                ParseStatus::Partial | ParseStatus::Unsupported => Severity::Warning,
-                ParseStatus::Parsed | ParseStatus::NoQuery => Severity::Info,
-            };
-            let diagnostic =
-                Diagnostic::new(Vendor::Elastic, self.rel_path, severity, problem.category, problem.reason)
-                    .at_line(problem.line)
-                    .for_rule(&id);
-            self.diagnostics.push(diagnostic);
-        }
+        let diagnostics = problems.settle(&mut rule, self.text);
         let detail = RuleDetail { text: self.text.to_owned(), sections: self.sections(), ..Default::default() };
-        FileOutcome {
-            rules: vec![ParsedRule { rule, detail, line: Some(1) }],
-            diagnostics: self.diagnostics,
-            skipped: None,
-        }
+        FileOutcome { rules: vec![ParsedRule { rule, detail, line: Some(1) }], diagnostics, skipped: None }
     }
 
     /// The rule's query language; machine-learning rules have none.
     fn language(&self) -> String {
         let section = &self.file.rule;
-        match (section.language.as_deref(), section.kind.as_deref()) {
+        match (section.language.as_ref().map(Spanned::get_ref), section.kind.as_deref()) {
             (Some(language), _) => language.to_ascii_lowercase(),
             (None, Some("machine_learning")) => "none".to_owned(),
             (None, Some("eql")) => "eql".to_owned(),
@@ -141,98 +129,92 @@ impl RuleReader<'_> {
         }
     }
 
-    /// The query's logic AND-ed with the filters, and what went wrong.
-    fn logic(&self, language: &str) -> (QueryLogic, Vec<Problem>) {
+    /// The query's logic AND-ed with the filters; what is not read goes
+    /// into `problems`.
+    fn logic(&self, language: &str, problems: &mut Problems) -> QueryLogic {
         let section = &self.file.rule;
         if section.kind.as_deref() == Some("machine_learning") {
-            let problem =
-                Problem::new(ParseStatus::NoQuery, "no query", "machine learning rule: no query".into(), None);
-            return (QueryLogic::default(), vec![problem]);
+            problems.push(ParseStatus::NoQuery, "no query", "machine learning rule: no query", None);
+            return QueryLogic::default();
         }
-        let query = section.query.as_deref().unwrap_or("");
-        let mut logic = match self.query(language, query) {
-            Ok(logic) => logic,
-            // A query that cannot be read leaves no logic: the filters alone
-            // would misstate what the rule looks for.
-            Err(problem) => return (QueryLogic::default(), vec![problem]),
+        let query = section.query.as_ref().map_or("", |q| q.get_ref().as_str());
+        // A query that cannot be read leaves no logic: the filters alone
+        // would misstate what the rule looks for.
+        let Some(mut logic) = self.query(language, query, problems) else {
+            return QueryLogic::default();
         };
-        let mut problems = Vec::new();
-        for reason in std::mem::take(&mut logic.partial) {
-            problems.push(Problem::new(ParseStatus::Partial, "partial logic", reason, self.query_line(query, 0)));
+        for kept in std::mem::take(&mut logic.partial) {
+            problems.partial(kept.category, kept.message, self.in_file(query, kept.span));
         }
-        let (filter_trees, filter_partial) = filters::read(&section.filters, self.maker);
+        let filters = section.filters.as_ref();
+        let (filter_trees, filter_partial) = filters::read(filters.map_or(&[], |f| f.get_ref()), self.maker);
+        // Filters point at their table (`[[rule.filters]]` or `filters = […]`).
+        let filters_span = filters.map(file_span);
         for reason in filter_partial {
-            problems.push(Problem::new(
-                ParseStatus::Partial,
-                "partial logic",
-                reason,
-                line_of(self.text, "[[rule.filters]]"),
-            ));
+            problems.partial("Kibana filter kept as text", reason, filters_span);
         }
         if !filter_trees.is_empty() {
             let mut all: Vec<Expr> = logic.logic.take().into_iter().collect();
             all.extend(filter_trees);
             logic.logic = Some(Expr::and(all));
         }
-        (logic, problems)
+        logic
     }
 
-    /// Runs the parser of the query's language.
-    fn query(&self, language: &str, query: &str) -> Result<QueryLogic, Problem> {
+    /// Runs the parser of the query's language; `None` (and a problem) when
+    /// the query cannot be read.
+    fn query(&self, language: &str, query: &str, problems: &mut Problems) -> Option<QueryLogic> {
         let section = &self.file.rule;
-        let failed = |label: &str, message: String, offset: usize| {
-            let reason = format!("{label} query could not be parsed: {message}");
-            Problem::new(ParseStatus::Error, "query syntax error", reason, self.query_line(query, offset))
-        };
         // An empty query or `*` matches every event: no logic, nothing unread.
         let match_all = matches!(query.trim(), "" | "*" | "*:*");
         if match_all && matches!(language, "kuery" | "lucene") {
-            return Ok(QueryLogic::default());
+            return Some(QueryLogic::default());
         }
-        match language {
-            "kuery" => match kql::parse(query, kql::Syntax::Kuery, self.maker) {
-                Ok(expr) => Ok(QueryLogic { logic: Some(expr), ..Default::default() }),
-                Err(err) => Err(failed("KQL", err.to_string(), err.span.start)),
-            },
-            "lucene" => match kql::parse(query, kql::Syntax::Lucene, self.maker) {
-                Ok(expr) => Ok(QueryLogic { logic: Some(expr), ..Default::default() }),
-                Err(err) => {
-                    let reason = format!("Lucene query not understood: {err}");
-                    Err(Problem::new(
-                        ParseStatus::Unsupported,
-                        "unsupported language",
-                        reason,
-                        self.query_line(query, err.span.start),
-                    ))
-                }
-            },
+        let tree = |expr| QueryLogic { logic: Some(expr), ..Default::default() };
+        let (label, result) = match language {
+            "kuery" => ("KQL", kql::parse(query, kql::Syntax::Kuery, self.maker).map(tree)),
+            "lucene" => ("Lucene", kql::parse(query, kql::Syntax::Lucene, self.maker).map(tree)),
             "eql" => {
                 let category_field = section.event_category_override.as_deref().unwrap_or("event.category");
-                eql::parse(query, category_field, self.maker)
-                    .map_err(|err| failed("EQL", err.to_string(), err.span.start))
+                ("EQL", eql::parse(query, category_field, self.maker))
             }
-            "esql" => esql::parse(query, self.maker).map_err(|err| failed("ES|QL", err.to_string(), err.span.start)),
+            "esql" => ("ES|QL", esql::parse(query, self.maker)),
             other => {
-                let reason = format!("query language `{other}` is not read");
-                Err(Problem::new(
-                    ParseStatus::Unsupported,
-                    "unsupported language",
-                    reason,
-                    line_of(self.text, "language"),
-                ))
+                let message = format!("query language `{other}` is not read");
+                let span = section.language.as_ref().map(file_span);
+                problems.push(ParseStatus::Unsupported, "unsupported language", message, span);
+                return None;
             }
+        };
+        let error = match result {
+            Ok(logic) => return Some(logic),
+            Err(error) => error,
+        };
+        // Short categories for the build report: what is knowingly not read
+        // (`unsupported Lucene syntax`), else a syntax error of the language.
+        let category = match &error.kind {
+            ErrorKind::Unsupported { what, .. } => format!("unsupported {what}"),
+            _ => format!("{label} syntax error"),
+        };
+        let span = self.in_file(query, error.span);
+        if label == "Lucene" {
+            // Lucene is read as far as the KQL parser's Lucene mode goes: a
+            // query past that is a form not read, not a malformed rule.
+            let message = format!("Lucene query not understood: {error}");
+            problems.push(ParseStatus::Unsupported, category, message, span);
+        } else {
+            problems.error(category, format!("{label} query could not be parsed: {error}"), span);
         }
+        None
     }
 
-    /// The file line of a byte offset in the query: the query starts on the
-    /// line after `query = '''` (TOML drops the newline after the quotes), or
-    /// on the key's own line for a one-line string.
-    fn query_line(&self, query: &str, offset: usize) -> Option<u32> {
-        let key_line = line_of(self.text, "query =").or_else(|| line_of(self.text, "query="))?;
-        let key_text = self.text.lines().nth(usize::try_from(key_line).ok()?.checked_sub(1)?)?;
-        let multiline = key_text.trim_end().ends_with("'''") || key_text.trim_end().ends_with("\"\"\"");
-        let within = query.get(..offset).unwrap_or(query).matches('\n').count();
-        key_line.checked_add(u32::from(multiline))?.checked_add(u32::try_from(within).ok()?)
+    /// A span of the query as a span of the file. TOML decoded the query
+    /// from a string (quotes, escapes, the newline after `'''`); `Spanned`
+    /// says where that string is written, and `Embedded` aligns the two.
+    fn in_file(&self, query: &str, span: Span) -> Option<Span> {
+        let written = file_span(self.file.rule.query.as_ref()?);
+        let raw = self.text.get(written.start..written.end)?;
+        Some(Embedded { raw, start: written.start }.file_span(query, span))
     }
 
     fn sections(&self) -> Vec<(String, String)> {
@@ -248,24 +230,8 @@ impl RuleReader<'_> {
     }
 }
 
-/// One thing that keeps a rule from being fully parsed.
-struct Problem {
-    status: ParseStatus,
-    /// Short, stable category for counting diagnostics.
-    category: &'static str,
-    /// The full reason, recorded on the rule.
-    reason: String,
-    line: Option<u32>,
-}
-
-impl Problem {
-    fn new(status: ParseStatus, category: &'static str, reason: String, line: Option<u32>) -> Self {
-        Problem { status, category, reason, line }
-    }
-}
-
-/// 1-based line of a byte offset.
-fn line_at(text: &str, offset: usize) -> u32 {
-    let before = text.get(..offset).unwrap_or(text);
-    u32::try_from(before.matches('\n').count() + 1).unwrap_or(u32::MAX)
+/// Where a TOML value is written in its file (for a string, with its quotes).
+fn file_span<T>(value: &Spanned<T>) -> Span {
+    let range = value.span();
+    Span::new(range.start, range.end)
 }

@@ -140,7 +140,7 @@ fn method_calls_and_signed_numbers() {
     );
     let out = read("any where file.name:length() > 30");
     assert_eq!(sexpr(out.logic.as_ref().unwrap()), r#"(raw file.name "file.name:length() > 30")"#);
-    assert_eq!(out.partial, ["EQL function length() kept as text"]);
+    assert_eq!(out.reasons(), ["EQL function length() kept as text"]);
 }
 
 #[test]
@@ -150,9 +150,26 @@ fn other_functions_are_raw_and_partial() {
         sexpr(out.logic.as_ref().unwrap()),
         r#"(and (eq~ a "1") (raw file.name "length(file.name) > 30") (raw * "startswith~(dll.name, process.name)"))"#
     );
-    assert_eq!(out.partial, ["EQL function length() kept as text", "EQL function startswith() kept as text"]);
+    assert_eq!(out.reasons(), ["EQL function length() kept as text", "EQL function startswith() kept as text"]);
     let out = read("any where a + 1 > 3");
-    assert_eq!(out.partial, ["EQL arithmetic kept as text"]);
+    assert_eq!(out.reasons(), ["EQL arithmetic kept as text"]);
+}
+
+#[test]
+fn parts_kept_as_text_have_a_category_and_a_span() {
+    let source = r#"any where length(a) > 1 and b == "x" and length(c) > 2 and substring(d, 1) == "y""#;
+    let out = read(source);
+    let kept: Vec<(&str, &str, &str)> =
+        out.partial.iter().map(|k| (k.category.as_str(), k.message.as_str(), k.span.text(source))).collect();
+    // One entry per message, at the first condition that gives it; every
+    // function counts under one category.
+    assert_eq!(
+        kept,
+        [
+            ("EQL function kept as text", "EQL function length() kept as text", "length(a) > 1"),
+            ("EQL function kept as text", "EQL function substring() kept as text", r#"substring(d, 1) == "y""#),
+        ]
+    );
 }
 
 #[test]

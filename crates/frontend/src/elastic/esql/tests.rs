@@ -123,9 +123,11 @@ fn unknown_conditions_are_raw_and_partial() {
         r#"(and (eq~ a "1") (raw b "length(b) > 50") (raw * "(c == "1" or Esql.z > 2)"))"#
     );
     assert_eq!(
-        out.partial,
+        out.reasons(),
         ["ES|QL function length() kept as text", "ES|QL condition mixes source fields and computed columns"]
     );
+    let categories: Vec<&str> = out.partial.iter().map(|k| k.category.as_str()).collect();
+    assert_eq!(categories, ["ES|QL function kept as text", "ES|QL condition mixes source fields and computed columns"]);
 }
 
 #[test]
