@@ -1,6 +1,10 @@
-//! Builder speed on the shared corpus (RULE_ATLAS_CORPUS, default
-//! ../shared/corpus): parsing each vendor's rules from memory, and the whole
-//! build from disk. Run with `cargo bench -p atlas-builder`.
+//! Builder speed on the shared corpus (found as the tests find it,
+//! tests/common/mod.rs: RULE_ATLAS_CORPUS, else ../shared/corpus, else
+//! nothing is measured): parsing each vendor's rules from memory, and the
+//! whole build from disk. Run with `cargo bench -p atlas-builder`.
+
+#[path = "../tests/common/mod.rs"]
+mod common;
 
 use std::path::{Path, PathBuf};
 
@@ -8,13 +12,7 @@ use atlas_builder::build::{self, BuildOptions};
 use atlas_builder::{macros, sources};
 use atlas_catalog::Vendor;
 use atlas_frontend::{elastic, fieldtable, sigma, splunk};
-use criterion::{Criterion, criterion_group, criterion_main};
-
-fn corpus() -> PathBuf {
-    std::env::var_os("RULE_ATLAS_CORPUS")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/corpus"))
-}
+use criterion::Criterion;
 
 /// (path inside the repository, text) of every file.
 fn load(root: &Path, files: Vec<PathBuf>) -> Vec<(String, String)> {
@@ -28,9 +26,8 @@ fn load(root: &Path, files: Vec<PathBuf>) -> Vec<(String, String)> {
         .collect()
 }
 
-fn front_ends(c: &mut Criterion) {
+fn front_ends(c: &mut Criterion, root: &Path) {
     let fields = fieldtable::load().expect("field table");
-    let root = corpus();
     let mut group = c.benchmark_group("parse");
     group.sample_size(10);
 
@@ -64,8 +61,7 @@ fn front_ends(c: &mut Criterion) {
     group.finish();
 }
 
-fn whole_build(c: &mut Criterion) {
-    let root = corpus();
+fn whole_build(c: &mut Criterion, root: &Path) {
     let options = BuildOptions {
         sigma: Some(root.join("sigma")),
         elastic: Some(root.join("elastic")),
@@ -86,5 +82,10 @@ fn whole_build(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, front_ends, whole_build);
-criterion_main!(benches);
+fn main() {
+    let Some(root) = common::corpus() else { return };
+    let mut c = Criterion::default().configure_from_args();
+    front_ends(&mut c, &root);
+    whole_build(&mut c, &root);
+    c.final_summary();
+}

@@ -7,15 +7,14 @@ mod common;
 
 use std::collections::BTreeMap;
 use std::fs;
-use std::time::Instant;
 
 use atlas_builder::sources;
-use atlas_catalog::{ParseStatus, Rule, Vendor};
+use atlas_catalog::{Expr, ParseStatus, Rule, Vendor};
 use atlas_frontend::diagnostic::Severity;
 use atlas_frontend::elastic;
 use atlas_frontend::fieldtable;
 use atlas_frontend::outcome::FileOutcome;
-use common::{corpus_dir, fixtures_dir, sexpr};
+use common::fixtures_dir;
 
 fn parse(rel_path: &str, text: &str) -> FileOutcome {
     let fields = fieldtable::load().expect("field table");
@@ -54,7 +53,7 @@ fn logic(kind: &str, language: &str, query: &str) -> String {
 }
 
 fn logic_of(rule: &Rule) -> String {
-    rule.logic.as_ref().map(sexpr).unwrap_or_default()
+    rule.logic.as_ref().map(Expr::to_string).unwrap_or_default()
 }
 
 fn attribute<'a>(rule: &'a Rule, label: &str) -> Vec<&'a str> {
@@ -406,11 +405,8 @@ fn an_empty_kql_query_matches_everything() {
 /// kept as text; `ELASTIC_DUMP=<file>` writes every rule as a JSON line.
 #[test]
 fn corpus_parses() {
-    let root = corpus_dir().join("elastic");
-    if !root.is_dir() {
-        eprintln!("no corpus at {}; skipping", root.display());
-        return;
-    }
+    let Some(corpus) = common::corpus() else { return };
+    let root = corpus.join("elastic");
     let fields = fieldtable::load().expect("field table");
     let files = sources::rule_files(&root, Vendor::Elastic);
     let texts: Vec<(String, String)> = files
@@ -420,10 +416,8 @@ fn corpus_parses() {
             (rel, fs::read_to_string(path).expect("readable"))
         })
         .collect();
-    let started = Instant::now();
     let outcomes: Vec<(String, FileOutcome)> =
         texts.iter().map(|(rel, text)| (rel.clone(), elastic::parse_file(rel, text, &fields))).collect();
-    eprintln!("parsed {} files in {:?}", outcomes.len(), started.elapsed());
 
     let mut by_status: BTreeMap<&str, usize> = BTreeMap::new();
     let mut breakdown: BTreeMap<(String, String, String), usize> = BTreeMap::new();
@@ -485,11 +479,8 @@ fn short_reason(reason: &str) -> String {
 /// Real rules whose trees were read by hand against their queries.
 #[test]
 fn corpus_spot_checks() {
-    let root = corpus_dir().join("elastic");
-    if !root.is_dir() {
-        eprintln!("no corpus at {}; skipping", root.display());
-        return;
-    }
+    let Some(corpus) = common::corpus() else { return };
+    let root = corpus.join("elastic");
     let read = |rel: &str| -> Rule {
         let text = fs::read_to_string(root.join(rel)).expect("corpus rule");
         let outcome = parse(rel, &text);
