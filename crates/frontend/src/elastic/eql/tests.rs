@@ -7,7 +7,7 @@
 use atlas_catalog::Vendor;
 
 use super::*;
-use crate::elastic::testutil::{no_fields, sexpr};
+use crate::elastic::testutil::no_fields;
 use crate::syntax::ErrorKind;
 
 fn read(source: &str) -> QueryLogic {
@@ -24,7 +24,7 @@ fn read_with(source: &str, category_field: &str) -> QueryLogic {
 fn tree(source: &str) -> String {
     let out = read(source);
     assert!(out.partial.is_empty(), "partial: {:?}", out.partial);
-    sexpr(out.logic.as_ref().expect("logic"))
+    out.logic.as_ref().expect("logic").to_string()
 }
 
 /// The condition of `any where <condition>` (no category leaf).
@@ -42,7 +42,7 @@ fn category_is_anded_with_the_condition() {
     assert_eq!(cond(r#"a == "x""#), r#"(eq~ a "x")"#);
     // The rule's event_category_override names the category field.
     let out = read_with(r#"file where true"#, "event.type");
-    assert_eq!(sexpr(out.logic.as_ref().unwrap()), r#"(eq~ event.type "file")"#);
+    assert_eq!(out.logic.as_ref().unwrap().to_string(), r#"(eq~ event.type "file")"#);
     assert_eq!(read("any where true").logic, None);
 }
 
@@ -139,7 +139,7 @@ fn method_calls_and_signed_numbers() {
         r#"(and (wildcard~ process.name "cmd*") (eq~ a "1"))"#
     );
     let out = read("any where file.name:length() > 30");
-    assert_eq!(sexpr(out.logic.as_ref().unwrap()), r#"(raw file.name "file.name:length() > 30")"#);
+    assert_eq!(out.logic.as_ref().unwrap().to_string(), r#"(raw file.name "file.name:length() > 30")"#);
     assert_eq!(out.reasons(), ["EQL function length() kept as text"]);
 }
 
@@ -147,7 +147,7 @@ fn method_calls_and_signed_numbers() {
 fn other_functions_are_raw_and_partial() {
     let out = read(r#"any where a == "1" and length(file.name) > 30 and startswith~(dll.name, process.name)"#);
     assert_eq!(
-        sexpr(out.logic.as_ref().unwrap()),
+        out.logic.as_ref().unwrap().to_string(),
         r#"(and (eq~ a "1") (raw file.name "length(file.name) > 30") (raw * "startswith~(dll.name, process.name)"))"#
     );
     assert_eq!(out.reasons(), ["EQL function length() kept as text", "EQL function startswith() kept as text"]);
@@ -184,7 +184,7 @@ fn sequences_and_their_attributes() {
     assert!(out.partial.is_empty());
     let logic = out.logic.as_ref().unwrap();
     assert_eq!(
-        sexpr(logic),
+        logic.to_string(),
         concat!(
             r#"(and (eq~ event.category "process") (eq~ process.name "a") "#,
             r#"(not (and (eq~ event.category "network") (eq~ destination.port "443"))) "#,
@@ -210,7 +210,7 @@ fn sequences_and_their_attributes() {
 fn samples_are_the_and_of_their_steps() {
     let out = read(r#"sample by host.id, process.pid [process where a == "1"] [network where b == "2"]"#);
     assert_eq!(
-        sexpr(out.logic.as_ref().unwrap()),
+        out.logic.as_ref().unwrap().to_string(),
         r#"(and (eq~ event.category "process") (eq~ a "1") (eq~ event.category "network") (eq~ b "2"))"#
     );
     assert!(out.attributes.contains(&("sample by".to_owned(), "host.id, process.pid".to_owned())));

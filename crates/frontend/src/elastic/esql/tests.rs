@@ -6,7 +6,7 @@
 use atlas_catalog::Vendor;
 
 use super::*;
-use crate::elastic::testutil::{no_fields, sexpr};
+use crate::elastic::testutil::no_fields;
 use crate::syntax::ErrorKind;
 
 fn read(source: &str) -> QueryLogic {
@@ -19,7 +19,7 @@ fn read(source: &str) -> QueryLogic {
 fn cond(condition: &str) -> String {
     let out = read(&format!("FROM logs-* | WHERE {condition}"));
     assert!(out.partial.is_empty(), "partial: {:?}", out.partial);
-    sexpr(out.logic.as_ref().expect("logic"))
+    out.logic.as_ref().expect("logic").to_string()
 }
 
 fn attributes<'a>(out: &'a QueryLogic, label: &str) -> Vec<&'a str> {
@@ -101,7 +101,7 @@ fn conditions_after_stats_or_on_computed_columns_are_thresholds() {
     );
     assert!(out.partial.is_empty(), "{:?}", out.partial);
     assert_eq!(
-        sexpr(out.logic.as_ref().unwrap()),
+        out.logic.as_ref().unwrap().to_string(),
         r#"(and (eq~ event.action "x") (eq process.name "cmd.exe") (not (eq~ user.name "root")))"#
     );
     assert_eq!(attributes(&out, "time window"), ["@timestamp > now() - 1 hour"]);
@@ -119,7 +119,7 @@ fn conditions_after_stats_or_on_computed_columns_are_thresholds() {
 fn unknown_conditions_are_raw_and_partial() {
     let out = read(r#"from x | where a == "1" and length(b) > 50 and (c == "1" or Esql.z > 2)"#);
     assert_eq!(
-        sexpr(out.logic.as_ref().unwrap()),
+        out.logic.as_ref().unwrap().to_string(),
         r#"(and (eq~ a "1") (raw b "length(b) > 50") (raw * "(c == "1" or Esql.z > 2)"))"#
     );
     assert_eq!(
