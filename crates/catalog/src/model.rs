@@ -429,13 +429,29 @@ mod tests {
     #[test]
     fn shards_are_stable() {
         // Pinned: changing the hash would orphan published detail files.
-        assert_eq!(detail_shard("", 64), 0x811c_9dc5 % 64);
-        assert_eq!(detail_shard("a", 1), 0);
-        assert_eq!(
-            detail_shard("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 64),
-            detail_shard("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 64)
-        );
-        assert_ne!(detail_shard("a", 64), detail_shard("b", 64));
+        // Modulo u32::MAX the shard is the whole 32-bit FNV-1a hash: the
+        // reference test vectors ("" 0x811c9dc5, "a" 0xe40c292c, "foobar"
+        // 0xbf9cf968) and a rule id, hashed by an independent implementation
+        // (a five-line Python FNV-1a that gives those vectors too).
+        for (id, hash) in [
+            ("", 0x811c_9dc5),
+            ("a", 0xe40c_292c),
+            ("foobar", 0xbf9c_f968),
+            ("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 0xc1f4_0c24),
+        ] {
+            assert_eq!(detail_shard(id, u32::MAX), hash, "{id:?}");
+        }
+        // Shards of rule ids for the builder's 128 and the default catalog's 4
+        // (both computed by that Python), and 0 shards read as 1.
+        for (id, of_128, of_4) in [
+            ("6f1a11aa-4b8a-4b7f-9e13-4d3e4ff0e0d4", 36, 0),
+            ("3c9d2a41-6e0b-4b8e-a1f5-7d2c9e4b1a26", 95, 3),
+            ("5f3a6f2e-9a3c-4d1e-8b7a-2c4e6f8a0b1d", 63, 3),
+        ] {
+            assert_eq!((detail_shard(id, 128), detail_shard(id, 4)), (of_128, of_4), "{id}");
+            assert_eq!(detail_shard(id, 1), 0);
+            assert_eq!(detail_shard(id, 0), 0);
+        }
     }
 
     #[test]
