@@ -89,45 +89,83 @@ fn embedded_kql_is_read_as_kql() {
 }
 
 #[test]
-fn conditions_after_stats_or_on_computed_columns_are_thresholds() {
+fn columns_traced_to_fields_are_predicates_on_the_fields() {
     let out = read(
         r#"FROM logs-*
         | WHERE event.action == "x" and @timestamp > now() - 1 hour
-        | EVAL Esql.lower = to_lower(process.name), Esql.n = length(process.args), copy = user.name
-        | DISSECT message "%{Esql.code} %{?skip}"
-        | WHERE Esql.lower == "cmd.exe" and Esql.n > 3 and Esql.code == "7" and copy != "root"
-        | STATS Esql.count = count(*) BY host.id
-        | WHERE Esql.count >= 10 AND host.id != "h""#,
+        | EVAL Esql.lower = to_lower(process.name), copy = user.name, Esql.url = to_lower(URL_DECODE(url.original))
+        | RENAME copy AS who
+        | WHERE Esql.lower == "cmd.exe" and who != "root" and Esql.url like "*../../*""#,
     );
     assert!(out.partial.is_empty(), "{:?}", out.partial);
     assert_eq!(
         out.logic.as_ref().unwrap().to_string(),
-        r#"(and (eq~ event.action "x") (eq process.name "cmd.exe") (not (eq~ user.name "root")))"#
+        r#"(and (eq~ event.action "x") (eq process.name "cmd.exe") (not (eq~ user.name "root")) (wildcard url.original "*../../*"))"#
     );
     assert_eq!(attributes(&out, "time window"), ["@timestamp > now() - 1 hour"]);
+}
+
+#[test]
+fn extraction_succeeding_is_the_field_matching_the_pattern() {
+    // GROK with a regular expression; DISSECT as a wildcard of its delimiters.
+    let out = read(
+        r#"from x | grok message "ScriptBlock ID: (?<Esql.id>.+)" | where Esql.id is not null
+        | dissect aws.arn "%{}::%{Esql.owner}:%{Esql.type}/%{Esql.roles}" | where Esql.roles IS NOT NULL"#,
+    );
+    assert!(out.partial.is_empty(), "{:?}", out.partial);
+    assert_eq!(
+        out.logic.as_ref().unwrap().to_string(),
+        r#"(and (regex_match~ message "ScriptBlock ID: (.+)") (wildcard~ aws.arn "*::*:*/*"))"#
+    );
+    // Any other test of an extracted part is declared, with its definition.
+    let out = read(r#"from x | dissect message "%{Esql.code} %{?skip}" | where Esql.code == "7""#);
+    assert_eq!(out.reasons(), ["ES|QL condition on computed column Esql.code"]);
+    assert_eq!(
+        out.logic.as_ref().unwrap().to_string(),
+        r#"(raw Esql.code "Esql.code == "7" (Esql.code = DISSECT message "%{Esql.code} %{?skip}")")"#
+    );
+}
+
+#[test]
+fn thresholds_are_conditions_on_aggregates_and_stats_keys_stay_fields() {
+    let out = read(
+        r#"FROM logs-* | WHERE event.action == "x"
+        | STATS Esql.count = count(*), Esql.users = count_distinct(user.name) BY host.id, Esql.day = date_trunc(1 day, @timestamp)
+        | EVAL Esql.ratio = Esql.users / Esql.count
+        | WHERE Esql.count >= 10 AND host.id != "h" AND Esql.ratio > 0.5"#,
+    );
+    assert!(out.partial.is_empty(), "{:?}", out.partial);
+    assert_eq!(out.logic.as_ref().unwrap().to_string(), r#"(and (eq~ event.action "x") (not (eq~ host.id "h")))"#);
     assert_eq!(
         attributes(&out, "threshold"),
-        ["Esql.n > 3", r#"Esql.code == "7""#, "Esql.count >= 10", r#"host.id != "h""#]
+        ["Esql.count >= 10 (Esql.count = count(*))", "Esql.ratio > 0.5 (Esql.ratio = Esql.users / Esql.count)"]
     );
-    assert_eq!(attributes(&out, "stats by"), ["host.id"]);
+    assert_eq!(attributes(&out, "stats by"), ["host.id, Esql.day = date_trunc(1 day, @timestamp)"]);
     // Only thresholds: no logic at all, and nothing left unread.
     let out = read("from x | stats Esql.c = count(*) by h | where Esql.c > 5");
     assert_eq!((out.logic, out.partial.len()), (None, 0));
 }
 
 #[test]
+fn conditions_on_other_computed_columns_are_declared() {
+    // A value computed from fields is an event filter the model cannot
+    // trace: kept as written with the column's definition, the rule partial.
+    let out = read("from x | eval Esql.n = length(process.args) | where Esql.n > 3");
+    assert_eq!(out.reasons(), ["ES|QL condition on computed column Esql.n"]);
+    assert_eq!(out.partial[0].category, "ES|QL computed column");
+    assert_eq!(out.logic.as_ref().unwrap().to_string(), r#"(raw Esql.n "Esql.n > 3 (Esql.n = length(process.args))")"#);
+    // Also a column that is never defined.
+    let out = read("from x | where Esql.z > 2");
+    assert_eq!(out.reasons(), ["ES|QL condition on computed column Esql.z"]);
+}
+
+#[test]
 fn unknown_conditions_are_raw_and_partial() {
-    let out = read(r#"from x | where a == "1" and length(b) > 50 and (c == "1" or Esql.z > 2)"#);
-    assert_eq!(
-        out.logic.as_ref().unwrap().to_string(),
-        r#"(and (eq~ a "1") (raw b "length(b) > 50") (raw * "(c == "1" or Esql.z > 2)"))"#
-    );
-    assert_eq!(
-        out.reasons(),
-        ["ES|QL function length() kept as text", "ES|QL condition mixes source fields and computed columns"]
-    );
+    let out = read(r#"from x | where a == "1" and length(b) > 50"#);
+    assert_eq!(out.logic.as_ref().unwrap().to_string(), r#"(and (eq~ a "1") (raw b "length(b) > 50"))"#);
+    assert_eq!(out.reasons(), ["ES|QL function length() kept as text"]);
     let categories: Vec<&str> = out.partial.iter().map(|k| k.category.as_str()).collect();
-    assert_eq!(categories, ["ES|QL function kept as text", "ES|QL condition mixes source fields and computed columns"]);
+    assert_eq!(categories, ["ES|QL function kept as text"]);
 }
 
 #[test]
@@ -155,4 +193,5 @@ fn keywords_are_case_insensitive_and_errors_have_offsets() {
 fn pattern_names_of_dissect_and_grok() {
     assert_eq!(pattern_names("%{a} %{?b} %{+c} %{d->}"), ["a", "b", "c", "d"]);
     assert_eq!(pattern_names("%{IP:client.ip} %{NUMBER:Esql.n:int}"), ["client.ip", "Esql.n"]);
+    assert_eq!(pattern_names("ID: (?<Esql.id>.+) (?<b>x)"), ["Esql.id", "b"]);
 }
