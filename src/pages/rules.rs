@@ -34,7 +34,7 @@ impl RowParams {
         if self.op.is_empty() {
             return Some(RowQuery::Field(self.field.clone()));
         }
-        let op = Op::ALL.into_iter().find(|o| o.as_str() == self.op)?;
+        let op = Op::parse(&self.op)?;
         let polarity = if self.exclusion { Polarity::Exclusion } else { Polarity::Indicator };
         Some(RowQuery::Key {
             key: IndicatorKey { field: self.field.as_str().into(), op, value: self.value.clone() },

@@ -116,6 +116,12 @@ impl Op {
         }
     }
 
+    /// The operator named as in the JSON contract (`regex_match`), the
+    /// reverse of [`Op::as_str`]; `None` for any other text.
+    pub fn parse(text: &str) -> Option<Op> {
+        Op::ALL.into_iter().find(|op| op.as_str() == text)
+    }
+
     /// How a detection engineer writes the operator between field and value.
     pub fn symbol(self) -> &'static str {
         match self {
@@ -299,6 +305,16 @@ mod tests {
         );
         let back: Expr = serde_json::from_str(&json).unwrap();
         assert_eq!(back, expr);
+    }
+
+    #[test]
+    fn operators_parse_from_their_contract_names() {
+        assert_eq!(Op::parse("regex_match"), Some(Op::RegexMatch));
+        assert_eq!(Op::parse("eq"), Some(Op::Eq));
+        assert_eq!(Op::parse("Eq"), None);
+        assert_eq!(Op::parse("=="), None);
+        assert_eq!(Op::parse(""), None);
+        assert!(Op::ALL.into_iter().all(|op| Op::parse(op.as_str()) == Some(op)));
     }
 
     #[test]
