@@ -27,7 +27,7 @@ pub fn RuleTable(atlas: Arc<Atlas>, rules: Vec<u32>) -> impl IntoView {
                     0 => SortKey::text(&rule.title),
                     1 => SortKey::text(rule.vendor.label()),
                     2 => SortKey::text(&rule.techniques.join(" ")),
-                    3 => SortKey::Num(severity_rank(rule.severity.as_deref())),
+                    3 => SortKey::Num(u64::from(rule.severity_rank())),
                     _ => SortKey::text(rule.status.as_str()),
                 }
             });
@@ -72,16 +72,4 @@ fn row(atlas: &Atlas, links: &Links, position: u32) -> Option<impl IntoView + us
             <td class=format!("parse-{}", rule.status.as_str())>{rule.status.label()}</td>
         </tr>
     })
-}
-
-/// Severities from every vendor on one scale, for sorting only.
-fn severity_rank(severity: Option<&str>) -> u64 {
-    match severity.map(str::to_ascii_lowercase).as_deref() {
-        Some("critical") => 5,
-        Some("high") => 4,
-        Some("medium") => 3,
-        Some("low") => 2,
-        Some("informational" | "info") => 1,
-        _ => 0,
-    }
 }

@@ -207,27 +207,24 @@ fn DataComponents(components: Vec<ComponentRef>, code: Option<String>) -> impl I
 /// A per-call event's row: its source is the page's, so the second column
 /// names its data components instead.
 fn child_row(atlas: &Atlas, links: &Links, position: u32, counts: VendorCounts) -> Option<CountRow> {
-    let components = &atlas.catalog().attack.data_components;
+    let attack = &atlas.catalog().attack;
     let names = atlas
         .event(position)?
         .data_components
         .iter()
-        .map(|id| components.iter().find(|c| &c.id == id).map_or(id.as_str(), |c| c.name.as_str()));
+        .map(|id| attack.data_component(id).map_or(id.as_str(), |c| c.name.as_str()));
     let detail = names.collect::<Vec<_>>().join(", ");
     event_row(atlas, links, position, counts).map(|row| CountRow { detail, ..row })
 }
 
 fn technique_rows(atlas: &Atlas, links: &Links, techniques: &[TechniqueCount]) -> Vec<CountRow> {
-    let tactics = &atlas.catalog().attack.tactics;
+    let attack = &atlas.catalog().attack;
     techniques
         .iter()
         .map(|t| {
             let detail = atlas
                 .technique(&t.id)
-                .map(|technique| {
-                    let names = technique.tactics.iter().filter_map(|s| tactics.iter().find(|a| &a.shortname == s));
-                    names.map(|a| a.name.as_str()).collect::<Vec<_>>().join(", ")
-                })
+                .map(|technique| technique.tactics.iter().map(|s| attack.tactic_name(s)).collect::<Vec<_>>().join(", "))
                 .unwrap_or_default();
             CountRow { href: links.technique(&t.id), name: t.name.clone(), tag: t.id.clone(), detail, counts: t.counts }
         })

@@ -106,16 +106,8 @@ fn facts(atlas: &Atlas, links: &Links, rule: &Rule) -> impl IntoView + use<> {
             .map(|(k, v)| view! { <li><span class="muted">{format!("{k}: ")}</span><code>{v.clone()}</code></li> })
             .collect_view()
     };
-    // Tags name tactics by shortname (Sigma) or ID (Elastic): show ATT&CK's name.
     let attack = &atlas.catalog().attack;
-    let tactics = rule
-        .tactics
-        .iter()
-        .map(|t| {
-            attack.tactics.iter().find(|a| &a.id == t || &a.shortname == t).map_or(t.as_str(), |a| a.name.as_str())
-        })
-        .collect::<Vec<_>>()
-        .join(", ");
+    let tactics = rule.tactics.iter().map(|t| attack.tactic_name(t)).collect::<Vec<_>>().join(", ");
     let reason = rule.reason.clone().map(|r| view! { <span class="reason">{format!(" — {r}")}</span> });
     let events = rule
         .events
@@ -190,11 +182,10 @@ fn key_table(
     }
 }
 
-/// The file upstream: the rule's own link, else repository, revision and path.
+/// The file upstream, from the source the rule was read from (for links
+/// to follow, only an http(s) one).
 fn upstream_url(atlas: &Atlas, rule: &Rule) -> Option<String> {
-    let source = atlas.catalog().sources.iter().find(|s| s.vendor == rule.vendor)?;
-    let url = format!("{}/blob/{}/{}", source.repository.trim_end_matches('/'), source.revision, rule.path);
-    external(&url).map(str::to_owned)
+    atlas.catalog().file_url(rule).and_then(|url| external(&url).map(str::to_owned))
 }
 
 /// Description, authorship, references, false positives, attributes, long

@@ -82,13 +82,7 @@ pub(crate) fn TechniqueHeading(atlas: Arc<Atlas>, view: TechniqueView, current: 
     let attack = &atlas.catalog().attack;
     let tactics = technique
         .as_ref()
-        .map(|t| {
-            t.tactics
-                .iter()
-                .map(|s| attack.tactics.iter().find(|a| &a.shortname == s).map_or(s.clone(), |a| a.name.clone()))
-                .collect::<Vec<_>>()
-                .join(", ")
-        })
+        .map(|t| t.tactics.iter().map(|s| attack.tactic_name(s)).collect::<Vec<_>>().join(", "))
         .unwrap_or_default();
     let platforms = technique.as_ref().map(|t| t.platforms.join(", ")).unwrap_or_default();
     let mitre = technique.as_ref().and_then(|t| external(&t.url).map(str::to_owned));

@@ -166,6 +166,25 @@ pub struct DataComponent {
 }
 deserialize_object!(DataComponent { id, name, description: default, log_sources: default });
 
+impl Attack {
+    /// The tactic a tag names: rules tag tactics by shortname (Sigma's
+    /// `execution`, as techniques list them) or by ID (Elastic's `TA0002`).
+    pub fn tactic(&self, tag: &str) -> Option<&Tactic> {
+        self.tactics.iter().find(|t| t.shortname == tag || t.id == tag)
+    }
+
+    /// A tactic's display name (`Execution`), or the tag itself when ATT&CK
+    /// does not know it.
+    pub fn tactic_name<'a>(&'a self, tag: &'a str) -> &'a str {
+        self.tactic(tag).map_or(tag, |t| t.name.as_str())
+    }
+
+    /// The data component with this ID (`DC0032`).
+    pub fn data_component(&self, id: &str) -> Option<&DataComponent> {
+        self.data_components.iter().find(|c| c.id == id)
+    }
+}
+
 /// One concrete log event type rules read (Sysmon 1, Security 4688, a
 /// CloudTrail API call…), from the event catalog (docs/events.md).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -331,6 +350,22 @@ deserialize_object!(Rule {
     events: default
 });
 
+impl Rule {
+    /// The rule's severity on one scale for every vendor, for ordering:
+    /// `critical` 5, `high` 4, `medium` 3, `low` 2, `informational` or `info`
+    /// 1 (any case); none or any other word 0.
+    pub fn severity_rank(&self) -> u8 {
+        match self.severity.as_deref().map(str::to_ascii_lowercase).as_deref() {
+            Some("critical") => 5,
+            Some("high") => 4,
+            Some("medium") => 3,
+            Some("low") => 2,
+            Some("informational" | "info") => 1,
+            _ => 0,
+        }
+    }
+}
+
 /// The large parts of a rule, fetched only for its own page from the
 /// `details/<n>.json` shard (so that catalog.json stays small enough to load
 /// before the first view renders).
@@ -411,6 +446,16 @@ impl RuleAbout {
     }
 }
 
+impl Catalog {
+    /// Where a rule's file is upstream, from the source of its vendor:
+    /// `<repository>/blob/<revision>/<path>`, as the builder links rules.
+    /// `None` when the catalog lists no source for the vendor.
+    pub fn file_url(&self, rule: &Rule) -> Option<String> {
+        let source = self.sources.iter().find(|s| s.vendor == rule.vendor)?;
+        Some(format!("{}/blob/{}/{}", source.repository.trim_end_matches('/'), source.revision, rule.path))
+    }
+}
+
 /// The shard file a rule's detail lives in: `details/<n>.json`, a map of rule
 /// id to [`RuleDetail`]. FNV-1a over the id, so builder and app agree.
 pub fn detail_shard(rule_id: &str, shards: u32) -> u32 {
@@ -452,6 +497,78 @@ mod tests {
             assert_eq!(detail_shard(id, 1), 0);
             assert_eq!(detail_shard(id, 0), 0);
         }
+    }
+
+    #[test]
+    fn severities_rank_on_one_scale() {
+        let rank = |severity: Option<&str>| {
+            let mut rule: Rule = serde_json::from_str(
+                r#"{"id":"r","vendor":"splunk","title":"t","path":"p","status":"parsed","language":"spl"}"#,
+            )
+            .unwrap();
+            rule.severity = severity.map(str::to_owned);
+            rule.severity_rank()
+        };
+        let ranks: Vec<u8> =
+            [Some("critical"), Some("High"), Some("medium"), Some("LOW"), Some("informational"), Some("info")]
+                .into_iter()
+                .map(rank)
+                .collect();
+        assert_eq!(ranks, [5, 4, 3, 2, 1, 1]);
+        assert_eq!((rank(None), rank(Some("urgent")), rank(Some(""))), (0, 0, 0));
+    }
+
+    #[test]
+    fn tactics_by_shortname_or_id() {
+        let tactic = |id: &str, shortname: &str, name: &str| Tactic {
+            id: id.into(),
+            shortname: shortname.into(),
+            name: name.into(),
+            url: String::new(),
+        };
+        let component = DataComponent {
+            id: "DC0032".into(),
+            name: "Process Creation".into(),
+            description: String::new(),
+            log_sources: vec![],
+        };
+        let attack = Attack {
+            tactics: vec![
+                tactic("TA0002", "execution", "Execution"),
+                tactic("TA0005", "defense-evasion", "Defense Evasion"),
+            ],
+            data_components: vec![component],
+            ..Attack::default()
+        };
+        assert_eq!(attack.tactic("execution").map(|t| t.id.as_str()), Some("TA0002"));
+        assert_eq!(attack.tactic("TA0005").map(|t| t.shortname.as_str()), Some("defense-evasion"));
+        assert_eq!(attack.tactic_name("defense-evasion"), "Defense Evasion");
+        assert_eq!(attack.tactic_name("TA0002"), "Execution");
+        // Unknown tags, and the display name, are shown as written.
+        assert_eq!(attack.tactic("Execution"), None);
+        assert_eq!(attack.tactic_name("impact"), "impact");
+        assert_eq!(attack.data_component("DC0032").map(|c| c.name.as_str()), Some("Process Creation"));
+        assert_eq!(attack.data_component("DC0001"), None);
+    }
+
+    #[test]
+    fn upstream_file_links() {
+        let mut catalog: Catalog = serde_json::from_str(
+            r#"{"format":"rule-atlas-catalog","version":1,"generator":"test","attack":{"version":"18","tactics":[],"techniques":[]},
+                "sources":[{"vendor":"elastic","repository":"https://github.com/elastic/detection-rules/","revision":"main","rules":1}],
+                "fields":[],"rules":[],"detail_shards":1}"#,
+        )
+        .unwrap();
+        let rule: Rule = serde_json::from_str(
+            r#"{"id":"r","vendor":"elastic","title":"t","path":"rules/windows/a.toml","status":"parsed","language":"eql"}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            catalog.file_url(&rule).as_deref(),
+            Some("https://github.com/elastic/detection-rules/blob/main/rules/windows/a.toml")
+        );
+        catalog.sources.clear();
+        assert_eq!(catalog.file_url(&rule), None);
     }
 
     #[test]

@@ -120,7 +120,7 @@ pub fn event_view(atlas: &Atlas, id: &str) -> Option<EventView> {
 }
 
 fn component(atlas: &Atlas, id: &str, code: Option<&str>) -> ComponentRef {
-    let known = atlas.catalog().attack.data_components.iter().find(|c| c.id == id);
+    let known = atlas.catalog().attack.data_component(id);
     let component = known.cloned().unwrap_or_else(|| DataComponent {
         id: id.to_owned(),
         name: id.to_owned(),
