@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use atlas_catalog::Vendor;
 use atlas_catalog::aggregate::{
-    Atlas, Cell, CellOrder, Coverage, CoverageFilter, VendorSet, coverage, platforms, shade,
+    Atlas, Cell, CellOrder, Coverage, CoverageFilter, VendorSet, coverage, platforms, shade, shade_legend,
 };
 use leptos::prelude::*;
 
@@ -37,7 +37,7 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
         vendors: vendors.get(),
         platform: platform.with(|p| (!p.is_empty()).then(|| p.clone())),
         event: event.with(|e| (!e.is_empty()).then(|| e.clone())),
-        order: if order.with(|o| o == "rules") { CellOrder::Rules } else { CellOrder::Name },
+        order: order.with(|o| CellOrder::parse(o)),
     });
     let matrix = {
         let atlas = Arc::clone(&atlas);
@@ -59,11 +59,11 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
             <label class="select">
                 "Order "
                 <select
-                    prop:value=move || if order.get() == "rules" { "rules" } else { "name" }
-                    on:change=move |ev| writer.set(param::ORDER, if event_target_value(&ev) == "rules" { "rules" } else { "" })
+                    prop:value=move || order.with(|o| CellOrder::parse(o).as_str())
+                    on:change=move |ev| writer.set(param::ORDER, CellOrder::parse(&event_target_value(&ev)).to_param())
                 >
-                    <option value="name">"by name"</option>
-                    <option value="rules">"by rules"</option>
+                    <option value=CellOrder::Name.as_str()>"by name"</option>
+                    <option value=CellOrder::Rules.as_str()>"by rules"</option>
                 </select>
             </label>
             <EventFilter atlas=Arc::clone(&atlas) event writer=event_writer/>
@@ -126,10 +126,9 @@ fn PlatformFilter(options: Vec<String>, platform: Memo<String>, writer: QueryWri
 /// What the shades mean.
 #[component]
 fn Legend() -> impl IntoView {
-    let steps = [("0", 0), ("1", 1), ("2–3", 2), ("4–9", 3), ("10–24", 4), ("25+", 5)];
-    let items = steps
+    let items = shade_legend()
         .into_iter()
-        .map(|(label, step)| view! { <span class=format!("swatch shade-{step}")>{label}</span> })
+        .map(|(step, label)| view! { <span class=format!("swatch shade-{step}")>{label}</span> })
         .collect_view();
     view! {
         <div class="legend" aria-hidden="true">

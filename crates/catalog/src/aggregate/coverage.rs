@@ -71,6 +71,27 @@ pub enum CellOrder {
     Rules,
 }
 
+impl CellOrder {
+    /// Reads the URL form (`?order=rules`): `rules` orders by rules, anything
+    /// else (nothing, an unknown word) by name.
+    pub fn parse(text: &str) -> CellOrder {
+        if text == CellOrder::Rules.as_str() { CellOrder::Rules } else { CellOrder::Name }
+    }
+
+    /// The order's name: `name` or `rules`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CellOrder::Name => "name",
+            CellOrder::Rules => "rules",
+        }
+    }
+
+    /// The URL form: empty for the default order, else its name.
+    pub fn to_param(self) -> &'static str {
+        if self == CellOrder::default() { "" } else { self.as_str() }
+    }
+}
+
 /// The matrix.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Coverage {
@@ -190,17 +211,31 @@ fn order_cells(cells: &mut Vec<Cell>, cell_order: CellOrder) {
     }
 }
 
+/// The fewest rules of each shading step: step `i` holds the counts from
+/// `SHADE_FLOORS[i]` up to the next floor (a roughly doubling scale).
+const SHADE_FLOORS: [u32; 6] = [0, 1, 2, 4, 10, 25];
+
 /// The shading step of a cell (0 for no rule, up to 5), on a fixed doubling
 /// scale so that colors mean the same count under every filter.
 pub fn shade(rules: u32) -> u8 {
-    match rules {
-        0 => 0,
-        1 => 1,
-        2..=3 => 2,
-        4..=9 => 3,
-        10..=24 => 4,
-        _ => 5,
+    let above = SHADE_FLOORS.iter().skip(1).filter(|&&floor| rules >= floor).count();
+    u8::try_from(above).unwrap_or(u8::MAX)
+}
+
+/// What the shades mean, for the matrix's legend: each step with the rule
+/// counts it stands for (`0`, `1`, `2–3`, `4–9`, `10–24`, `25+`), from the
+/// same floors as [`shade`].
+pub fn shade_legend() -> Vec<(u8, String)> {
+    let mut legend = Vec::with_capacity(SHADE_FLOORS.len());
+    for (step, &floor) in SHADE_FLOORS.iter().enumerate() {
+        let label = match SHADE_FLOORS.get(step + 1) {
+            None => format!("{floor}+"),
+            Some(&next) if next == floor + 1 => floor.to_string(),
+            Some(&next) => format!("{floor}–{}", next - 1),
+        };
+        legend.push((shade(floor), label));
     }
+    legend
 }
 
 /// Every platform ATT&CK lists for a non-deprecated technique, sorted.
@@ -325,6 +360,24 @@ mod tests {
     fn shading_doubles() {
         let steps: Vec<u8> = [0, 1, 2, 3, 4, 9, 10, 24, 25, 400].into_iter().map(shade).collect();
         assert_eq!(steps, [0, 1, 2, 2, 3, 3, 4, 4, 5, 5]);
+        assert_eq!(shade(u32::MAX), 5);
+    }
+
+    #[test]
+    fn the_legend_names_the_shades_steps() {
+        let legend = shade_legend();
+        let expected = [(0, "0"), (1, "1"), (2, "2–3"), (3, "4–9"), (4, "10–24"), (5, "25+")];
+        assert_eq!(legend.iter().map(|(step, label)| (*step, label.as_str())).collect::<Vec<_>>(), expected);
+    }
+
+    #[test]
+    fn cell_orders_in_the_url() {
+        assert_eq!(CellOrder::parse("rules"), CellOrder::Rules);
+        assert_eq!(CellOrder::parse(""), CellOrder::Name);
+        assert_eq!(CellOrder::parse("name"), CellOrder::Name);
+        assert_eq!(CellOrder::parse("Rules"), CellOrder::Name);
+        assert_eq!((CellOrder::Name.to_param(), CellOrder::Rules.to_param()), ("", "rules"));
+        assert_eq!((CellOrder::Name.as_str(), CellOrder::Rules.as_str()), ("name", "rules"));
     }
 
     #[test]

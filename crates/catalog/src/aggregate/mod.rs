@@ -24,7 +24,9 @@ mod vendors;
 mod fixture;
 
 pub use atlas::{Atlas, normalize_technique_id};
-pub use coverage::{Cell, CellOrder, Column, Coverage, CoverageFilter, SubCell, coverage, platforms, shade};
+pub use coverage::{
+    Cell, CellOrder, Column, Coverage, CoverageFilter, SubCell, coverage, platforms, shade, shade_legend,
+};
 pub use description::{Block, Span, description_blocks};
 pub use events::{
     ComponentRef, EventCount, EventView, TechniqueCount, event_choices, event_view, events_covered, names_code,
