@@ -31,6 +31,11 @@ pub struct FieldDef {
     /// Splunk CIM names (after the data-model prefix is stripped) and raw names.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub splunk: Vec<String>,
+    /// More raw names Splunk searches test behind their source macros (the
+    /// source's own names, such as Sysmon's `Image`), which are matched only
+    /// as written, after the canonical names.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub splunk_raw: Vec<String>,
     /// The path field whose last component this field is (process.name is the
     /// basename of process.executable): a path test for `*\name.exe` is the
     /// same indicator as `name == name.exe`.
@@ -47,6 +52,7 @@ deserialize_object!(FieldDef {
     sigma: default,
     elastic: default,
     splunk: default,
+    splunk_raw: default,
     basename_of: default,
     extension_of: default
 });
@@ -58,6 +64,15 @@ impl FieldDef {
             Vendor::Sigma => &self.sigma,
             Vendor::Elastic => &self.elastic,
             Vendor::Splunk => &self.splunk,
+        }
+    }
+
+    /// The raw names a vendor writes for this field that are matched only as
+    /// written (see [`FieldTable::canonical`]).
+    pub fn raw_names(&self, vendor: Vendor) -> &[String] {
+        match vendor {
+            Vendor::Splunk => &self.splunk_raw,
+            Vendor::Sigma | Vendor::Elastic => &[],
         }
     }
 }
@@ -75,6 +90,7 @@ pub struct FieldTable {
     fields: Vec<FieldDef>,
     by_vendor: FxHashMap<(Vendor, String), usize>,
     by_name: FxHashMap<String, usize>,
+    by_raw: FxHashMap<(Vendor, String), usize>,
     by_lowercase: FxHashMap<(Vendor, String), usize>,
     basename: FxHashMap<String, usize>,
     extension: FxHashMap<String, usize>,
@@ -91,6 +107,9 @@ impl FieldTable {
                     table.by_lowercase.entry((vendor, alias.to_lowercase())).or_insert(i);
                 }
                 table.by_lowercase.entry((vendor, def.name.to_lowercase())).or_insert(i);
+                for raw in def.raw_names(vendor) {
+                    table.by_raw.entry((vendor, raw.clone())).or_insert(i);
+                }
             }
             if let Some(path) = &def.basename_of {
                 table.basename.insert(path.clone(), i);
@@ -107,18 +126,16 @@ impl FieldTable {
     }
 
     /// The canonical name for a field as a vendor writes it, if the table
-    /// knows it: the vendor's own alias first, then a canonical name, then —
-    /// for Splunk only, whose searches also test the raw Windows and Sysmon
-    /// fields behind its source macros — a Sigma alias, then the vendor's
-    /// aliases ignoring case.
+    /// knows it: the vendor's own alias first, then a canonical name, then
+    /// one of the vendor's raw names (Splunk's `Image`, behind a Sysmon
+    /// source macro) as written, then the vendor's aliases ignoring case.
+    /// Every vendor is looked up the same way, in its own names only.
     pub fn canonical(&self, vendor: Vendor, source: &str) -> Option<&str> {
+        let key = (vendor, source.to_owned());
         self.by_vendor
-            .get(&(vendor, source.to_owned()))
+            .get(&key)
             .or_else(|| self.by_name.get(source))
-            .or_else(|| match vendor {
-                Vendor::Splunk => self.by_vendor.get(&(Vendor::Sigma, source.to_owned())),
-                _ => None,
-            })
+            .or_else(|| self.by_raw.get(&key))
             .or_else(|| self.by_lowercase.get(&(vendor, source.to_lowercase())))
             .map(|&i| self.fields[i].name.as_str())
     }
@@ -148,27 +165,29 @@ impl FieldTable {
 mod tests {
     use super::*;
 
+    fn def(name: &str, sigma: &[&str], splunk: &[&str], splunk_raw: &[&str]) -> FieldDef {
+        let names = |names: &[&str]| names.iter().map(|n| (*n).to_owned()).collect();
+        FieldDef {
+            name: name.into(),
+            description: String::new(),
+            sigma: names(sigma),
+            elastic: vec![],
+            splunk: names(splunk),
+            splunk_raw: names(splunk_raw),
+            basename_of: None,
+            extension_of: None,
+        }
+    }
+
     fn table() -> FieldTable {
-        FieldTable::new(vec![
-            FieldDef {
-                name: "process.executable".into(),
-                description: String::new(),
-                sigma: vec!["Image".into()],
-                elastic: vec![],
-                splunk: vec!["process_path".into()],
-                basename_of: None,
-                extension_of: None,
-            },
-            FieldDef {
-                name: "process.name".into(),
-                description: String::new(),
-                sigma: vec![],
-                elastic: vec![],
-                splunk: vec!["process_name".into()],
-                basename_of: Some("process.executable".into()),
-                extension_of: None,
-            },
-        ])
+        let name = FieldDef {
+            basename_of: Some("process.executable".into()),
+            ..def("process.name", &[], &["process_name"], &[])
+        };
+        // `process.name` as a raw name stands for the test of precedence.
+        let executable = def("process.executable", &["Image"], &["process_path"], &["Image", "process.name"]);
+        let status = def("winlog.event_data.Status", &["Status"], &[], &["Status"]);
+        FieldTable::new(vec![executable, name, status])
     }
 
     #[test]
@@ -176,12 +195,19 @@ mod tests {
         let t = table();
         assert_eq!(t.canonical(Vendor::Sigma, "Image"), Some("process.executable"));
         assert_eq!(t.canonical(Vendor::Sigma, "image"), Some("process.executable"));
+        assert_eq!(t.canonical(Vendor::Splunk, "process_name"), Some("process.name"));
+        assert_eq!(t.canonical(Vendor::Splunk, "PROCESS_PATH"), Some("process.executable"));
+        assert_eq!(t.canonical(Vendor::Elastic, "process.name"), Some("process.name"));
+        // Raw names: as written only, and after the canonical names.
         assert_eq!(t.canonical(Vendor::Splunk, "Image"), Some("process.executable"));
-        // Elastic does not borrow other vendors' names.
+        assert_eq!(t.canonical(Vendor::Splunk, "Status"), Some("winlog.event_data.Status"));
+        assert_eq!(t.canonical(Vendor::Splunk, "status"), None);
+        assert_eq!(t.canonical(Vendor::Splunk, "image"), None);
+        assert_eq!(t.canonical(Vendor::Splunk, "process.name"), Some("process.name"));
+        // No vendor reads another's names.
         assert_eq!(t.canonical(Vendor::Elastic, "Image"), None);
         assert_eq!(t.canonical(Vendor::Elastic, "process_path"), None);
-        assert_eq!(t.canonical(Vendor::Elastic, "process.name"), Some("process.name"));
-        assert_eq!(t.canonical(Vendor::Splunk, "process_name"), Some("process.name"));
+        assert_eq!(t.canonical(Vendor::Sigma, "process_path"), None);
         assert_eq!(t.resolve(Vendor::Sigma, "Foo"), "Foo");
         assert_eq!(t.basename_field("process.executable"), Some("process.name"));
     }

@@ -248,6 +248,7 @@ mod tests {
             sigma: vec![],
             elastic: vec![],
             splunk: vec![],
+            splunk_raw: vec![],
             basename_of: basename_of.map(Into::into),
             extension_of: extension_of.map(Into::into),
         };

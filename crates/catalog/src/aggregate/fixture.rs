@@ -252,6 +252,7 @@ fn fields() -> Vec<FieldDef> {
             sigma: sigma.iter().map(|s| (*s).into()).collect(),
             elastic: vec![],
             splunk: splunk.iter().map(|s| (*s).into()).collect(),
+            splunk_raw: vec![],
             basename_of: basename_of.map(Into::into),
             extension_of: extension_of.map(Into::into),
         };
