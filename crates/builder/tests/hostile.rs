@@ -179,6 +179,9 @@ fn hostile_rules_cost_their_own_rule_and_the_rest_builds() {
         (ParseStatus::Error, "the condition makes a tree of more than 100000 leaves")
     );
     for id in ["deep", "kql-deep", "eql-deep", "esql-deep", "spl-deep"] {
+        // Cut exactly at the limit: the deepest tree the app reads.
+        let rule = catalog.rules.iter().find(|r| r.id == id).expect("rule");
+        assert_eq!(rule.logic.as_ref().map(|l| l.depth()), Some(MAX_DEPTH), "{id}");
         let (status, reason) = status(&catalog, id);
         assert_eq!(status, ParseStatus::Partial, "{id}: {reason}");
         assert!(
@@ -218,6 +221,16 @@ fn hostile_rules_cost_their_own_rule_and_the_rest_builds() {
     assert_eq!(skipped["not a Sigma rule (no `detection`, `logsource`, `correlation` or `filter`)"], 1, "{skipped}");
     assert_eq!(report["vendors"]["elastic"]["skipped"]["not an Elastic rule (no `[rule]` table)"], 1);
     assert_eq!(report["vendors"]["splunk"]["skipped"]["search macro (read with the macros)"], 9);
+
+    // `explain` prints the same trees in the contract form, which a JSON
+    // reader with the default nesting limit reads too.
+    let explained = rule_atlas(&["explain", path(&sigma.join("deep.yml")), path(&elastic.join("eql.toml"))]);
+    let stdout = String::from_utf8_lossy(&explained.stdout);
+    for line in stdout.lines() {
+        let value: Value = serde_json::from_str(line).expect("explain output reads");
+        assert_eq!(value["status"], "partial", "{line}");
+    }
+    assert_eq!(stdout.lines().count(), 2);
 
     // Memory stays bounded (issue #10: under 1 GB for hostile rules).
     let peak = report["peak_memory_bytes"].as_u64().expect("peak memory on Linux");
