@@ -10,7 +10,7 @@ rm -rf public/catalog
 cargo run --quiet --release -p atlas-builder -- build --quiet \
   --sigma "$fixtures/sigma" --elastic "$fixtures/elastic" --splunk "$fixtures/splunk" \
   --attack "$fixtures/attack/enterprise-attack-fixture.json" \
-  --detail-shards 4 --out public/catalog
+  --detail-shards 4 --demo --out public/catalog
 # The report holds timings; it is not part of the site.
 rm -f public/catalog/build-report.json
 echo "wrote public/catalog"

@@ -1,13 +1,30 @@
 #!/usr/bin/env bash
 # Runs every Rule Atlas test: installs missing tools, the native tests of all
-# crates (including the corpus tests over RULE_ATLAS_CORPUS), then the app's
-# end-to-end tests in headless Chromium. This is the README's test command and
-# what .ci/run runs.
+# crates, then the app's end-to-end tests in headless Chromium. This is the
+# README's test command and what .ci/run runs.
+#
+# The corpus tests (parse shares, hand-checked rules, the corpus catalog in
+# the browser) run on RULE_ATLAS_CORPUS when it is set, else on the public
+# sources fetched by scripts/fetch-sources.sh (.cache/sources) when there,
+# else they are skipped with one line saying how to enable them.
+#   scripts/test.sh --no-corpus   # skip them whatever is there
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
-export RULE_ATLAS_CORPUS="${RULE_ATLAS_CORPUS:-$root/../shared/corpus}"
 export PATH="$HOME/.cargo/bin:$root/.tools/node_modules/.bin:$PATH"
+
+fetched="${RULE_ATLAS_SOURCES:-$root/.cache/sources}"
+if [ "${1:-}" = "--no-corpus" ]; then
+  unset RULE_ATLAS_CORPUS
+  export RULE_ATLAS_NO_CORPUS=1
+elif [ -n "${RULE_ATLAS_CORPUS:-}" ]; then
+  export RULE_ATLAS_CORPUS
+elif [ -d "$fetched/sigma" ] && [ -f "$fetched/attack/enterprise-attack.json" ]; then
+  export RULE_ATLAS_CORPUS="$fetched"
+else
+  export RULE_ATLAS_NO_CORPUS=1
+  echo "== corpus tests skipped: set RULE_ATLAS_CORPUS to clones of the rule repositories, or run scripts/fetch-sources.sh"
+fi
 
 bash scripts/install-tools.sh
 
@@ -21,7 +38,7 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 echo "== the front ends build for wasm32 (they run in the browser too)"
 cargo build --quiet --locked -p atlas-frontend --target wasm32-unknown-unknown
 
-echo "== native tests (corpus: $RULE_ATLAS_CORPUS)"
+echo "== native tests (corpus: ${RULE_ATLAS_CORPUS:-none})"
 cargo test --workspace --locked
 
 echo "== app: release build and end-to-end tests in headless Chromium"

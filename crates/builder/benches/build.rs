@@ -70,6 +70,7 @@ fn whole_build(c: &mut Criterion, root: &Path) {
         attack_version: Some("18.1".into()),
         out: std::env::temp_dir().join("rule-atlas-bench"),
         detail_shards: None,
+        demo: false,
     };
     let mut group = c.benchmark_group("build");
     group.sample_size(10);

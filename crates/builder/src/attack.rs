@@ -55,6 +55,9 @@ struct StixObject {
     x_mitre_version: String,
     #[serde(default)]
     x_mitre_log_sources: Vec<LogSource>,
+    /// An ISO timestamp (`2025-10-28T14:00:00.000Z`).
+    #[serde(default)]
+    modified: String,
 }
 
 #[derive(Deserialize)]
@@ -85,6 +88,18 @@ impl StixObject {
     fn attack_ref(&self) -> Option<&ExternalReference> {
         self.external_references.iter().find(|r| r.source_name == "mitre-attack")
     }
+}
+
+/// The day the bundle was released: its collection's `modified`, or (for a
+/// bundle without one) the latest change to any of its objects.
+fn release_date(objects: &[StixObject], collection: Option<&StixObject>) -> Option<String> {
+    let stamp = match collection.filter(|c| !c.modified.is_empty()) {
+        Some(collection) => collection.modified.as_str(),
+        None => objects.iter().map(|o| o.modified.as_str()).max()?,
+    };
+    let day = stamp.get(..10)?;
+    let is_date = day.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() });
+    is_date.then(|| day.to_owned())
 }
 
 /// Reads a bundle. `version` names the ATT&CK release when the bundle has no
@@ -133,10 +148,12 @@ pub fn load(json: &str, version: Option<&str>) -> Result<Attack, AttackError> {
     revoked.sort();
     revoked.dedup();
 
-    let collection_version =
-        bundle.objects.iter().find(|o| o.kind == "x-mitre-collection").map(|o| o.x_mitre_version.clone());
+    let collection = bundle.objects.iter().find(|o| o.kind == "x-mitre-collection");
+    let collection_version = collection.map(|o| o.x_mitre_version.clone()).filter(|v| !v.is_empty());
     Ok(Attack {
-        version: version.map(str::to_owned).or(collection_version).unwrap_or_else(|| "unknown".into()),
+        // The bundle's own word wins; `version` is for bundles without one.
+        version: collection_version.or(version.map(str::to_owned)).unwrap_or_else(|| "unknown".into()),
+        date: release_date(&bundle.objects, collection),
         tactics,
         techniques,
         revoked,

@@ -37,6 +37,8 @@ pub struct BuildOptions {
     pub out: PathBuf,
     /// How many `details/<n>.json` files (default [`DETAIL_SHARDS`]).
     pub detail_shards: Option<u32>,
+    /// The catalog is the demo made from fixture rules (the app says so).
+    pub demo: bool,
 }
 
 /// The failures that stop a build (everything else is a diagnostic).
@@ -237,6 +239,7 @@ fn assemble(
         events,
         rules,
         detail_shards: options.detail_shards.unwrap_or(DETAIL_SHARDS).clamp(1, 4096),
+        demo: options.demo,
     };
     Built { catalog, details, report }
 }
@@ -343,9 +346,7 @@ fn disambiguate_ids(rules: &mut [ParsedRule], report: &mut BuildReport) {
 fn count_not_parsed(rules: &[ParsedRule], report: &mut BuildReport) {
     let mut categories: HashMap<(Vendor, &str), Vec<&str>> = HashMap::new();
     for diagnostic in &report.diagnostics {
-        if let Some(id) = &diagnostic.rule_id
-            && diagnostic.severity != Severity::Info
-        {
+        if let Some(id) = &diagnostic.rule_id {
             let found = categories.entry((diagnostic.vendor, id.as_str())).or_default();
             if !found.contains(&diagnostic.reason.as_str()) {
                 found.push(diagnostic.reason.as_str());
@@ -391,14 +392,17 @@ fn count_not_parsed(rules: &[ParsedRule], report: &mut BuildReport) {
 fn sources(options: &BuildOptions, report: &BuildReport) -> Vec<Source> {
     Vendor::ALL
         .into_iter()
-        .filter(|&vendor| source_folder(options, vendor).is_some())
-        .map(|vendor| {
+        .filter_map(|vendor| Some((vendor, source_folder(options, vendor)?)))
+        .map(|(vendor, folder)| {
             let repository = front_end(vendor).repository();
+            let (commit, committed) = sources::git_revision(folder).unzip();
             Source {
                 vendor,
                 repository: repository.url.into(),
                 revision: repository.branch.into(),
                 rules: u32::try_from(report.vendors.get(&vendor).map_or(0, VendorSummary::rules)).unwrap_or(u32::MAX),
+                commit,
+                committed,
             }
         })
         .collect()

@@ -49,6 +49,9 @@ enum Command {
         /// Number of rule-detail shard files (default 128; fewer for small catalogs).
         #[arg(long)]
         detail_shards: Option<u32>,
+        /// Mark the catalog as the demo built from fixture rules (the app shows a banner).
+        #[arg(long)]
+        demo: bool,
         /// No progress bar or summary.
         #[arg(long, short)]
         quiet: bool,
@@ -75,8 +78,8 @@ fn main() -> ExitCode {
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
     match cli.command {
-        Command::Build { sigma, elastic, splunk, attack, attack_version, out, detail_shards, quiet } => {
-            let options = BuildOptions { sigma, elastic, splunk, attack, attack_version, out, detail_shards };
+        Command::Build { sigma, elastic, splunk, attack, attack_version, out, detail_shards, demo, quiet } => {
+            let options = BuildOptions { sigma, elastic, splunk, attack, attack_version, out, detail_shards, demo };
             run_build(&options, quiet)
         }
         Command::Explain { files, attack } => run_explain(&files, attack),

@@ -69,6 +69,24 @@ fn is_hidden(entry: &walkdir::DirEntry) -> bool {
     entry.depth() > 0 && entry.file_name().to_str().is_some_and(|name| name.starts_with('.'))
 }
 
+/// The commit a source folder is checked out at, and that commit's date,
+/// when the folder is the top of a git work tree (a clone of the public
+/// repository). Nothing for a plain folder, or one inside another
+/// repository, or when `git` is not installed.
+pub fn git_revision(folder: &Path) -> Option<(String, String)> {
+    let git = |args: &[&str]| {
+        let output = std::process::Command::new("git").arg("-C").arg(folder).args(args).output().ok()?;
+        output.status.success().then(|| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+    };
+    let top = PathBuf::from(git(&["rev-parse", "--show-toplevel"])?);
+    if top.canonicalize().ok()? != folder.canonicalize().ok()? {
+        return None;
+    }
+    let line = git(&["log", "-1", "--format=%H %cI"])?;
+    let (commit, date) = line.split_once(' ')?;
+    Some((commit.to_owned(), date.to_owned()))
+}
+
 /// Why a rule file could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum ReadError {

@@ -184,6 +184,7 @@ fn the_default_catalog_is_current() {
         path(&fixtures.join("attack/enterprise-attack-fixture.json")),
         "--detail-shards",
         "4",
+        "--demo",
         "--out",
         path(&out),
         "-q",

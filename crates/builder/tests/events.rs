@@ -32,6 +32,7 @@ fn fixtures() -> &'static Built {
             attack_version: None,
             out: PathBuf::new(),
             detail_shards: None,
+            demo: false,
         };
         build::build(&options, &|_, _| {}).expect("fixtures build")
     })
@@ -234,6 +235,7 @@ fn corpus() -> Option<&'static Built> {
             attack_version: Some("18.1".into()),
             out: PathBuf::new(),
             detail_shards: None,
+            demo: false,
         };
         build::build(&options, &|_, _| {}).expect("corpus builds")
     }))

@@ -106,6 +106,10 @@ pub struct Catalog {
     /// Rule texts and long sections live in `details/<n>.json` shards; see
     /// [`detail_shard`].
     pub detail_shards: u32,
+    /// Built from the repository's own fixture rules (the demo the app
+    /// ships with), not from the public repositories.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub demo: bool,
 }
 deserialize_object!(Catalog {
     format,
@@ -116,7 +120,8 @@ deserialize_object!(Catalog {
     fields,
     events: default,
     rules,
-    detail_shards
+    detail_shards,
+    demo: default
 });
 
 /// One rule repository read into the catalog.
@@ -128,14 +133,23 @@ pub struct Source {
     /// Branch or commit links point at.
     pub revision: String,
     pub rules: u32,
+    /// The commit the rules were read at, when the source was a git checkout.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub commit: Option<String>,
+    /// That commit's date (ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub committed: Option<String>,
 }
-deserialize_object!(Source { vendor, repository, revision, rules });
+deserialize_object!(Source { vendor, repository, revision, rules, commit: default, committed: default });
 
 /// The ATT&CK knowledge base, as far as the catalog needs it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Attack {
     /// ATT&CK release (`18.1`).
     pub version: String,
+    /// The day the bundle was released (`2025-10-28`), when it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
     /// Tactics in matrix order.
     pub tactics: Vec<Tactic>,
     /// Techniques and sub-techniques (deprecated ones flagged, revoked ones
@@ -149,7 +163,7 @@ pub struct Attack {
     #[serde(default)]
     pub data_components: Vec<DataComponent>,
 }
-deserialize_object!(Attack { version, tactics, techniques, revoked: default, data_components: default });
+deserialize_object!(Attack { version, date: default, tactics, techniques, revoked: default, data_components: default });
 
 /// An ATT&CK data component: a kind of telemetry, with the log sources
 /// (`WinEventLog:Sysmon` / `EventCode=1`) ATT&CK's analytics name for it.

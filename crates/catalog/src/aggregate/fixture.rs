@@ -45,6 +45,7 @@ pub fn catalog() -> Catalog {
         events: events(),
         rules: rules(),
         detail_shards: 4,
+        demo: false,
     }
 }
 
@@ -188,6 +189,7 @@ fn attack() -> Attack {
     };
     Attack {
         version: "18.1".into(),
+        date: None,
         tactics: vec![
             tactic("TA0001", "initial-access", "Initial Access"),
             tactic("TA0002", "execution", "Execution"),
