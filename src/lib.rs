@@ -20,7 +20,7 @@ use leptos_router::path;
 pub use state::AppState;
 
 use crate::load::{DetailCache, load_atlas};
-use crate::pages::{CoveragePage, EventPage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage};
+use crate::pages::{AboutPage, CoveragePage, EventPage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage};
 use crate::url::Links;
 
 /// The app: context, layout and routes.
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
             </a>
             <Header/>
             <main id="main" tabindex="-1">
+                <DemoBanner/>
                 <FlatRoutes fallback=|| view! { <NotFound/> }>
                     <Route path=path!("/") view=CoveragePage/>
                     <Route path=path!("/technique/:id") view=TechniquePage/>
@@ -43,6 +44,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rule/:id") view=RulePage/>
                     <Route path=path!("/rules") view=RulesPage/>
                     <Route path=path!("/event/:id") view=EventPage/>
+                    <Route path=path!("/about") view=AboutPage/>
                 </FlatRoutes>
             </main>
             <Footer/>
@@ -69,24 +71,65 @@ fn Header() -> impl IntoView {
     }
 }
 
-/// Where the catalog comes from: builder, ATT&CK release, rule sources.
+/// On the demo catalog (built from the repository's fixture rules), what it
+/// is and how to build the real atlas, above every page.
+#[component]
+fn DemoBanner() -> impl IntoView {
+    let state = expect_context::<AppState>();
+    move || {
+        let Some(Ok(atlas)) = state.atlas.get() else { return None };
+        let catalog = atlas.catalog();
+        catalog.demo.then(|| {
+            let rules = catalog.rules.len();
+            view! {
+                <aside class="demo-banner" role="note">
+                    <strong>"Demo catalog: "</strong>
+                    {format!("{rules} test rules from the Rule Atlas repository, not the public rule repositories. ")}
+                    "To see the atlas of today's Sigma, Elastic and Splunk rules, run "
+                    <code>"scripts/serve.sh"</code>
+                    " (it fetches them and ATT&CK)."
+                </aside>
+            }
+        })
+    }
+}
+
+/// Where the catalog comes from: each rule source at its commit (linked
+/// upstream), the ATT&CK release, and a link to the about page.
 #[component]
 fn Footer() -> impl IntoView {
     let state = expect_context::<AppState>();
-    let about = move || {
-        let Some(Ok(atlas)) = state.atlas.get() else { return String::new() };
+    let links = expect_context::<Links>();
+    let about = links.about();
+    let sources = move || {
+        let Some(Ok(atlas)) = state.atlas.get() else { return None };
         let catalog = atlas.catalog();
-        let sources = catalog
+        let items = catalog
             .sources
             .iter()
-            .map(|s| format!("{} {} rules ({})", s.vendor.label(), s.rules, s.revision))
-            .collect::<Vec<_>>()
-            .join(" · ");
-        format!("Catalog by {} · ATT&CK {} · {sources}", catalog.generator, catalog.attack.version)
+            .map(|source| {
+                let label = format!("{} {} rules", source.vendor.label(), source.rules);
+                let at = match (source.commit_url(), source.short_commit()) {
+                    (Some(url), Some(short)) => {
+                        let short: String = short.chars().take(7).collect();
+                        view! { " @ " <a href=url>{short}</a> }.into_any()
+                    }
+                    _ => view! { {format!(" ({})", source.revision)}}.into_any(),
+                };
+                view! { <span class="source">{label}{at}</span> }
+            })
+            .collect_view();
+        let attack = format!("ATT&CK {}", catalog.attack.version);
+        Some(view! { {items} <span class="source">{attack}</span> })
     };
     view! {
         <footer class="bottom">
-            <p>{about}</p>
+            <p>
+                {sources}
+                <a class="about-link" href=about>
+                    "About this catalog"
+                </a>
+            </p>
         </footer>
     }
 }

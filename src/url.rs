@@ -73,6 +73,10 @@ impl Links {
         format!("{}/", self.base)
     }
 
+    pub fn about(&self) -> String {
+        format!("{}/about", self.base)
+    }
+
     pub fn technique(&self, id: &str) -> String {
         format!("{}/technique/{}", self.base, encode(id))
     }

@@ -1,5 +1,6 @@
 //! One module per route.
 
+mod about;
 mod coverage;
 mod event;
 mod guide;
@@ -8,6 +9,7 @@ mod rule;
 mod rules;
 mod technique;
 
+pub use about::AboutPage;
 pub use coverage::CoveragePage;
 pub use event::EventPage;
 pub use guide::GuidePage;

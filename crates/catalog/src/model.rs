@@ -142,6 +142,24 @@ pub struct Source {
 }
 deserialize_object!(Source { vendor, repository, revision, rules, commit: default, committed: default });
 
+impl Source {
+    /// The commit's first 12 characters, as people cite commits.
+    pub fn short_commit(&self) -> Option<&str> {
+        self.commit.as_deref().map(|c| c.get(..12).unwrap_or(c))
+    }
+
+    /// The commit's page upstream, for a GitHub-style repository address.
+    pub fn commit_url(&self) -> Option<String> {
+        let commit = self.commit.as_deref().filter(|c| c.bytes().all(|b| b.is_ascii_hexdigit()))?;
+        Some(format!("{}/commit/{commit}", self.repository.trim_end_matches('/')))
+    }
+
+    /// The day of the commit (`2026-11-30`).
+    pub fn day(&self) -> Option<&str> {
+        self.committed.as_deref().and_then(|d| d.get(..10))
+    }
+}
+
 /// The ATT&CK knowledge base, as far as the catalog needs it.
 #[derive(Debug, Clone, Default, Serialize)]
 pub struct Attack {
@@ -479,6 +497,31 @@ pub fn detail_shard(rule_id: &str, shards: u32) -> u32 {
         hash = hash.wrapping_mul(0x0100_0193);
     }
     hash % shards.max(1)
+}
+
+#[cfg(test)]
+mod provenance_tests {
+    use super::*;
+
+    #[test]
+    fn a_source_links_to_its_commit() {
+        let source = Source {
+            vendor: Vendor::Sigma,
+            repository: "https://github.com/SigmaHQ/sigma".into(),
+            revision: "master".into(),
+            rules: 3,
+            commit: Some("c5e6d0ecd5a08bee5d5b7042a0de8368d8ef838f".into()),
+            committed: Some("2026-11-30T09:12:44+01:00".into()),
+        };
+        assert_eq!(source.short_commit(), Some("c5e6d0ecd5a0"));
+        assert_eq!(
+            source.commit_url().as_deref(),
+            Some("https://github.com/SigmaHQ/sigma/commit/c5e6d0ecd5a08bee5d5b7042a0de8368d8ef838f")
+        );
+        assert_eq!(source.day(), Some("2026-11-30"));
+        let odd = Source { commit: Some("../../evil".into()), ..source };
+        assert_eq!(odd.commit_url(), None, "only a hexadecimal commit becomes a link");
+    }
 }
 
 #[cfg(test)]
