@@ -27,10 +27,20 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
 
-/// The shared corpus: `RULE_ATLAS_CORPUS`, else `../shared/corpus` beside the
-/// workspace.
-fn corpus_dir() -> PathBuf {
-    std::env::var_os("RULE_ATLAS_CORPUS").map_or_else(|| root().join("../shared/corpus"), PathBuf::from)
+/// The shared corpus, by the policy of every corpus test (the builder's
+/// `tests/common`): none when `RULE_ATLAS_NO_CORPUS` is set; else
+/// `RULE_ATLAS_CORPUS` (relative to the workspace root), which must then be a
+/// folder; else `../shared/corpus` beside the workspace when it is there.
+fn corpus_dir() -> Option<PathBuf> {
+    if std::env::var_os("RULE_ATLAS_NO_CORPUS").is_some_and(|off| !off.is_empty()) {
+        return None;
+    }
+    if let Some(dir) = std::env::var_os("RULE_ATLAS_CORPUS").filter(|dir| !dir.is_empty()) {
+        let dir = root().join(dir);
+        assert!(dir.is_dir(), "RULE_ATLAS_CORPUS names {}, which is not a folder", dir.display());
+        return Some(dir);
+    }
+    Some(root().join("../shared/corpus")).filter(|dir| dir.is_dir())
 }
 
 fn files_under(dir: &Path, extensions: &[&str], out: &mut Vec<PathBuf>) {
@@ -117,11 +127,10 @@ fn elastic_query(text: &str) -> Option<(&'static str, String)> {
 
 #[test]
 fn corpus_seeds_replay() {
-    let corpus = corpus_dir();
-    if !corpus.is_dir() {
-        println!("skipped: no rule corpus at {} (set RULE_ATLAS_CORPUS)", corpus.display());
+    let Some(corpus) = corpus_dir() else {
+        eprintln!("skipped: no rule corpus (set RULE_ATLAS_CORPUS to a folder with sigma/, elastic/, splunk/)");
         return;
-    }
+    };
     let mut failures = Vec::new();
     let mut counts: Vec<(&str, usize)> = fuzzing::TARGETS.iter().map(|t| (*t, 0)).collect();
     let mut run = |target: &'static str, name: &str, data: Vec<u8>, failures: &mut Vec<String>| {
