@@ -7,9 +7,10 @@ use atlas_catalog::{Attack, Expr, FieldTable, ParseStatus, Vendor};
 use serde::Serialize;
 
 use crate::attack::{Resolution, Resolver};
+use atlas_frontend::Context;
 use atlas_frontend::outcome::FileOutcome;
+use atlas_frontend::query::{self, Input};
 use atlas_frontend::splunk::MacroTable;
-use atlas_frontend::{Context, front_end};
 
 /// One line of `explain` output.
 #[derive(Debug, Serialize)]
@@ -48,7 +49,8 @@ pub fn explain_file(path: &Path, fields: &FieldTable, attack: Option<&Attack>) -
         atlas_frontend::recognize(extension, &text).ok_or_else(|| ExplainError::UnknownVendor(path.to_owned()))?;
     let shown = path.display().to_string();
     let macros = if vendor == Vendor::Splunk { crate::macros::for_file(path) } else { MacroTable::default() };
-    let outcome = front_end(vendor).parse(&shown, &text, &Context { fields, macros: &macros });
+    // The app's checker reads a pasted file through the same function.
+    let outcome = query::parse(Input::File(vendor), &shown, &text, &Context { fields, macros: &macros });
     Ok(lines(&shown, vendor, outcome, attack))
 }
 

@@ -22,6 +22,7 @@ pub mod limits;
 pub mod outcome;
 pub mod pattern;
 pub mod problem;
+pub mod query;
 pub mod sigma;
 pub mod splunk;
 pub mod syntax;

@@ -138,14 +138,18 @@ impl RuleReader<'_> {
             return QueryLogic::default();
         }
         let query = section.query.as_ref().map_or("", |q| q.get_ref().as_str());
+        let category_field = section.event_category_override.as_deref().unwrap_or(EVENT_CATEGORY);
+        let written = QueryText {
+            query,
+            category_field,
+            place: &|span| self.in_file(query, span),
+            language_span: section.language.as_ref().map(file_span),
+        };
         // A query that cannot be read leaves no logic: the filters alone
         // would misstate what the rule looks for.
-        let Some(mut logic) = self.query(language, query, problems) else {
+        let Some(mut logic) = read_query(language, &written, self.maker, problems) else {
             return QueryLogic::default();
         };
-        for kept in std::mem::take(&mut logic.partial) {
-            problems.partial(kept.category, kept.message, self.in_file(query, kept.span));
-        }
         let filters = section.filters.as_ref();
         let (filter_trees, filter_partial) = filters::read(filters.map_or(&[], |f| f.get_ref()), self.maker);
         // Filters point at their table (`[[rule.filters]]` or `filters = […]`).
@@ -159,53 +163,6 @@ impl RuleReader<'_> {
             logic.logic = Some(Expr::and(all));
         }
         logic
-    }
-
-    /// Runs the parser of the query's language; `None` (and a problem) when
-    /// the query cannot be read.
-    fn query(&self, language: &str, query: &str, problems: &mut Problems) -> Option<QueryLogic> {
-        let section = &self.file.rule;
-        // An empty query or `*` matches every event: no logic, nothing unread.
-        let match_all = matches!(query.trim(), "" | "*" | "*:*");
-        if match_all && matches!(language, "kuery" | "lucene") {
-            return Some(QueryLogic::default());
-        }
-        let tree = |expr| QueryLogic { logic: Some(expr), ..Default::default() };
-        let (label, result) = match language {
-            "kuery" => ("KQL", kql::parse(query, kql::Syntax::Kuery, self.maker).map(tree)),
-            "lucene" => ("Lucene", kql::parse(query, kql::Syntax::Lucene, self.maker).map(tree)),
-            "eql" => {
-                let category_field = section.event_category_override.as_deref().unwrap_or("event.category");
-                ("EQL", eql::parse(query, category_field, self.maker))
-            }
-            "esql" => ("ES|QL", esql::parse(query, self.maker)),
-            other => {
-                let message = format!("query language `{other}` is not read");
-                let span = section.language.as_ref().map(file_span);
-                problems.push(ParseStatus::Unsupported, "unsupported language", message, span);
-                return None;
-            }
-        };
-        let error = match result {
-            Ok(logic) => return Some(logic),
-            Err(error) => error,
-        };
-        // Short categories for the build report: what is knowingly not read
-        // (`unsupported Lucene syntax`), else a syntax error of the language.
-        let category = match &error.kind {
-            ErrorKind::Unsupported { what, .. } => format!("unsupported {what}"),
-            _ => format!("{label} syntax error"),
-        };
-        let span = self.in_file(query, error.span);
-        if label == "Lucene" {
-            // Lucene is read as far as the KQL parser's Lucene mode goes: a
-            // query past that is a form not read, not a malformed rule.
-            let message = format!("Lucene query not understood: {error}");
-            problems.push(ParseStatus::Unsupported, category, message, span);
-        } else {
-            problems.error(category, format!("{label} query could not be parsed: {error}"), span);
-        }
-        None
     }
 
     /// A span of the query as a span of the file. TOML decoded the query
@@ -228,6 +185,89 @@ impl RuleReader<'_> {
         }
         out
     }
+}
+
+/// The field EQL's `process where …` tests, unless a rule overrides it.
+const EVENT_CATEGORY: &str = "event.category";
+
+/// A query and where it is written.
+struct QueryText<'a> {
+    query: &'a str,
+    /// The field an EQL event category is a test of.
+    category_field: &'a str,
+    /// A span of the query as a span of the text diagnostics point into.
+    place: &'a dyn Fn(Span) -> Option<Span>,
+    /// Where the language is named, for an unknown one.
+    language_span: Option<Span>,
+}
+
+/// Runs the parser of the query's language; `None` (and a problem) when the
+/// query cannot be read. Parts kept as text are problems too (the logic
+/// keeps none). One path for a rule file's query and a bare query.
+fn read_query(language: &str, written: &QueryText, maker: LeafMaker, problems: &mut Problems) -> Option<QueryLogic> {
+    let query = written.query;
+    // An empty query or `*` matches every event: no logic, nothing unread.
+    let match_all = matches!(query.trim(), "" | "*" | "*:*");
+    if match_all && matches!(language, "kuery" | "lucene") {
+        return Some(QueryLogic::default());
+    }
+    let tree = |expr| QueryLogic { logic: Some(expr), ..Default::default() };
+    let (label, result) = match language {
+        "kuery" => ("KQL", kql::parse(query, kql::Syntax::Kuery, maker).map(tree)),
+        "lucene" => ("Lucene", kql::parse(query, kql::Syntax::Lucene, maker).map(tree)),
+        "eql" => ("EQL", eql::parse(query, written.category_field, maker)),
+        "esql" => ("ES|QL", esql::parse(query, maker)),
+        other => {
+            let message = format!("query language `{other}` is not read");
+            problems.push(ParseStatus::Unsupported, "unsupported language", message, written.language_span);
+            return None;
+        }
+    };
+    let error = match result {
+        Ok(mut logic) => {
+            for kept in std::mem::take(&mut logic.partial) {
+                problems.partial(kept.category, kept.message, (written.place)(kept.span));
+            }
+            return Some(logic);
+        }
+        Err(error) => error,
+    };
+    // Short categories for the build report: what is knowingly not read
+    // (`unsupported Lucene syntax`), else a syntax error of the language.
+    let category = match &error.kind {
+        ErrorKind::Unsupported { what, .. } => format!("unsupported {what}"),
+        _ => format!("{label} syntax error"),
+    };
+    let span = (written.place)(error.span);
+    if label == "Lucene" {
+        // Lucene is read as far as the KQL parser's Lucene mode goes: a
+        // query past that is a form not read, not a malformed rule.
+        let message = format!("Lucene query not understood: {error}");
+        problems.push(ParseStatus::Unsupported, category, message, span);
+    } else {
+        problems.error(category, format!("{label} query could not be parsed: {error}"), span);
+    }
+    None
+}
+
+/// Reads one query given alone, not in a rule file (a query pasted into the
+/// checker): `language` as a rule's `language` names it (`kuery`, `lucene`,
+/// `eql`, `esql`). The rule is [`crate::query::DRAFT_ID`]; diagnostics point
+/// into `text`.
+pub fn parse_query(language: &str, path: &str, text: &str, fields: &FieldTable) -> FileOutcome {
+    let (id, title) = (crate::query::DRAFT_ID.to_owned(), crate::query::DRAFT_TITLE.to_owned());
+    let mut rule = empty_rule(Vendor::Elastic, id, title, path, String::new(), language);
+    let mut problems = Problems::default();
+    let written =
+        QueryText { query: text, category_field: EVENT_CATEGORY, place: &|span| Some(span), language_span: None };
+    if let Some(logic) = read_query(language, &written, LeafMaker::new(fields, Vendor::Elastic), &mut problems) {
+        rule.logic = logic.logic;
+        rule.log_source = logic.log_source;
+        rule.attributes = logic.attributes;
+    }
+    let diagnostics = problems.settle(&mut rule, text);
+    let detail = RuleDetail { text: text.to_owned(), ..Default::default() };
+    settle(FileOutcome { rules: vec![ParsedRule { rule, detail, line: Some(1) }], diagnostics, skipped: None })
 }
 
 /// Where a TOML value is written in its file (for a string, with its quotes).
