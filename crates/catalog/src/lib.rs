@@ -4,10 +4,12 @@
 //! and native alike.
 
 pub mod aggregate;
+pub mod check;
 pub mod expr_json;
 pub mod fields;
 pub mod index;
 pub mod indicator;
+pub mod macros;
 pub mod model;
 mod object;
 pub mod predicate;

@@ -3,7 +3,7 @@
 //! with their corpus reach.
 
 use crate::indicator::{IndicatorKey, key};
-use crate::predicate::Polarity;
+use crate::predicate::{Expr, Polarity};
 
 use super::Atlas;
 use super::atlas::to_u32;
@@ -78,6 +78,12 @@ pub struct KeyReach {
 /// first uses them.
 pub fn rule_keys(atlas: &Atlas, position: u32, polarity: Polarity) -> Vec<KeyReach> {
     let Some(logic) = atlas.rule(position).and_then(|r| r.logic.as_ref()) else { return vec![] };
+    expr_keys(atlas, logic, polarity)
+}
+
+/// The distinct indicator (or exclusion) triples of any tree (a rule's, a
+/// draft's), in the order it first uses them, with their reach in the catalog.
+pub fn expr_keys(atlas: &Atlas, logic: &Expr, polarity: Polarity) -> Vec<KeyReach> {
     let mut out: Vec<KeyReach> = Vec::new();
     logic.for_each_leaf(|leaf, p| {
         if p != polarity {

@@ -1,6 +1,8 @@
 //! The aggregations the app runs over a loaded catalog: the coverage matrix,
 //! a technique's rules grouped by vendor, the authoring guide, search, the
-//! rules behind a guide row, and the event catalog's views.
+//! rules behind a guide row, the event catalog's views, and a draft rule
+//! held against the catalog (its triples' reach, the guide rows it uses, the
+//! rules most like it).
 //!
 //! Everything here is a pure function over an [`Atlas`], the catalog plus the
 //! indexes built once when it is loaded, so each view is computed in
@@ -12,11 +14,13 @@
 mod atlas;
 mod coverage;
 mod description;
+mod draft;
 mod events;
 mod guide;
 mod lookup;
 pub mod order;
 mod search;
+mod similar;
 mod technique;
 mod vendors;
 
@@ -28,11 +32,16 @@ pub use coverage::{
     Cell, CellOrder, Column, Coverage, CoverageFilter, SubCell, coverage, platforms, shade, shade_legend,
 };
 pub use description::{Block, Span, description_blocks};
+pub use draft::{
+    COMMON_MIN_RULES, COMMON_PERCENT, DraftKey, GuideCheck, Used, common_threshold, comparable_techniques, draft_keys,
+    draft_techniques, guide_check,
+};
 pub use events::{
     ComponentRef, EventCount, EventView, TechniqueCount, event_choices, event_view, events_covered, names_code,
 };
 pub use guide::{FieldRow, Guide, OpCount, ValueRow, fields_filtered, guide};
-pub use lookup::{KeyReach, RowQuery, row_scope, rule_keys, rules_for_row};
+pub use lookup::{KeyReach, RowQuery, expr_keys, row_scope, rule_keys, rules_for_row};
 pub use search::{SearchHits, SearchIndex};
+pub use similar::{Similar, similar};
 pub use technique::{LogSourceCount, RuleRef, TechniqueView, VendorGroup, log_sources, technique_view};
 pub use vendors::{VendorCounts, VendorSet};
