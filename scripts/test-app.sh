@@ -61,6 +61,7 @@ if [ "$build" = 1 ]; then
     rm -rf "$root/dist/catalog"
     mkdir -p "$root/dist/catalog"
     cp "$corpus_catalog/catalog.json" "$root/dist/catalog/"
+    [ -f "$corpus_catalog/macros.json" ] && cp "$corpus_catalog/macros.json" "$root/dist/catalog/"
     cp -R "$corpus_catalog/details" "$root/dist/catalog/"
   fi
 fi

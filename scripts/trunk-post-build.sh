@@ -7,8 +7,9 @@
 #  - 404.html = index.html: GitHub Pages and Netlify serve it for unknown
 #    paths, so a deep link such as /technique/T1204 boots the app, which
 #    routes on the path (docs/app.md).
-#  - The catalog: $RULE_ATLAS_CATALOG (a folder holding catalog.json and
-#    details/) if set, else public/catalog if present, copied to catalog/.
+#  - The catalog: $RULE_ATLAS_CATALOG (a folder holding catalog.json,
+#    details/ and macros.json) if set, else public/catalog if present,
+#    copied to catalog/.
 set -eu
 staging="${TRUNK_STAGING_DIR:?run by trunk}"
 if ! command -v node >/dev/null; then
@@ -22,6 +23,7 @@ if [ -f "$catalog/catalog.json" ]; then
   rm -rf "$staging/catalog"
   mkdir -p "$staging/catalog"
   cp "$catalog/catalog.json" "$staging/catalog/"
+  [ -f "$catalog/macros.json" ] && cp "$catalog/macros.json" "$staging/catalog/"
   [ -d "$catalog/details" ] && cp -R "$catalog/details" "$staging/catalog/"
 fi
 exit 0

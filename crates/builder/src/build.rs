@@ -1,5 +1,6 @@
 //! `rule-atlas build`: reads the rule repositories in parallel, resolves
-//! ATT&CK, and writes `catalog.json`, its rule-detail shards and
+//! ATT&CK, and writes `catalog.json`, its rule-detail shards, the Splunk
+//! macros it read (`macros.json`, for the app's checker) and
 //! `build-report.json`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -8,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use atlas_catalog::index::IndicatorIndex;
+use atlas_catalog::macros::MacroFile;
 use atlas_catalog::model::{FORMAT_NAME, FORMAT_VERSION, detail_shard};
 use atlas_catalog::{Attack, Catalog, FieldTable, ParseStatus, Polarity, Rule, RuleAbout, RuleDetail, Source, Vendor};
 use rayon::prelude::*;
@@ -70,6 +72,8 @@ pub struct Built {
     pub catalog: Catalog,
     pub details: Vec<(String, RuleDetail)>,
     pub report: BuildReport,
+    /// The Splunk macros read, for the app's checker (`macros.json`).
+    pub macros: MacroFile,
 }
 
 /// Reads every source and assembles the catalog; `tick` is called once per
@@ -111,6 +115,7 @@ pub fn build(options: &BuildOptions, tick: &(dyn Fn(usize, usize) + Sync)) -> Re
     let mut outcomes = outcomes;
     outcomes.extend(skipped);
     let mut built = assemble(outcomes, attack, &fields, options);
+    built.macros = macros.file();
     check_found_rules(options, &built.report)?;
     for warning in &macros.warnings {
         built.report.diagnostics.push(Diagnostic::new(
@@ -241,7 +246,7 @@ fn assemble(
         detail_shards: options.detail_shards.unwrap_or(DETAIL_SHARDS).clamp(1, 4096),
         demo: options.demo,
     };
-    Built { catalog, details, report }
+    Built { catalog, details, report, macros: MacroFile::new(Vec::new()) }
 }
 
 /// The rules of every file, in order, with the files counted in the report;
@@ -464,6 +469,7 @@ pub fn write(built: &Built, out: &Path) -> Result<(), BuildError> {
     );
     catalog?;
     shards?;
+    write_json(&out.join("macros.json"), &built.macros, false)?;
     let report = BuildReport { peak_memory_bytes: peak_memory_bytes(), ..built.report.clone() };
     write_json(&out.join("build-report.json"), &report, true)
 }

@@ -2,11 +2,13 @@
 //! takes them as data): a clone's macros/ folder, or the macro definitions
 //! kept beside the detections in any other folder.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use atlas_frontend::splunk::{self, MacroTable};
+use atlas_catalog::macros::{MacroDefinition, MacroFile};
+use atlas_frontend::splunk::{self, MacroDef, MacroTable};
 
 use crate::sources;
 
@@ -14,8 +16,30 @@ use crate::sources;
 #[derive(Debug, Default)]
 pub struct Macros {
     pub table: MacroTable,
+    /// The definitions read, in reading order (the table keeps the last of
+    /// a repeated call key).
+    pub defs: Vec<MacroDef>,
     /// One line per unreadable macro file (each skipped).
     pub warnings: Vec<String>,
+}
+
+impl Macros {
+    /// `macros.json`: the definitions the table holds, by call key.
+    pub fn file(&self) -> MacroFile {
+        let mut by_key: BTreeMap<String, &MacroDef> = BTreeMap::new();
+        for def in &self.defs {
+            by_key.insert(def.key(), def);
+        }
+        let macros = by_key
+            .into_values()
+            .map(|def| MacroDefinition {
+                name: def.name.clone(),
+                arguments: def.arguments.clone(),
+                definition: def.definition.clone(),
+            })
+            .collect();
+        MacroFile::new(macros)
+    }
 }
 
 /// The macros of a source folder: its macros/ folder when it has one (a
@@ -58,7 +82,7 @@ fn read(paths: &[PathBuf], only_macros: bool) -> Macros {
             Err(message) => warnings.push(format!("{}: {message}", path.display())),
         }
     }
-    Macros { table: MacroTable::new(defs), warnings }
+    Macros { table: MacroTable::new(defs.clone()), defs, warnings }
 }
 
 /// The macros a single detection file sees (for `explain`): those of the
@@ -70,4 +94,37 @@ pub fn for_file(file: &Path) -> MacroTable {
         .and_then(|root| load(root, &[]).ok())
         .map(|macros| macros.table)
         .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn def(name: &str, arguments: &[&str], definition: &str) -> MacroDef {
+        MacroDef {
+            name: name.into(),
+            arguments: arguments.iter().map(|a| (*a).to_owned()).collect(),
+            definition: definition.into(),
+        }
+    }
+
+    #[test]
+    fn the_file_holds_what_the_table_holds_by_call_key() {
+        let defs = vec![
+            def("sysmon", &[], "first"),
+            def("ctime", &["field"], "convert ctime($field$)"),
+            def("sysmon", &[], "second"),
+        ];
+        let macros = Macros { table: MacroTable::new(defs.clone()), defs, warnings: vec![] };
+        let file = macros.file();
+        let listed: Vec<(&str, usize, &str)> =
+            file.macros.iter().map(|m| (m.name.as_str(), m.arguments.len(), m.definition.as_str())).collect();
+        // `ctime(1)` sorts before `sysmon`; the later `sysmon` wins, as in the table.
+        assert_eq!(listed, [("ctime", 1, "convert ctime($field$)"), ("sysmon", 0, "second")]);
+        assert_eq!(macros.table.get("sysmon").map(|d| d.definition.as_str()), Some("second"));
+        assert_eq!(
+            serde_json::to_string(&file).unwrap().get(..40),
+            Some(r#"{"format":"rule-atlas-macros","version":"#)
+        );
+    }
 }

@@ -191,7 +191,7 @@ fn the_default_catalog_is_current() {
     ]);
     assert!(result.status.success(), "{}", String::from_utf8_lossy(&result.stderr));
     let shipped = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../public/catalog");
-    let mut files = vec![PathBuf::from("catalog.json")];
+    let mut files = vec![PathBuf::from("catalog.json"), PathBuf::from("macros.json")];
     files.extend((0..4).map(|n| PathBuf::from(format!("details/{n}.json"))));
     for file in files {
         let fresh = std::fs::read(out.join(&file)).expect("built");
