@@ -57,6 +57,14 @@ impl Problems {
         self.found.iter()
     }
 
+    /// Moves every span through `map`: from the text the problems were
+    /// found in (a query) to the file it is written in.
+    pub fn map_spans(&mut self, mut map: impl FnMut(Span) -> Span) {
+        for problem in &mut self.found {
+            problem.span = problem.span.map(&mut map);
+        }
+    }
+
     /// Records every problem on the rule (the worst status wins, reasons
     /// accumulate) and returns them as diagnostics of the file `text`.
     pub fn settle(self, rule: &mut Rule, text: &str) -> Vec<Diagnostic> {
@@ -79,5 +87,14 @@ impl Problems {
                     .for_rule(&rule.id)
             })
             .collect()
+    }
+}
+
+impl IntoIterator for Problems {
+    type Item = Problem;
+    type IntoIter = std::vec::IntoIter<Problem>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.found.into_iter()
     }
 }
