@@ -3,7 +3,8 @@
 //! `rex`, `spath`, `join`… Each reader is lenient: what it does not
 //! recognise it skips, since only field provenance is needed from them.
 
-use super::search::{self, SearchError, Token, TokenKind};
+use super::search::{self, Token, TokenKind};
+use crate::syntax::{Span, SyntaxError};
 
 /// One output of an aggregation: `values(Processes.process) as process`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -24,49 +25,52 @@ pub struct Aggregation {
     pub by: Vec<String>,
     /// `tstats … from datamodel=X.Y`
     pub data_model: Option<String>,
-    /// The text of `tstats … where <clause> by …`.
-    pub where_clause: Option<String>,
+    /// Where `tstats … where <clause> by …` has its clause, in the arguments.
+    pub where_clause: Option<Span>,
 }
 
 /// Tokens of a command's arguments with their source text.
 struct Args<'a> {
     src: &'a str,
-    tokens: Vec<Token>,
+    tokens: Vec<Token<'a>>,
 }
 
 impl<'a> Args<'a> {
-    fn new(src: &'a str) -> Result<Self, SearchError> {
+    fn new(src: &'a str) -> Result<Self, SyntaxError> {
         Ok(Args { src, tokens: search::lex(src)? })
     }
 
     fn text(&self, i: usize) -> &'a str {
-        self.tokens.get(i).map_or("", |t| &self.src[t.span.clone()])
+        self.tokens.get(i).map_or("", |t| t.span.text(self.src))
     }
 
-    fn kind(&self, i: usize) -> Option<TokenKind> {
+    fn kind(&self, i: usize) -> Option<TokenKind<'a>> {
         self.tokens.get(i).map(|t| t.kind)
     }
 
     fn is_word(&self, i: usize, word: &str) -> bool {
-        self.kind(i) == Some(TokenKind::Word) && self.text(i).eq_ignore_ascii_case(word)
+        matches!(self.kind(i), Some(TokenKind::Word(w)) if w.eq_ignore_ascii_case(word))
     }
 
     fn is_name(&self, i: usize) -> bool {
-        matches!(self.kind(i), Some(TokenKind::Word | TokenKind::Quoted))
+        matches!(self.kind(i), Some(TokenKind::Word(_) | TokenKind::Quoted))
     }
 
     /// A word or quoted string as a name (quotes and escapes removed).
     fn name(&self, i: usize) -> String {
         let text = self.text(i);
         match self.kind(i) {
-            Some(TokenKind::Quoted) => search::Value { raw: text[1..text.len() - 1].to_owned(), quoted: true }.text(),
+            Some(TokenKind::Quoted) => {
+                let raw = text.get(1..text.len().saturating_sub(1)).unwrap_or_default().to_owned();
+                search::Value { raw, quoted: true }.text()
+            }
             _ => text.to_owned(),
         }
     }
 
     /// `key=value` at `i`.
     fn is_option(&self, i: usize) -> bool {
-        self.kind(i) == Some(TokenKind::Word) && self.kind(i + 1) == Some(TokenKind::Cmp(search::CmpOp::Eq))
+        matches!(self.kind(i), Some(TokenKind::Word(_))) && self.kind(i + 1) == Some(TokenKind::Cmp(search::CmpOp::Eq))
     }
 
     /// Index of the `)` closing the `(` at `open`.
@@ -89,11 +93,14 @@ impl<'a> Args<'a> {
 
     /// Source text from the start of token `from` to the end of token `to - 1`.
     fn slice(&self, from: usize, to: usize) -> &'a str {
+        self.span(from, to).map_or("", |span| span.text(self.src))
+    }
+
+    /// The span from the start of token `from` to the end of token `to - 1`.
+    fn span(&self, from: usize, to: usize) -> Option<Span> {
         match (self.tokens.get(from), to.checked_sub(1).and_then(|last| self.tokens.get(last))) {
-            (Some(first), Some(last)) if last.span.end >= first.span.start => {
-                &self.src[first.span.start..last.span.end]
-            }
-            _ => "",
+            (Some(first), Some(last)) if last.span.end >= first.span.start => Some(first.span.to(last.span)),
+            _ => None,
         }
     }
 
@@ -108,7 +115,7 @@ impl<'a> Args<'a> {
 /// `stats`, `eventstats`, `streamstats`, `chart`, `timechart`, `tstats`,
 /// `mstats`: aggregates, group-by fields and, for tstats, the data model and
 /// the where clause.
-pub fn aggregation(src: &str) -> Result<Aggregation, SearchError> {
+pub fn aggregation(src: &str) -> Result<Aggregation, SyntaxError> {
     let args = Args::new(src)?;
     let mut out = Aggregation::default();
     let mut i = 0;
@@ -125,7 +132,7 @@ pub fn aggregation(src: &str) -> Result<Aggregation, SearchError> {
             let end = (i + 1..args.tokens.len())
                 .find(|&j| args.is_word(j, "by") || args.is_word(j, "from"))
                 .unwrap_or(args.tokens.len());
-            out.where_clause = Some(args.slice(i + 1, end).to_owned());
+            out.where_clause = Some(args.span(i + 1, end).unwrap_or(Span::at(args.src.len())));
             i = end;
         } else if args.is_option(i) {
             i += 3;
@@ -339,7 +346,7 @@ pub fn join(src: &str) -> Join {
         match args.kind(i) {
             _ if args.is_option(i) => i += 2,
             Some(TokenKind::Subsearch) => out.subsearch = Some(subsearch_text(args.text(i))),
-            Some(TokenKind::Word | TokenKind::Quoted) => out.fields.push(args.name(i)),
+            Some(TokenKind::Word(_) | TokenKind::Quoted) => out.fields.push(args.name(i)),
             _ => {}
         }
         i += 1;
@@ -362,7 +369,7 @@ fn subsearch_text(bracketed: &str) -> String {
 pub fn regex(src: &str) -> Option<(String, bool, String)> {
     let args = Args::new(src).ok()?;
     match (args.kind(0), args.kind(1)) {
-        (Some(TokenKind::Word), Some(TokenKind::Cmp(op @ (search::CmpOp::Eq | search::CmpOp::Ne))))
+        (Some(TokenKind::Word(_)), Some(TokenKind::Cmp(op @ (search::CmpOp::Eq | search::CmpOp::Ne))))
             if args.is_name(2) =>
         {
             Some((args.name(0), op == search::CmpOp::Ne, args.name(2)))

@@ -359,8 +359,8 @@ impl<'a> Walker<'a> {
         if let Some(model) = &aggregation.data_model {
             self.data_model(model);
         }
-        if let Some(clause) = &aggregation.where_clause {
-            self.search_filter(clause, data_model_fields);
+        if let Some(clause) = aggregation.where_clause {
+            self.search_filter(clause.text(args), data_model_fields);
         }
         let strip = |env: &mut FieldEnv, name: &str| {
             if data_model_fields { env.strip_any(name) } else { name.to_owned() }

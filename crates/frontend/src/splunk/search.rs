@@ -1,18 +1,15 @@
 //! The search language: the implicit search that starts a query, the
-//! `search` command and the `where` clause of `tstats`. A lexer with spans
-//! and a recursive-descent parser with Splunk's own precedence: parentheses,
-//! then NOT, then **OR, then AND** (`a=1 b=2 OR c=3` is `a=1 AND (b=2 OR
-//! c=3)`); AND is implied between juxtaposed terms; the boolean operators
-//! count only in upper case.
+//! `search` command and the `where` clause of `tstats`. A lexer and a parser
+//! on the parsing kit (`crate::syntax`), with Splunk's own precedence:
+//! parentheses, then NOT, then **OR, then AND** (`a=1 b=2 OR c=3` is `a=1 AND
+//! (b=2 OR c=3)`); AND is implied between juxtaposed terms; the boolean
+//! operators count only in upper case. Error spans are byte offsets in the
+//! search.
 
-use std::ops::Range;
+use std::fmt;
 
 use super::text::{skip_brackets, string_end, unescape_search};
-
-pub type Span = Range<usize>;
-
-/// Parentheses and NOTs nested deeper than this are refused.
-use crate::limits::MAX_PARSE_DEPTH as MAX_DEPTH;
+use crate::syntax::{self, Cursor, ErrorKind, Level, Span, SyntaxError, climb};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CmpOp {
@@ -24,10 +21,23 @@ pub enum CmpOp {
     Ge,
 }
 
+impl fmt::Display for CmpOp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            CmpOp::Eq => "=",
+            CmpOp::Ne => "!=",
+            CmpOp::Lt => "<",
+            CmpOp::Le => "<=",
+            CmpOp::Gt => ">",
+            CmpOp::Ge => ">=",
+        })
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenKind {
+pub enum TokenKind<'a> {
     /// An unquoted run of characters: field, value, keyword or term.
-    Word,
+    Word(&'a str),
     /// A double-quoted string; the span includes the quotes.
     Quoted,
     LParen,
@@ -38,37 +48,21 @@ pub enum TokenKind {
     Subsearch,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Token {
-    pub kind: TokenKind,
-    pub span: Span,
+impl syntax::TokenKind for TokenKind<'_> {
+    fn describe(&self) -> String {
+        match self {
+            TokenKind::Word(word) => format!("`{word}`"),
+            TokenKind::Quoted => "a quoted string".into(),
+            TokenKind::LParen => "`(`".into(),
+            TokenKind::RParen => "`)`".into(),
+            TokenKind::Comma => "`,`".into(),
+            TokenKind::Cmp(op) => format!("`{op}`"),
+            TokenKind::Subsearch => "a subsearch".into(),
+        }
+    }
 }
 
-/// Why a search expression could not be read.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum SearchError {
-    /// `process="cmd.exe` (the quote never closes).
-    #[error("unterminated string at byte {0}")]
-    UnterminatedString(usize),
-    /// `search [| inputlookup x` (the bracket never closes).
-    #[error("unterminated subsearch at byte {0}")]
-    UnterminatedSubsearch(usize),
-    /// `(a=1 OR b=2` (the parenthesis never closes).
-    #[error("`(` at byte {0} is never closed")]
-    Unclosed(usize),
-    /// `a=1) b=2`.
-    #[error("unexpected `)` at byte {0}")]
-    UnexpectedClose(usize),
-    /// `a=1 OR` or `NOT` at the end, `= x` without a field.
-    #[error("expected a search term at byte {0}")]
-    ExpectedTerm(usize),
-    /// `f IN "a"` (no parenthesized list).
-    #[error("expected `(` after IN at byte {0}")]
-    ExpectedList(usize),
-    /// Parentheses or NOTs nested more than 100 deep.
-    #[error("expression nested too deeply")]
-    RecursionLimitExceeded,
-}
+pub type Token<'a> = syntax::Token<TokenKind<'a>>;
 
 /// A value as written: the raw text between the quotes (escapes unresolved)
 /// or the unquoted word.
@@ -85,6 +79,12 @@ impl Value {
     }
 }
 
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.quoted { write!(f, "\"{}\"", self.raw) } else { f.write_str(&self.raw) }
+    }
+}
+
 /// One condition of a search.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Atom {
@@ -96,6 +96,23 @@ pub enum Atom {
     Term { value: Value, case_sensitive: bool },
     /// `[ … ]`, kept as its inner text.
     Subsearch(String),
+}
+
+/// Written back as SPL: `a=1`, `f IN (a, "b")`, `"x y"`, `CASE(Error)`,
+/// `[| inputlookup t]`.
+impl fmt::Display for Atom {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Atom::Compare { field, op, value } => write!(f, "{field}{op}{value}"),
+            Atom::In { field, values } => {
+                let values: Vec<String> = values.iter().map(Value::to_string).collect();
+                write!(f, "{field} IN ({})", values.join(", "))
+            }
+            Atom::Term { value, case_sensitive: false } => write!(f, "{value}"),
+            Atom::Term { value, case_sensitive: true } => write!(f, "CASE({value})"),
+            Atom::Subsearch(text) => write!(f, "[{text}]"),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -132,24 +149,38 @@ impl Node {
     }
 }
 
-/// Lexes and parses a whole search expression; `Ok(None)` when it is empty.
-pub fn parse(src: &str) -> Result<Option<Node>, SearchError> {
-    let tokens = lex(src)?;
-    parse_tokens(src, &tokens)
+/// The structure as an s-expression over SPL atoms, for reading and tests:
+/// `(and a=1 (or b=2 c=3) (not "x y"))`.
+impl fmt::Display for Node {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (name, items) = match &self.kind {
+            NodeKind::And(items) => ("and", items),
+            NodeKind::Or(items) => ("or", items),
+            NodeKind::Not(inner) => return write!(f, "(not {inner})"),
+            NodeKind::Atom(atom) => return write!(f, "{atom}"),
+        };
+        write!(f, "({name}")?;
+        for item in items {
+            write!(f, " {item}")?;
+        }
+        f.write_str(")")
+    }
 }
 
-/// Parses tokens lexed from `src` (a clause cut out of a longer command).
-pub fn parse_tokens(src: &str, tokens: &[Token]) -> Result<Option<Node>, SearchError> {
-    let mut parser = Parser { src, tokens, pos: 0, depth: 0 };
-    let node = parser.and_expr()?;
-    match parser.peek() {
-        Some(token) => Err(SearchError::UnexpectedClose(token.span.start)),
+/// Lexes and parses a whole search expression; `Ok(None)` when it is empty.
+pub fn parse(src: &str) -> Result<Option<Node>, SyntaxError> {
+    let tokens = lex(src)?;
+    let mut parser = Parser { src, tokens: &tokens, cursor: Cursor::new(&tokens, src.len()), operand_end: 0 };
+    let node = parser.expression()?;
+    match parser.cursor.peek() {
+        // Only a `)` stops the expression early.
+        Some(_) => Err(parser.cursor.unexpected("a search term or the end of the search")),
         None => Ok(node),
     }
 }
 
 /// Splits a search expression into tokens.
-pub fn lex(src: &str) -> Result<Vec<Token>, SearchError> {
+pub fn lex(src: &str) -> Result<Vec<Token<'_>>, SyntaxError> {
     let bytes = src.as_bytes();
     let mut tokens = Vec::new();
     let mut i = 0;
@@ -164,11 +195,11 @@ pub fn lex(src: &str) -> Result<Vec<Token>, SearchError> {
             b')' => TokenKind::RParen,
             b',' => TokenKind::Comma,
             b'"' => {
-                i = string_end(bytes, i).ok_or(SearchError::UnterminatedString(i))?;
+                i = string_end(bytes, i).ok_or_else(|| unterminated("string", i, src))?;
                 TokenKind::Quoted
             }
             b'[' => {
-                i = skip_brackets(bytes, i).ok_or(SearchError::UnterminatedSubsearch(i))? - 1;
+                i = skip_brackets(bytes, i).ok_or_else(|| unterminated("subsearch", i, src))? - 1;
                 TokenKind::Subsearch
             }
             b'=' | b'<' | b'>' => {
@@ -182,23 +213,28 @@ pub fn lex(src: &str) -> Result<Vec<Token>, SearchError> {
             }
             _ => {
                 i = word_end(bytes, i) - 1;
-                TokenKind::Word
+                TokenKind::Word(src.get(start..=i).unwrap_or_default())
             }
         };
         i += 1;
-        tokens.push(Token { kind, span: start..i });
+        tokens.push(Token { kind, span: Span::new(start, i) });
     }
     Ok(tokens)
+}
+
+/// `"abc` or `[search x`: from the opening character to the end.
+fn unterminated(what: &'static str, open: usize, src: &str) -> SyntaxError {
+    SyntaxError::new(ErrorKind::Unterminated(what), Span::new(open, src.len()))
 }
 
 /// `=`, `==`, `<`, `<=`, `>`, `>=` at the start of `bytes`, with its length.
 fn comparison(bytes: &[u8]) -> (CmpOp, usize) {
     let next_is_eq = bytes.get(1) == Some(&b'=');
-    match (bytes[0], next_is_eq) {
-        (b'<', true) => (CmpOp::Le, 2),
-        (b'<', false) => (CmpOp::Lt, 1),
-        (b'>', true) => (CmpOp::Ge, 2),
-        (b'>', false) => (CmpOp::Gt, 1),
+    match (bytes.first(), next_is_eq) {
+        (Some(b'<'), true) => (CmpOp::Le, 2),
+        (Some(b'<'), false) => (CmpOp::Lt, 1),
+        (Some(b'>'), true) => (CmpOp::Ge, 2),
+        (Some(b'>'), false) => (CmpOp::Gt, 1),
         (_, true) => (CmpOp::Eq, 2),
         (_, false) => (CmpOp::Eq, 1),
     }
@@ -222,277 +258,297 @@ fn word_end(bytes: &[u8], start: usize) -> usize {
     i.min(bytes.len())
 }
 
-struct Parser<'a> {
-    src: &'a str,
-    tokens: &'a [Token],
-    pos: usize,
-    depth: usize,
+/// What a term is called in errors.
+const TERM: &str = "a search term";
+
+/// Splunk's order of the junctions as data: AND binds loosest and may be
+/// left out (any token that can start an operand joins the AND), OR binds
+/// tighter. The operands are `Option`s: `None` is a gap left by stray
+/// separators (see [`Parser::operand`]), which the junctions drop.
+fn levels<'a>() -> [Level<TokenKind<'a>, Option<Node>>; 2] {
+    [
+        Level {
+            operator: |kind| *kind == TokenKind::Word("AND"),
+            implicit: Some(starts_operand),
+            combine: |items| junction(items, NodeKind::And),
+        },
+        Level {
+            operator: |kind| *kind == TokenKind::Word("OR"),
+            implicit: None,
+            combine: |items| junction(items, NodeKind::Or),
+        },
+    ]
 }
 
-impl<'a> Parser<'a> {
-    fn peek(&self) -> Option<&'a Token> {
-        self.tokens.get(self.pos)
+/// Everything but `)` starts an operand (or a gap, or an error in it).
+fn starts_operand(kind: &TokenKind<'_>) -> bool {
+    *kind != TokenKind::RParen
+}
+
+/// A comma, or an `AND` where an operand could start: they separate nothing.
+fn is_separator(kind: &TokenKind<'_>) -> bool {
+    matches!(kind, TokenKind::Comma | TokenKind::Word("AND"))
+}
+
+struct Parser<'t, 'a> {
+    src: &'a str,
+    tokens: &'t [Token<'a>],
+    cursor: Cursor<'t, TokenKind<'a>>,
+    /// The cursor mark where the last operand ended: a token taken after it
+    /// was taken by the climber, as an operator.
+    operand_end: usize,
+}
+
+impl<'t, 'a> Parser<'t, 'a> {
+    fn cursor(&mut self) -> &mut Cursor<'t, TokenKind<'a>> {
+        &mut self.cursor
     }
 
-    fn peek_at(&self, offset: usize) -> Option<&'a Token> {
-        self.tokens.get(self.pos + offset)
+    fn text(&self, token: &Token<'_>) -> &'a str {
+        token.span.text(self.src)
     }
 
-    fn text(&self, token: &Token) -> &'a str {
-        &self.src[token.span.clone()]
+    /// Terms joined by AND (written or implied) and OR, up to `)` or the end;
+    /// `None` when there is none.
+    fn expression(&mut self) -> Result<Option<Node>, SyntaxError> {
+        climb(self, &levels(), Self::cursor, &mut Self::operand)
     }
 
-    fn is_keyword(&self, token: Option<&Token>, keyword: &str) -> bool {
-        token.is_some_and(|t| t.kind == TokenKind::Word && self.text(t) == keyword)
-    }
-
-    /// Terms joined by AND, written or implied, up to `)` or the end.
-    fn and_expr(&mut self) -> Result<Option<Node>, SearchError> {
-        let mut items = Vec::new();
-        while let Some(token) = self.peek() {
-            match token.kind {
-                TokenKind::RParen => break,
-                // A stray comma separates nothing in a search.
-                TokenKind::Comma => self.pos += 1,
-                TokenKind::Word if self.text(token) == "AND" => self.pos += 1,
-                _ => items.push(self.or_expr()?),
+    /// An operand of the junctions. A comma or an `AND` where an operand
+    /// could start separates nothing (`AND a=1`, `a=1, AND b=2`; `a=1 AND`
+    /// once a macro expands to nothing): they are skipped, and when no term
+    /// follows they leave a gap. Right after an `OR` a term must follow,
+    /// and an `AND` there is a term.
+    fn operand(&mut self) -> Result<Option<Node>, SyntaxError> {
+        let mark = self.cursor.mark();
+        let after_or = mark > self.operand_end
+            && mark.checked_sub(1).and_then(|i| self.tokens.get(i)).is_some_and(|t| t.kind == TokenKind::Word("OR"));
+        if !after_or {
+            while self.cursor.eat(is_separator).is_some() {}
+            if !self.cursor.at(starts_operand) {
+                self.operand_end = self.cursor.mark();
+                return Ok(None);
             }
         }
-        Ok(junction(items, NodeKind::And))
+        let node = self.not_expr()?;
+        self.operand_end = self.cursor.mark();
+        Ok(Some(node))
     }
 
-    fn or_expr(&mut self) -> Result<Node, SearchError> {
-        let mut items = vec![self.not_expr()?];
-        while self.is_keyword(self.peek(), "OR") {
-            self.pos += 1;
-            items.push(self.not_expr()?);
-        }
-        Ok(if items.len() == 1 { items.remove(0) } else { span_of(items, NodeKind::Or) })
-    }
-
-    fn not_expr(&mut self) -> Result<Node, SearchError> {
-        let Some(token) = self.peek() else {
-            return Err(SearchError::ExpectedTerm(self.src.len()));
+    fn not_expr(&mut self) -> Result<Node, SyntaxError> {
+        let Some(token) = self.cursor.peek() else {
+            return Err(self.cursor.unexpected(TERM));
         };
-        if !self.is_keyword(Some(token), "NOT") {
+        if token.kind != TokenKind::Word("NOT") {
             return self.primary();
         }
-        self.enter()?;
-        self.pos += 1;
-        let inner = self.not_expr()?;
-        self.depth -= 1;
-        let span = token.span.start..inner.span.end;
+        self.cursor.enter()?;
+        self.cursor.advance();
+        let inner = self.not_expr();
+        self.cursor.leave();
+        let inner = inner?;
+        let span = token.span.to(inner.span);
         Ok(Node { kind: NodeKind::Not(Box::new(inner)), span })
     }
 
-    fn enter(&mut self) -> Result<(), SearchError> {
-        self.depth += 1;
-        if self.depth > MAX_DEPTH { Err(SearchError::RecursionLimitExceeded) } else { Ok(()) }
-    }
-
-    fn primary(&mut self) -> Result<Node, SearchError> {
-        let Some(token) = self.peek() else {
-            return Err(SearchError::ExpectedTerm(self.src.len()));
+    fn primary(&mut self) -> Result<Node, SyntaxError> {
+        let Some(token) = self.cursor.peek() else {
+            return Err(self.cursor.unexpected(TERM));
         };
         match token.kind {
             TokenKind::LParen => self.group(token),
             TokenKind::Subsearch => {
-                self.pos += 1;
+                self.cursor.advance();
                 let inner = self.text(token);
-                let inner = inner[1..inner.len() - 1].trim().to_owned();
-                Ok(atom(Atom::Subsearch(inner), token.span.clone()))
+                let inner = inner.get(1..inner.len().saturating_sub(1)).unwrap_or_default().trim().to_owned();
+                Ok(atom(Atom::Subsearch(inner), token.span))
             }
-            TokenKind::Word | TokenKind::Quoted => self.condition(token),
-            TokenKind::RParen => Err(SearchError::UnexpectedClose(token.span.start)),
-            TokenKind::Comma | TokenKind::Cmp(_) => Err(SearchError::ExpectedTerm(token.span.start)),
+            TokenKind::Word(_) | TokenKind::Quoted => self.condition(token),
+            TokenKind::RParen | TokenKind::Comma | TokenKind::Cmp(_) => Err(self.cursor.unexpected(TERM)),
         }
     }
 
-    fn group(&mut self, open: &Token) -> Result<Node, SearchError> {
-        self.enter()?;
-        self.pos += 1;
-        let inner = self.and_expr()?;
-        match self.peek() {
-            Some(close) if close.kind == TokenKind::RParen => self.pos += 1,
-            _ => return Err(SearchError::Unclosed(open.span.start)),
-        }
-        self.depth -= 1;
-        let span = open.span.start..self.tokens[self.pos - 1].span.end;
+    fn group(&mut self, open: &Token<'_>) -> Result<Node, SyntaxError> {
+        self.cursor.enter()?;
+        self.cursor.advance();
+        let inner = self.expression();
+        self.cursor.leave();
+        let inner = inner?;
+        let close = self.cursor.expect(|kind| *kind == TokenKind::RParen, "`)`")?;
         // `()` matches everything: an empty AND.
         let kind = inner.map_or(NodeKind::And(Vec::new()), |node| node.kind);
-        Ok(Node { kind, span })
+        Ok(Node { kind, span: open.span.to(close.span) })
     }
 
     /// `field op value`, `field IN (…)`, `TERM(…)` / `CASE(…)` or a free term.
-    fn condition(&mut self, first: &'a Token) -> Result<Node, SearchError> {
-        let next = self.peek_at(1);
+    fn condition(&mut self, first: &Token<'a>) -> Result<Node, SyntaxError> {
+        let next = self.cursor.peek_at(1);
         if let Some(TokenKind::Cmp(op)) = next.map(|t| t.kind) {
             return Ok(self.comparison(first, op));
         }
-        if next.is_some_and(|t| t.kind == TokenKind::Word && matches!(self.text(t), "IN" | "in"))
-            && self.peek_at(2).is_some_and(|t| t.kind == TokenKind::LParen)
+        if next.is_some_and(|t| matches!(t.kind, TokenKind::Word("IN" | "in")))
+            && self.cursor.peek_kind(2) == Some(&TokenKind::LParen)
         {
             return self.in_list(first);
         }
-        let word = self.text(first);
-        let directive = first.kind == TokenKind::Word && matches!(word.to_ascii_uppercase().as_str(), "TERM" | "CASE");
-        if directive && next.is_some_and(|t| t.kind == TokenKind::LParen && t.span.start == first.span.end) {
+        if let TokenKind::Word(word) = first.kind
+            && matches!(word.to_ascii_uppercase().as_str(), "TERM" | "CASE")
+            && next.is_some_and(|t| t.kind == TokenKind::LParen && t.span.start == first.span.end)
+        {
             return self.directive(first, word.eq_ignore_ascii_case("CASE"));
         }
-        self.pos += 1;
+        self.cursor.advance();
         let value = self.value(first);
-        Ok(atom(Atom::Term { value, case_sensitive: false }, first.span.clone()))
+        Ok(atom(Atom::Term { value, case_sensitive: false }, first.span))
     }
 
-    fn comparison(&mut self, field: &Token, op: CmpOp) -> Node {
-        self.pos += 2;
-        let mut end = self.tokens[self.pos - 1].span.end;
+    fn comparison(&mut self, field: &Token<'_>, op: CmpOp) -> Node {
+        self.cursor.skip(2);
+        let mut end = self.cursor.last_span();
         // A missing value (`user=` at the end, or before `)`) is empty.
-        let value = match self.peek() {
-            Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Quoted) && !self.is_operator_word(t) => {
-                self.pos += 1;
-                end = t.span.end;
+        let value = match self.cursor.peek() {
+            Some(t) if matches!(t.kind, TokenKind::Word(_) | TokenKind::Quoted) && !is_operator_word(t.kind) => {
+                self.cursor.advance();
+                end = t.span;
                 self.value(t)
             }
             _ => Value { raw: String::new(), quoted: false },
         };
-        let span = field.span.start..end;
-        atom(Atom::Compare { field: self.value(field).text(), op, value }, span)
+        atom(Atom::Compare { field: self.value(field).text(), op, value }, field.span.to(end))
     }
 
-    /// `OR` / `AND` / `NOT` after `=` are operators, not values.
-    fn is_operator_word(&self, token: &Token) -> bool {
-        token.kind == TokenKind::Word && matches!(self.text(token), "OR" | "AND" | "NOT")
-    }
-
-    fn in_list(&mut self, field: &Token) -> Result<Node, SearchError> {
-        let open = &self.tokens[self.pos + 2];
-        self.pos += 3;
+    /// After `field IN`, at the `(`.
+    fn in_list(&mut self, field: &Token<'_>) -> Result<Node, SyntaxError> {
+        self.cursor.skip(3);
         let mut values = Vec::new();
         loop {
-            match self.peek() {
-                Some(t) if matches!(t.kind, TokenKind::Word | TokenKind::Quoted) => {
+            match self.cursor.peek() {
+                Some(t) if matches!(t.kind, TokenKind::Word(_) | TokenKind::Quoted) => {
                     values.push(self.value(t));
-                    self.pos += 1;
+                    self.cursor.advance();
                 }
-                Some(t) if t.kind == TokenKind::Comma => self.pos += 1,
+                Some(t) if t.kind == TokenKind::Comma => {
+                    self.cursor.advance();
+                }
                 Some(t) if t.kind == TokenKind::RParen => {
-                    self.pos += 1;
-                    let span = field.span.start..t.span.end;
+                    self.cursor.advance();
+                    let span = field.span.to(t.span);
                     return Ok(atom(Atom::In { field: self.value(field).text(), values }, span));
                 }
-                Some(t) => return Err(SearchError::ExpectedList(t.span.start)),
-                None => return Err(SearchError::Unclosed(open.span.start)),
+                _ => return Err(self.cursor.unexpected("a value, `,` or `)` in the IN list")),
             }
         }
     }
 
-    /// `TERM(x)` / `CASE(x)`: a term, matched exactly or with case.
-    fn directive(&mut self, first: &Token, case_sensitive: bool) -> Result<Node, SearchError> {
-        let open = &self.tokens[self.pos + 1];
-        let close_at = self.tokens[self.pos..]
-            .iter()
-            .position(|t| t.kind == TokenKind::RParen)
-            .ok_or(SearchError::Unclosed(open.span.start))?;
-        let close = &self.tokens[self.pos + close_at];
-        let raw = self.src[open.span.end..close.span.start].trim();
+    /// `TERM(x)` / `CASE(x)`: a term, matched exactly or with case. What is
+    /// between the parentheses is taken as written, up to the first `)`.
+    fn directive(&mut self, first: &Token<'_>, case_sensitive: bool) -> Result<Node, SyntaxError> {
+        let open = self.cursor.peek_at(1).map_or(first.span, |t| t.span);
+        let Some(close_at) = self.cursor.rest().iter().position(|t| t.kind == TokenKind::RParen) else {
+            return Err(SyntaxError::new(ErrorKind::UnexpectedEnd { expected: "`)`" }, Span::at(self.src.len())));
+        };
+        self.cursor.skip(close_at + 1);
+        let close = self.cursor.last_span();
+        let raw = self.src.get(open.end..close.start).unwrap_or_default().trim();
         let value = match raw.strip_prefix('"').and_then(|r| r.strip_suffix('"')) {
             Some(inner) => Value { raw: inner.to_owned(), quoted: true },
             None => Value { raw: raw.to_owned(), quoted: false },
         };
-        self.pos += close_at + 1;
-        Ok(atom(Atom::Term { value, case_sensitive }, first.span.start..close.span.end))
+        Ok(atom(Atom::Term { value, case_sensitive }, first.span.to(close)))
     }
 
-    fn value(&self, token: &Token) -> Value {
+    fn value(&self, token: &Token<'_>) -> Value {
         let text = self.text(token);
         match token.kind {
-            TokenKind::Quoted => Value { raw: text[1..text.len() - 1].to_owned(), quoted: true },
+            TokenKind::Quoted => {
+                Value { raw: text.get(1..text.len().saturating_sub(1)).unwrap_or_default().to_owned(), quoted: true }
+            }
             _ => Value { raw: text.to_owned(), quoted: false },
         }
     }
+}
+
+/// `OR` / `AND` / `NOT` after `=` are operators, not values.
+fn is_operator_word(kind: TokenKind<'_>) -> bool {
+    matches!(kind, TokenKind::Word("OR" | "AND" | "NOT"))
 }
 
 fn atom(atom: Atom, span: Span) -> Node {
     Node { kind: NodeKind::Atom(atom), span }
 }
 
-/// One operand stays itself; several make an AND / OR spanning them all.
-fn junction(mut items: Vec<Node>, make: fn(Vec<Node>) -> NodeKind) -> Option<Node> {
+/// The operands of a junction without its gaps: none is a gap, one stays
+/// itself, several make an AND / OR spanning them all.
+fn junction(items: Vec<Option<Node>>, make: fn(Vec<Node>) -> NodeKind) -> Option<Node> {
+    let mut items: Vec<Node> = items.into_iter().flatten().collect();
     match items.len() {
-        0 => None,
-        1 => items.pop(),
-        _ => Some(span_of(items, make)),
+        0 | 1 => items.pop(),
+        _ => {
+            let start = items.first().map_or(0, |n| n.span.start);
+            let end = items.last().map_or(0, |n| n.span.end);
+            Some(Node { kind: make(items), span: Span::new(start, end) })
+        }
     }
-}
-
-fn span_of(items: Vec<Node>, make: fn(Vec<Node>) -> NodeKind) -> Node {
-    let start = items.first().map_or(0, |n| n.span.start);
-    let end = items.last().map_or(0, |n| n.span.end);
-    Node { kind: make(items), span: start..end }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    /// `(and a=1 (or b=2 c=3))`: a compact, hand-checkable rendering.
+    /// The parse as one line: the tree (`Display`), `empty`, or the error
+    /// with its span.
     fn show(src: &str) -> String {
         match parse(src) {
-            Ok(Some(node)) => render(&node),
+            Ok(Some(node)) => node.to_string(),
             Ok(None) => "empty".into(),
-            Err(error) => format!("error: {error}"),
-        }
-    }
-
-    fn render(node: &Node) -> String {
-        let list = |items: &[Node]| items.iter().map(render).collect::<Vec<_>>().join(" ");
-        match &node.kind {
-            NodeKind::And(items) => format!("(and {})", list(items)),
-            NodeKind::Or(items) => format!("(or {})", list(items)),
-            NodeKind::Not(inner) => format!("(not {})", render(inner)),
-            NodeKind::Atom(Atom::Compare { field, op, value }) => {
-                format!("{field}{op:?}{}", value.raw)
-            }
-            NodeKind::Atom(Atom::In { field, values }) => {
-                format!("{field} in [{}]", values.iter().map(|v| v.raw.as_str()).collect::<Vec<_>>().join(","))
-            }
-            NodeKind::Atom(Atom::Term { value, case_sensitive }) => {
-                format!("term{}({})", if *case_sensitive { "~" } else { "" }, value.raw)
-            }
-            NodeKind::Atom(Atom::Subsearch(text)) => format!("[{text}]"),
+            Err(error) => format!("error at {}..{}: {error}", error.span.start, error.span.end),
         }
     }
 
     #[test]
     fn or_binds_tighter_than_and() {
         // Splunk's search command: NOT, then OR, then AND.
-        assert_eq!(show("a=1 b=2 OR c=3"), "(and aEq1 (or bEq2 cEq3))");
-        assert_eq!(show("a=1 OR b=2 c=3"), "(and (or aEq1 bEq2) cEq3)");
-        assert_eq!(show("a=1 AND b=2 OR c=3"), "(and aEq1 (or bEq2 cEq3))");
-        assert_eq!(show("(a=1 b=2) OR c=3"), "(or (and aEq1 bEq2) cEq3)");
-        assert_eq!(show("NOT a=1 OR b=2"), "(or (not aEq1) bEq2)");
+        assert_eq!(show("a=1 b=2 OR c=3"), "(and a=1 (or b=2 c=3))");
+        assert_eq!(show("a=1 OR b=2 c=3"), "(and (or a=1 b=2) c=3)");
+        assert_eq!(show("a=1 AND b=2 OR c=3"), "(and a=1 (or b=2 c=3))");
+        assert_eq!(show("(a=1 b=2) OR c=3"), "(or (and a=1 b=2) c=3)");
+        assert_eq!(show("NOT a=1 OR b=2"), "(or (not a=1) b=2)");
+        assert_eq!(show("a=1 OR b=2 OR c=3 d=4"), "(and (or a=1 b=2 c=3) d=4)");
     }
 
     #[test]
     fn lower_case_operators_are_terms() {
-        assert_eq!(show("a=1 or b=2"), "(and aEq1 term(or) bEq2)");
+        assert_eq!(show("a=1 or b=2"), "(and a=1 or b=2)");
+    }
+
+    #[test]
+    fn stray_separators_separate_nothing() {
+        // What a macro that expands to nothing leaves behind.
+        assert_eq!(show("a=1 AND"), "a=1");
+        assert_eq!(show("AND a=1 , AND b=2 AND AND"), "(and a=1 b=2)");
+        assert_eq!(show("(a=1 AND) OR (AND)"), "(or a=1 (and))");
+        assert_eq!(show("AND ,"), "empty");
+        // Right after OR, AND is a term, and a term must follow.
+        assert_eq!(show("a=1 OR AND b=2"), "(and (or a=1 AND) b=2)");
+        assert_eq!(show(", OR , b=2"), "(and OR b=2)");
+        assert_eq!(show("a=1 OR , b=2"), "error at 7..8: expected a search term, found `,`");
     }
 
     #[test]
     fn comparisons_lists_and_negations() {
-        assert_eq!(show("x!=1 y<=2 z >3 w= v"), "(and xNe1 yLe2 zGt3 wEqv)");
-        assert_eq!(show(r#"NOT f IN ("a", b,"c")"#), "(not f in [a,b,c])");
-        assert_eq!(show(r#"NOT(f IN("a"))"#), "(not f in [a])");
+        assert_eq!(show("x!=1 y<=2 z >3 w= v"), "(and x!=1 y<=2 z>3 w=v)");
+        assert_eq!(show(r#"NOT f IN ("a", b,"c")"#), r#"(not f IN ("a", b, "c"))"#);
+        assert_eq!(show(r#"NOT(f IN("a"))"#), r#"(not f IN ("a"))"#);
         // A missing value is empty (`summariesonly=` once a macro is gone).
-        assert_eq!(show("(user=) x=1 y="), "(and userEq xEq1 yEq)");
+        assert_eq!(show("(user=) x=1 y="), "(and user= x=1 y=)");
+        assert_eq!(show("x= AND y=1"), "(and x= y=1)");
     }
 
     #[test]
     fn values_keep_their_raw_spelling() {
         assert_eq!(
             show(r#"p="*\\Windows\\*" q=C:\\x s="say \"hi\"""#),
-            r#"(and pEq*\\Windows\\* qEqC:\\x sEqsay \"hi\")"#
+            r#"(and p="*\\Windows\\*" q=C:\\x s="say \"hi\"")"#
         );
         let Ok(Some(Node { kind: NodeKind::Atom(Atom::Compare { value, .. }), .. })) = parse(r#"s="say \"hi\" \\ \*""#)
         else {
@@ -505,10 +561,10 @@ mod tests {
     fn terms_directives_and_subsearches() {
         assert_eq!(
             show(r#""access denied" TERM(10.0.0.1) CASE(Error)"#),
-            "(and term(access denied) term(10.0.0.1) term~(Error))"
+            r#"(and "access denied" 10.0.0.1 CASE(Error))"#
         );
-        assert_eq!(show("NOT [| inputlookup t | fields x] a=1"), "(and (not [| inputlookup t | fields x]) aEq1)");
-        assert_eq!(show("()"), "(and )");
+        assert_eq!(show("NOT [| inputlookup t | fields x] a=1"), "(and (not [| inputlookup t | fields x]) a=1)");
+        assert_eq!(show("()"), "(and)");
         assert_eq!(show("  "), "empty");
     }
 
@@ -516,18 +572,21 @@ mod tests {
     fn spans_cover_each_conjunct() {
         let src = "a=1 (b=2 OR c=\"x y\") NOT d=4";
         let node = parse(src).expect("parses").expect("not empty");
-        let texts: Vec<&str> = node.conjuncts().iter().map(|n| &src[n.span.clone()]).collect();
+        let texts: Vec<&str> = node.conjuncts().iter().map(|n| n.span.text(src)).collect();
         assert_eq!(texts, ["a=1", "(b=2 OR c=\"x y\")", "NOT d=4"]);
     }
 
     #[test]
-    fn errors_name_the_problem() {
-        assert_eq!(show("(a=1"), "error: `(` at byte 0 is never closed");
-        assert_eq!(show("a=1)"), "error: unexpected `)` at byte 3");
-        assert_eq!(show("a=\"x"), "error: unterminated string at byte 2");
-        assert_eq!(show("a=1 OR"), "error: expected a search term at byte 6");
-        assert_eq!(show("[search x"), "error: unterminated subsearch at byte 0");
-        assert_eq!(show(&"(".repeat(200)), "error: expression nested too deeply");
-        assert_eq!(show(&"NOT ".repeat(200)), "error: expression nested too deeply");
+    fn errors_name_the_problem_and_where() {
+        assert_eq!(show("(a=1"), "error at 4..4: expected `)`, found the end");
+        assert_eq!(show("a=1)"), "error at 3..4: expected a search term or the end of the search, found `)`");
+        assert_eq!(show("a=\"x"), "error at 2..4: unterminated string");
+        assert_eq!(show("a=1 OR"), "error at 6..6: expected a search term, found the end");
+        assert_eq!(show("[search x"), "error at 0..9: unterminated subsearch");
+        assert_eq!(show("f IN (a = b)"), "error at 8..9: expected a value, `,` or `)` in the IN list, found `=`");
+        assert_eq!(show("x TERM(a"), "error at 8..8: expected `)`, found the end");
+        assert_eq!(show("= x"), "error at 0..1: expected a search term, found `=`");
+        assert_eq!(parse(&"(".repeat(200)).unwrap_err().kind, ErrorKind::TooDeep);
+        assert_eq!(parse(&"NOT ".repeat(200)).unwrap_err().kind, ErrorKind::TooDeep);
     }
 }

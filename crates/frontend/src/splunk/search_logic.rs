@@ -65,7 +65,7 @@ pub fn take_selectors(node: Node, selection: &mut Selection) -> Option<Node> {
         selection.time_range.push(text);
         return None;
     }
-    let span = node.span.clone();
+    let span = node.span;
     match node.kind {
         NodeKind::And(items) => {
             let rest: Vec<Node> = items.into_iter().filter_map(|n| take_selectors(n, selection)).collect();

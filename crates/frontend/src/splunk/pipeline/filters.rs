@@ -58,7 +58,7 @@ impl Walker<'_> {
             let mut subsearches = Vec::new();
             let mut resolver = Resolver { env: &mut self.env, strip_any: data_model_fields };
             let lowered = search_logic::lower(&conjunct, &self.maker, &mut resolver, &mut subsearches);
-            self.record(lowered, text.get(conjunct.span.clone()).unwrap_or(text));
+            self.record(lowered, text.get(conjunct.span.start..conjunct.span.end).unwrap_or(text));
             for sub in subsearches {
                 self.problem(
                     "subsearch filter",
