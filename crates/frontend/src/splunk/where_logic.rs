@@ -14,14 +14,11 @@ use super::search::{self, CmpOp};
 use super::search_logic::{self, FieldSource};
 use crate::leaf::LeafMaker;
 
-/// Splits a top-level AND chain into its operands.
+/// Splits a top-level AND into its operands, and those that are ANDs in
+/// parentheses in turn.
 pub fn conjuncts(expr: Eval) -> Vec<Eval> {
     match expr.kind {
-        EvalKind::Binary(BinOp::And, left, right) => {
-            let mut out = conjuncts(*left);
-            out.extend(conjuncts(*right));
-            out
-        }
+        EvalKind::And(items) => items.into_iter().flat_map(conjuncts).collect(),
         _ => vec![expr],
     }
 }
@@ -45,8 +42,8 @@ struct FieldOperand<'e> {
 impl WhereLowering<'_, '_> {
     pub fn lower(&mut self, expr: &Eval) -> Result<Option<Expr>, Computed> {
         match &expr.kind {
-            EvalKind::Binary(BinOp::And, l, r) => Ok(junction(vec![self.lower(l)?, self.lower(r)?], false)),
-            EvalKind::Binary(BinOp::Or, l, r) => Ok(junction(vec![self.lower(l)?, self.lower(r)?], true)),
+            EvalKind::And(items) => Ok(junction(self.lower_all(items)?, false)),
+            EvalKind::Or(items) => Ok(junction(self.lower_all(items)?, true)),
             EvalKind::Not(inner) => Ok(self.lower(inner)?.map(Expr::negate)),
             EvalKind::Bool(true) => Ok(None),
             EvalKind::Binary(op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge), l, r) => {
@@ -57,6 +54,12 @@ impl WhereLowering<'_, '_> {
             EvalKind::Call(name, args) => self.call(expr, name, args),
             _ => self.raw(expr),
         }
+    }
+
+    /// Each operand in turn (all of them: a condition that is always true
+    /// decides only once the junction is known).
+    fn lower_all(&mut self, items: &[Eval]) -> Result<Vec<Option<Expr>>, Computed> {
+        items.iter().map(|item| self.lower(item)).collect()
     }
 
     fn comparison(&mut self, whole: &Eval, op: BinOp, l: &Eval, r: &Eval) -> Result<Option<Expr>, Computed> {
@@ -194,7 +197,7 @@ impl WhereLowering<'_, '_> {
                 sources.push(source);
             }
         }
-        let text = self.src.get(expr.span.clone()).unwrap_or_default().trim().to_owned();
+        let text = expr.span.text(self.src).trim().to_owned();
         let field = (sources.len() == 1).then(|| sources[0].as_str());
         Ok(Some(self.maker.leaf(field, Op::Raw, Some(text), true)))
     }
@@ -264,6 +267,9 @@ pub fn collect_fields<'e>(expr: &'e Eval, out: &mut Vec<&'e str>) {
         }
         EvalKind::In(subject, items) => {
             collect_fields(subject, out);
+            items.iter().for_each(|a| collect_fields(a, out));
+        }
+        EvalKind::And(items) | EvalKind::Or(items) | EvalKind::Xor(items) => {
             items.iter().for_each(|a| collect_fields(a, out));
         }
         EvalKind::Str(_) | EvalKind::Num(_) | EvalKind::Bool(_) => {}

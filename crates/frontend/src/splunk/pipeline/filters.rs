@@ -79,7 +79,7 @@ impl Walker<'_> {
                 WhereLowering { maker: self.maker, fields: &mut resolver, src: text, subsearches: Vec::new() };
             let lowered = lowering.lower(&conjunct);
             let subsearches = std::mem::take(&mut lowering.subsearches);
-            self.record(lowered, text.get(conjunct.span.clone()).unwrap_or(text));
+            self.record(lowered, text.get(conjunct.span.start..conjunct.span.end).unwrap_or(text));
             for sub in subsearches {
                 self.problem(
                     "subsearch filter",
