@@ -4,12 +4,15 @@
 //! Detections hide whole predicates in macros (`process_net`), select their
 //! log source with one (`sysmon`) and end with a `*_filter` hook, so the text
 //! is expanded first, exactly as Splunk does: literal substitution, nested
-//! macros expanded in turn, `$arg$` replaced by the argument text.
+//! macros expanded in turn, `$arg$` replaced by the argument text. The
+//! expansion keeps a [`SourceMap`] back to the query as written, so that a
+//! problem in expanded text is reported at the macro call it came from.
 
 use std::collections::HashMap;
 
-use super::text::strip_comments;
+use super::text::{SourceMap, strip_comments};
 use crate::limits::{MAX_EXPANDED_SEARCH_BYTES as MAX_EXPANSION, MAX_MACRO_DEPTH as MAX_DEPTH};
+use crate::syntax::Span;
 
 /// Undefined macros known to shape output only, never to filter events:
 /// contentctl and the CIM / ES apps define them outside the repository.
@@ -68,7 +71,27 @@ pub enum MacroProblem {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Expansion {
     pub text: String,
-    pub problems: Vec<MacroProblem>,
+    /// Each with the call it is about, as a span of the query expanded: the
+    /// call written in the query, also for a macro that one nests.
+    pub problems: Vec<(MacroProblem, Span)>,
+    /// From `text` back to the query: text copied from it maps to itself,
+    /// text from a macro's body to the call written in the query.
+    pub map: SourceMap,
+}
+
+impl Expansion {
+    /// Appends `piece`: from the query (at offset `at` of it) when `call` is
+    /// `None`, else from the body of the macro called at `call`.
+    fn emit(&mut self, piece: &str, at: usize, call: Option<Span>) {
+        if piece.is_empty() {
+            return;
+        }
+        match call {
+            None => self.map.copied(self.text.len(), Span::new(at, at + piece.len())),
+            Some(call) => self.map.made(self.text.len(), call),
+        }
+        self.text.push_str(piece);
+    }
 }
 
 /// A macro call parsed from between two backticks.
@@ -97,55 +120,63 @@ impl MacroTable {
 
     /// Expands every macro call in `spl`, recursively.
     pub fn expand(&self, spl: &str) -> Expansion {
-        let mut expansion = Expansion { text: String::with_capacity(spl.len() * 2), problems: Vec::new() };
-        self.expand_into(spl, 0, &mut expansion);
+        let mut expansion = Expansion { text: String::with_capacity(spl.len() * 2), ..Expansion::default() };
+        self.expand_into(spl, 0, None, &mut expansion);
         expansion
     }
 
-    fn expand_into(&self, text: &str, depth: usize, out: &mut Expansion) {
+    /// Expands `text`: the query itself (`call` is `None`), or the body of
+    /// a macro whose outermost call is at `call` in the query.
+    fn expand_into(&self, text: &str, depth: usize, call: Option<Span>, out: &mut Expansion) {
         let mut rest = text;
+        // Where `rest` starts in `text`.
+        let mut at = 0;
         while let Some(open) = rest.find('`') {
-            out.text.push_str(&rest[..open]);
+            out.emit(&rest[..open], at, call);
+            let tick = at + open;
             let after = &rest[open + 1..];
             // A backtick starts a call only if a well-formed call runs to the
             // next backtick; otherwise it is a literal (`split(x, "`")`).
-            match after.find('`').and_then(|close| parse_call(&after[..close]).map(|call| (close, call))) {
-                Some((close, call)) => {
-                    self.expand_call(&call, depth, out);
+            match after.find('`').and_then(|close| parse_call(&after[..close]).map(|parsed| (close, parsed))) {
+                Some((close, parsed)) => {
+                    at = tick + close + 2;
+                    self.expand_call(&parsed, depth, call.unwrap_or(Span::new(tick, at)), out);
                     rest = &after[close + 1..];
                 }
                 None => {
-                    out.text.push('`');
+                    at = tick + 1;
+                    out.emit("`", tick, call);
                     rest = after;
                 }
             }
             if out.text.len() > MAX_EXPANSION {
-                push_unique(&mut out.problems, MacroProblem::TooLarge);
+                push_unique(&mut out.problems, MacroProblem::TooLarge, call.unwrap_or(Span::new(tick, at)));
                 return;
             }
         }
-        out.text.push_str(rest);
+        out.emit(rest, at, call);
     }
 
-    fn expand_call(&self, call: &Call<'_>, depth: usize, out: &mut Expansion) {
+    /// Expands one call; `at` is the call written in the query.
+    fn expand_call(&self, call: &Call<'_>, depth: usize, at: Span, out: &mut Expansion) {
         let key = match &call.arguments {
             Some(args) => format!("{}({})", call.name, args.len()),
             None => call.name.to_owned(),
         };
         let Some(def) = self.by_key.get(&key) else {
             if !is_output_only(call.name) {
-                push_unique(&mut out.problems, MacroProblem::Undefined(key));
+                push_unique(&mut out.problems, MacroProblem::Undefined(key), at);
             }
-            out.text.push(' ');
+            out.emit(" ", 0, Some(at));
             return;
         };
         if depth >= MAX_DEPTH {
-            push_unique(&mut out.problems, MacroProblem::TooDeep(key));
+            push_unique(&mut out.problems, MacroProblem::TooDeep(key), at);
             return;
         }
         match substitute(&def.definition, &def.arguments, call.arguments.as_deref().unwrap_or(&[])) {
-            Some(body) => self.expand_into(&strip_comments(&body), depth + 1, out),
-            None => push_unique(&mut out.problems, MacroProblem::TooLarge),
+            Some(body) => self.expand_into(&strip_comments(&body), depth + 1, Some(at), out),
+            None => push_unique(&mut out.problems, MacroProblem::TooLarge, at),
         }
     }
 }
@@ -174,9 +205,10 @@ fn is_output_only(name: &str) -> bool {
     name.ends_with("_filter") || OUTPUT_ONLY.contains(&name)
 }
 
-fn push_unique(problems: &mut Vec<MacroProblem>, problem: MacroProblem) {
-    if !problems.contains(&problem) {
-        problems.push(problem);
+/// Records a problem once, at the first call it is found at.
+fn push_unique(problems: &mut Vec<(MacroProblem, Span)>, problem: MacroProblem, at: Span) {
+    if !problems.iter().any(|(known, _)| *known == problem) {
+        problems.push((problem, at));
     }
 }
 
@@ -258,6 +290,11 @@ mod tests {
         }
     }
 
+    /// The problems of an expansion, without where.
+    fn problems(expansion: &Expansion) -> Vec<MacroProblem> {
+        expansion.problems.iter().map(|(problem, _)| problem.clone()).collect()
+    }
+
     fn table() -> MacroTable {
         MacroTable::new([
             def("sysmon", &[], "sourcetype=sysmon OR source=Sysmon"),
@@ -280,6 +317,27 @@ mod tests {
     }
 
     #[test]
+    fn expanded_text_maps_back_to_the_calls() {
+        let spl = "`sysmon` EventCode=1 | where `process_net` | `unknown`";
+        let out = table().expand(spl);
+        let back = |needle: &str| {
+            let at = out.text.find(needle).unwrap();
+            out.map.span(Span::new(at, at + needle.len())).text(spl)
+        };
+        // Copied text maps to itself, a macro's text to its call, also
+        // through a nested macro.
+        assert_eq!(back("EventCode=1 | where"), "EventCode=1 | where");
+        assert_eq!(back("source=Sysmon"), "`sysmon`");
+        assert_eq!(back("net1.exe"), "`process_net`");
+        assert_eq!(back("Sysmon EventCode"), "`sysmon` EventCode");
+        assert_eq!(out.problems, [(MacroProblem::Undefined("unknown".into()), Span::new(45, 54))]);
+        assert_eq!(&spl[45..54], "`unknown`");
+        // A problem in a nested macro is at the call written in the query.
+        let out = table().expand("a=1 `loop`");
+        assert_eq!(out.problems, [(MacroProblem::TooDeep("loop".into()), Span::new(4, 10))]);
+    }
+
+    #[test]
     fn arguments_are_substituted_by_position() {
         let out = table().expand("| `ctime(firstTime)` | `pair(user, \"a,b\")`");
         assert_eq!(out.text, "| convert ctime(firstTime) | user=\"a,b\" $cost$");
@@ -292,11 +350,11 @@ mod tests {
             table().expand("a=1 | `my_rule_filter` | `drop_dm_object_name(Processes)` | `get_user(x)` | `unknown`");
         assert_eq!(out.text, "a=1 |   |   |   |  ");
         assert_eq!(
-            out.problems,
+            problems(&out),
             [MacroProblem::Undefined("get_user(1)".into()), MacroProblem::Undefined("unknown".into())]
         );
         // The wrong number of arguments is another macro.
-        assert_eq!(table().expand("`ctime`").problems, [MacroProblem::Undefined("ctime".into())]);
+        assert_eq!(problems(&table().expand("`ctime`")), [MacroProblem::Undefined("ctime".into())]);
     }
 
     #[test]
@@ -309,7 +367,7 @@ mod tests {
     #[test]
     fn recursion_is_capped() {
         let out = table().expand("`loop`");
-        assert_eq!(out.problems, [MacroProblem::TooDeep("loop".into())]);
+        assert_eq!(problems(&out), [MacroProblem::TooDeep("loop".into())]);
         assert_eq!(out.text.matches('x').count(), MAX_DEPTH);
     }
 

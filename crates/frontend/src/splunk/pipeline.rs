@@ -133,7 +133,7 @@ pub fn analyze(spl: &str, macros: &MacroTable, maker: LeafMaker<'_>) -> Analysis
     let mut walker = Walker::new(maker);
     walker.note_base_macros(&spl, macros);
     let expansion = macros.expand(&spl);
-    for problem in &expansion.problems {
+    for (problem, _) in &expansion.problems {
         let category = match problem {
             macros::MacroProblem::Undefined(_) => "undefined macro",
             _ => "macro expansion",

@@ -1,9 +1,13 @@
 //! Text-level passes over SPL that come before any parsing: removing
-//! ```` ```comments``` ```` and cutting a query into its pipeline stages.
+//! ```` ```comments``` ```` and cutting a query into its pipeline stages,
+//! and the [`SourceMap`] that leads from a rewritten query (comments gone,
+//! macros expanded) back to the search as written.
 //!
 //! Both work on bytes: every character SPL gives a meaning to here is ASCII,
 //! and UTF-8 never uses ASCII bytes inside a multi-byte character, so slicing
 //! at those bytes always lands on character boundaries.
+
+use crate::syntax::Span;
 
 /// One command of a pipeline, as a slice of the expanded query.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,20 +48,121 @@ impl<'a> Stage<'a> {
 /// Quotes are deliberately not tracked: comments may hold unbalanced quotes,
 /// and a triple backtick inside a string literal does not occur in practice.
 pub fn strip_comments(spl: &str) -> String {
+    strip_comments_mapped(spl).0
+}
+
+/// [`strip_comments`], with the map from the result back to `spl` (each
+/// space that stands for a comment maps to the whole comment).
+pub fn strip_comments_mapped(spl: &str) -> (String, SourceMap) {
     const FENCE: &str = "```";
     let mut out = String::with_capacity(spl.len());
+    let mut map = SourceMap::default();
     let mut rest = spl;
+    // Where `rest` starts in `spl`.
+    let mut at = 0;
     while let Some(open) = rest.find(FENCE) {
+        map.copied(out.len(), Span::new(at, at + open));
         out.push_str(&rest[..open]);
-        out.push(' ');
+        let comment = at + open;
         let after = &rest[open + FENCE.len()..];
-        match after.find(FENCE) {
-            Some(close) => rest = &after[close + FENCE.len()..],
-            None => return out,
-        }
+        let end = after.find(FENCE).map_or(spl.len(), |close| comment + 2 * FENCE.len() + close);
+        map.made(out.len(), Span::new(comment, end));
+        out.push(' ');
+        rest = spl.get(end..).unwrap_or_default();
+        at = end;
     }
+    map.copied(out.len(), Span::new(at, spl.len()));
     out.push_str(rest);
-    out
+    (out, map)
+}
+
+/// How a text rewritten from another — comments removed, macros expanded —
+/// leads back to it, so that a problem found in the rewritten query is
+/// reported where the author wrote it. The rewritten text is a sequence of
+/// pieces, each either a copy of a span of the original or made in place of
+/// one (the space left by a comment, the body of a macro call); a made piece
+/// maps to the whole span it replaced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SourceMap {
+    /// In the order of the rewritten text; the first starts at 0.
+    pieces: Vec<Piece>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Piece {
+    /// Where the piece starts in the rewritten text.
+    at: usize,
+    /// The span of the original it copies or replaces.
+    from: Span,
+    /// A byte-for-byte copy of `from` (else text made in its place).
+    copied: bool,
+}
+
+impl SourceMap {
+    /// The rewritten text at `at` goes on with a copy of `from`.
+    pub fn copied(&mut self, at: usize, from: Span) {
+        if from.start >= from.end {
+            return;
+        }
+        if let Some(last) = self.pieces.last_mut()
+            && last.copied
+            && last.from.end == from.start
+            && last.at + (last.from.end - last.from.start) == at
+        {
+            last.from.end = from.end;
+            return;
+        }
+        self.pieces.push(Piece { at, from, copied: true });
+    }
+
+    /// The rewritten text at `at` goes on with text made in place of `from`.
+    pub fn made(&mut self, at: usize, from: Span) {
+        if self.pieces.last().is_some_and(|last| !last.copied && last.from == from) {
+            return;
+        }
+        self.pieces.push(Piece { at, from, copied: false });
+    }
+
+    /// The span of the original that a span of the rewritten text comes
+    /// from: exact in copied text, the whole replaced span in made text. An
+    /// empty map (nothing was rewritten) maps a span to itself.
+    pub fn span(&self, span: Span) -> Span {
+        if self.pieces.is_empty() {
+            return span;
+        }
+        let start = match self.piece(span.start) {
+            Some(piece) if piece.copied => piece.offset(span.start),
+            Some(piece) => piece.from.start,
+            None => 0,
+        };
+        let end = match span.end.checked_sub(1).filter(|_| span.end > span.start) {
+            // An empty span: a point in copied text, the whole of made text.
+            None => match self.piece(span.start) {
+                Some(piece) if !piece.copied => piece.from.end,
+                _ => start,
+            },
+            Some(last) => match self.piece(last) {
+                Some(piece) if piece.copied => piece.offset(last) + 1,
+                Some(piece) => piece.from.end,
+                None => start,
+            },
+        };
+        Span::new(start, end.max(start))
+    }
+
+    /// The piece that holds `offset` of the rewritten text (the last one
+    /// for offsets at or past its end).
+    fn piece(&self, offset: usize) -> Option<&Piece> {
+        let after = self.pieces.partition_point(|piece| piece.at <= offset);
+        self.pieces.get(after.checked_sub(1)?)
+    }
+}
+
+impl Piece {
+    /// The original offset of `offset` of the rewritten text, in a copy.
+    fn offset(&self, offset: usize) -> usize {
+        (self.from.start + (offset - self.at)).min(self.from.end)
+    }
 }
 
 /// Cuts a query at the pipes that separate its commands: pipes inside
@@ -175,6 +280,24 @@ mod tests {
         let spl = "a=1 ```drop | this \" one``` | stats count ```and `this```";
         assert_eq!(strip_comments(spl), "a=1   | stats count  ");
         assert_eq!(strip_comments("x ```never closed | y"), "x  ");
+    }
+
+    #[test]
+    fn stripped_text_maps_back_to_the_search_as_written() {
+        let spl = "a=1 ```drop | this``` | stats count ```tail";
+        let (stripped, map) = strip_comments_mapped(spl);
+        let back = |needle: &str| {
+            let at = stripped.find(needle).unwrap();
+            map.span(Span::new(at, at + needle.len())).text(spl)
+        };
+        assert_eq!(back("stats count"), "stats count");
+        assert_eq!(back("a=1"), "a=1");
+        // The space that stands for a comment is the whole comment.
+        assert_eq!(map.span(Span::new(4, 5)).text(spl), "```drop | this```");
+        assert_eq!(map.span(Span::at(stripped.len())).text(spl), "```tail");
+        // Copied text around a comment: from its start to its end.
+        assert_eq!(map.span(Span::new(0, 7)).text(spl), "a=1 ```drop | this``` |");
+        assert_eq!(SourceMap::default().span(Span::new(2, 5)), Span::new(2, 5));
     }
 
     #[test]
