@@ -589,6 +589,87 @@ fn regex_command() {
     );
 }
 
+// --- where problems are written ---------------------------------------------------
+
+/// A detection file around a `search:` written as given (a YAML scalar of
+/// any style, from `search:` on).
+fn file_with(search: &str) -> String {
+    format!("name: Test\nid: 11111111-1111-1111-1111-111111111111\n{search}\n")
+}
+
+/// Each diagnostic of a detection file: category, line and column.
+fn places(text: &str, macros: &splunk::MacroTable) -> Vec<(String, Option<u32>, Option<u32>)> {
+    let outcome = splunk::parse_file("detections/endpoint/test.yml", text, &fields(), macros);
+    outcome.diagnostics.iter().map(|d| (d.reason.clone(), d.line, d.column)).collect()
+}
+
+/// Line and column (1-based, in characters) of the first `needle` in `text`.
+fn place_of(text: &str, needle: &str) -> (u32, u32) {
+    let at = text.find(needle).expect("needle in text");
+    let line = text[..at].matches('\n').count() + 1;
+    let column = text[..at].rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+    (u32::try_from(line).expect("small"), u32::try_from(column).expect("small"))
+}
+
+fn at(category: &str, (line, column): (u32, u32)) -> (String, Option<u32>, Option<u32>) {
+    (category.to_owned(), Some(line), Some(column))
+}
+
+#[test]
+fn a_problem_in_a_one_line_single_quoted_search_has_its_line_and_column() {
+    // The doubled quotes before it are one character of the search each.
+    let text =
+        file_with("search: 'index=main user=''a b'' | search NOT [| inputlookup allow | fields user] | table user'");
+    assert_eq!(place_of(&text, "NOT ["), (3, 43));
+    assert_eq!(places(&text, &repo().table), [at("subsearch filter", (3, 43))]);
+}
+
+#[test]
+fn a_problem_in_a_multi_line_block_scalar_search_has_its_line_and_column() {
+    let lines = "  index=main EventCode=4688\n  | search process_name=cmd.exe ) user=x\n  | table user";
+    for style in ["|", "|-", ">-"] {
+        let text = file_with(&format!("search: {style}\n{lines}"));
+        assert_eq!(place_of(&text, ")"), (5, 33));
+        assert_eq!(places(&text, &repo().table), [at("search syntax", (5, 33))], "{style}");
+    }
+    let rule = &splunk::parse_file("d.yml", &file_with(&format!("search: >-\n{lines}")), &fields(), &repo().table)
+        .rules[0]
+        .rule;
+    assert_eq!(
+        rule.reason.as_deref(),
+        Some("cannot read `process_name=cmd.exe ) user=x`: expected a search term or the end of the search, found `)`")
+    );
+}
+
+#[test]
+fn a_problem_in_a_macro_definition_points_at_the_call() {
+    let definition = |name: &str, definition: &str| splunk::MacroDef {
+        name: name.into(),
+        arguments: Vec::new(),
+        definition: definition.into(),
+    };
+    // The quote never closes in the definition of a macro that another nests.
+    let table = splunk::MacroTable::new([
+        definition("suspicious_process", r#"process_name="cmd.exe"#),
+        definition("windows_shells", "`suspicious_process` OR process_name=pwsh.exe"),
+    ]);
+    let text = file_with("search: >-\n  index=main\n  `get_user_info(user)` `windows_shells`\n  | table user");
+    assert_eq!(place_of(&text, "`get_user_info"), (5, 3));
+    assert_eq!(place_of(&text, "`windows_shells`"), (5, 25));
+    assert_eq!(places(&text, &table), [at("undefined macro", (5, 3)), at("search syntax", (5, 25))]);
+}
+
+#[test]
+fn an_unreadable_where_points_into_the_clause() {
+    // A double-quoted scalar over two lines, with an escaped quote: the one
+    // that never closes in the where clause.
+    let text = file_with("search: \"index=main\n  | where process=\\\"cmd.exe AND user=x\"");
+    assert_eq!(place_of(&text, "\"cmd.exe"), (4, 20));
+    assert_eq!(places(&text, &repo().table), [at("where syntax", (4, 20))]);
+    let rule = &splunk::parse_file("d.yml", &text, &fields(), &repo().table).rules[0].rule;
+    assert_eq!(rule.reason.as_deref(), Some(r#"cannot read `where process="cmd.exe AND user=x`: unterminated string"#));
+}
+
 // --- files and metadata ----------------------------------------------------------
 
 #[test]

@@ -26,6 +26,8 @@ use atlas_catalog::{FieldTable, ParseStatus, RuleDetail, Vendor};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::leaf::LeafMaker;
 use crate::outcome::{FileOutcome, ParsedRule, downgrade, settle};
+use crate::syntax::{Embedded, LineIndex, Position, Span};
+use crate::yaml::Yaml;
 use crate::{Context, FrontEnd, Repository};
 pub use macros::{MacroDef, MacroTable};
 use metadata::Detection;
@@ -67,10 +69,12 @@ pub fn is_macro_file(text: &str) -> bool {
 
 /// Reads one detection file (`rel_path` is its path inside the repository).
 pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable, macros: &MacroTable) -> FileOutcome {
-    let detection = match crate::yaml::parse_documents(text) {
-        Ok(documents) => documents.first().map(Detection::from_yaml).unwrap_or_default(),
+    let documents = match crate::yaml::parse_documents(text) {
+        Ok(documents) => documents,
         Err(error) => return FileOutcome::failed(yaml_error(rel_path, &error)),
     };
+    let document = documents.first();
+    let detection = document.map(Detection::from_yaml).unwrap_or_default();
     if is_macro_file(text) {
         return FileOutcome::skipped("search macro (read with the macros)");
     }
@@ -89,20 +93,29 @@ pub fn parse_file(rel_path: &str, text: &str, fields: &FieldTable, macros: &Macr
             rule.logic = analysis.logic;
             rule.log_source = metadata::dedup(analysis.log_source.into_iter().chain(rule.log_source));
             rule.attributes.extend(analysis.attributes);
-            for problem in analysis.problems {
-                downgrade(&mut rule, ParseStatus::Partial, &problem.message);
-                let line = crate::diagnostic::line_of(text, "search:");
-                diagnostics.push(
-                    Diagnostic::new(Vendor::Splunk, rel_path, Severity::Warning, problem.category, problem.message)
-                        .at_line(line)
-                        .for_rule(&rule.id),
-                );
-            }
+            let mut problems = analysis.problems;
+            problems.map_spans(|span| search_in_file(text, document, spl, span));
+            diagnostics = problems.settle(&mut rule, text);
         }
     }
     let sections = detection.how_to_implement().map(|h| ("How to implement".to_owned(), h)).into_iter().collect();
     let detail = RuleDetail { text: text.to_owned(), sections, ..Default::default() };
     FileOutcome { rules: vec![ParsedRule { rule, detail, line: Some(1) }], diagnostics, skipped: None }
+}
+
+/// Where `span` of the detection's search `spl` is written in the file
+/// `text`: through the `search:` scalar as written (its quotes, escapes,
+/// indentation and folding), or at the start of the `search:` line when
+/// the YAML reader kept no positions (the relaxed reading of files whose
+/// quoted scalars go on at column 0).
+fn search_in_file(text: &str, document: Option<&Yaml>, spl: &str, span: Span) -> Span {
+    match document.and_then(|d| d.key("search")).filter(|key| key.value != Span::default()) {
+        Some(key) => Embedded { raw: key.value.text(text), start: key.value.start }.file_span(spl, span),
+        None => {
+            let line = crate::diagnostic::line_of(text, "search:").unwrap_or(1);
+            Span::at(LineIndex::new(text).offset(Position { line, column: 1 }))
+        }
+    }
 }
 
 /// An unreadable detection: file, line and the parser's message.

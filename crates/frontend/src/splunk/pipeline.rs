@@ -4,6 +4,10 @@
 //! inner `join`), the log source (selector macros, data models), and — as
 //! attributes — the filters on values the pipeline computed (thresholds
 //! after `stats`, post-processing after `eval` / `rex` / `lookup`).
+//!
+//! The walk reads the query with comments removed and macros expanded; the
+//! problems it finds are mapped back through both to the search as written
+//! (text from a macro to the macro's call).
 
 use atlas_catalog::{Expr, Op};
 
@@ -14,8 +18,10 @@ use super::macros::{self, MacroTable};
 use super::metadata::dedup;
 use super::search;
 use super::search_logic::{self, Selection};
-use super::text::{Stage, split_pipeline, strip_comments, tidy_subsearch};
+use super::text::{Stage, split_pipeline, strip_comments_mapped, tidy_subsearch};
 use crate::leaf::LeafMaker;
+use crate::problem::Problems;
+use crate::syntax::Span;
 
 mod filters;
 
@@ -110,38 +116,47 @@ const NEUTRAL: &[&str] = &[
     "",
 ];
 
-/// A reason the logic is incomplete; the rule becomes partial.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Problem {
-    /// Short, stable category for counting (`undefined macro`).
-    pub category: &'static str,
-    pub message: String,
-}
-
 /// Everything read from one query.
 #[derive(Debug, Clone, Default)]
 pub struct Analysis {
     pub logic: Option<Expr>,
     pub log_source: Vec<(String, String)>,
     pub attributes: Vec<(String, String)>,
-    pub problems: Vec<Problem>,
+    /// Why the logic is incomplete (each makes the rule partial), with spans
+    /// in the search as written.
+    pub problems: Problems,
 }
 
 /// Reads a detection's `search`.
 pub fn analyze(spl: &str, macros: &MacroTable, maker: LeafMaker<'_>) -> Analysis {
-    let spl = strip_comments(spl);
+    let (stripped, comments) = strip_comments_mapped(spl);
     let mut walker = Walker::new(maker);
-    walker.note_base_macros(&spl, macros);
-    let expansion = macros.expand(&spl);
-    for (problem, _) in &expansion.problems {
+    walker.note_base_macros(&stripped, macros);
+    let expansion = macros.expand(&stripped);
+    let mut problems = Problems::default();
+    for (problem, call) in &expansion.problems {
         let category = match problem {
             macros::MacroProblem::Undefined(_) => "undefined macro",
             _ => "macro expansion",
         };
-        walker.problem(category, problem.to_string());
+        problems.partial(category, problem.to_string(), Some(comments.span(*call)));
     }
     walker.run(&split_pipeline(&expansion.text));
-    walker.finish()
+    let mut analysis = walker.finish();
+    // The walk's spans are in the expanded text.
+    for mut problem in analysis.problems {
+        problem.span = problem.span.map(|span| comments.span(expansion.map.span(span)));
+        problems.push(problem.status, problem.category, problem.message, problem.span);
+    }
+    analysis.problems = problems;
+    analysis
+}
+
+/// Where a stage's command and arguments are in the text walked, without
+/// the whitespace around them.
+fn stage_span(stage: &Stage<'_>) -> Span {
+    let start = stage.start + (stage.text.len() - stage.text.trim_start().len());
+    Span::new(start, start + stage.text.trim().len())
 }
 
 struct Walker<'a> {
@@ -151,7 +166,8 @@ struct Walker<'a> {
     selection: Selection,
     log_source: Vec<(String, String)>,
     attributes: Vec<(String, String)>,
-    problems: Vec<Problem>,
+    /// With spans in the text walked.
+    problems: Problems,
     /// Subsearch nesting, for walking joined subsearches.
     depth: usize,
 }
@@ -165,15 +181,16 @@ impl<'a> Walker<'a> {
             selection: Selection::default(),
             log_source: Vec::new(),
             attributes: Vec::new(),
-            problems: Vec::new(),
+            problems: Problems::default(),
             depth: 0,
         }
     }
 
-    fn problem(&mut self, category: &'static str, message: String) {
-        let problem = Problem { category, message };
-        if !self.problems.contains(&problem) {
-            self.problems.push(problem);
+    /// Records a problem at `span` of the text walked, once (at the first
+    /// place it is found).
+    fn problem(&mut self, category: &str, message: String, span: Span) {
+        if !self.problems.iter().any(|p| p.category == category && p.message == message) {
+            self.problems.partial(category, message, Some(span));
         }
     }
 
@@ -215,9 +232,11 @@ impl<'a> Walker<'a> {
         } else if GENERATING.contains(&first.command().as_str()) {
             self.generating(first);
             rest
+        } else if first.command() == "search" {
+            self.search_filter(first.arguments(), first.arguments_start(), false);
+            rest
         } else {
-            let text = if first.command() == "search" { first.arguments() } else { first.text };
-            self.search_filter(text, false);
+            self.search_filter(first.text, first.start, false);
             rest
         };
         for stage in rest {
@@ -226,14 +245,14 @@ impl<'a> Walker<'a> {
     }
 
     fn generating(&mut self, stage: &Stage<'_>) {
-        let args = stage.arguments();
+        let (args, at) = (stage.arguments(), stage.arguments_start());
         match stage.command().as_str() {
-            "tstats" => self.tstats(args, true),
-            "mstats" => self.tstats(args, false),
-            "search" => self.search_filter(args, false),
+            "tstats" => self.tstats(args, at, true),
+            "mstats" => self.tstats(args, at, false),
+            "search" => self.search_filter(args, at, false),
             "from" => match commands::from_data_model(args) {
                 Some(model) => self.data_model(&model),
-                None => self.problem("unsupported command", format!("cannot read `from{args}`")),
+                None => self.problem("unsupported command", format!("cannot read `from{args}`"), stage_span(stage)),
             },
             "datamodel" => {
                 let names = commands::positionals(args);
@@ -258,7 +277,7 @@ impl<'a> Walker<'a> {
             "summary" => self.env.make_opaque(),
             other => {
                 self.env.make_opaque();
-                self.problem("unsupported command", format!("unknown generating command `{other}`"));
+                self.problem("unsupported command", format!("unknown generating command `{other}`"), stage_span(stage));
             }
         }
     }
@@ -272,14 +291,14 @@ impl<'a> Walker<'a> {
         let args = stage.arguments();
         let name = stage.command();
         match name.as_str() {
-            "search" => self.search_filter(args, false),
-            "where" => self.where_filter(args),
-            "regex" => self.regex_filter(stage.text.trim(), args),
+            "search" => self.search_filter(args, stage.arguments_start(), false),
+            "where" => self.where_filter(args, stage.arguments_start()),
+            "regex" => self.regex_filter(stage.text.trim(), args, stage_span(stage)),
             "stats" | "chart" | "timechart" | "sistats" | "tstats" | "mstats" => self.transform(args, false),
             "top" | "rare" => self.transform(args, true),
             "eventstats" | "streamstats" => self.side_aggregation(args),
             "transaction" => self.transaction(args),
-            "join" => self.join(args),
+            "join" => self.join(args, stage_span(stage)),
             "map" => self.env.replace_all(),
             "append" | "appendpipe" => {
                 if let Some(sub) = commands::subsearch(args) {
@@ -347,20 +366,21 @@ impl<'a> Walker<'a> {
         }
     }
 
-    /// `tstats` / `mstats` as the generating command: data model, where
-    /// clause (logic) and the aggregation it ends with.
-    fn tstats(&mut self, args: &str, data_model_fields: bool) {
+    /// `tstats` / `mstats` as the generating command (arguments `args`,
+    /// at `at` of the text walked): data model, where clause (logic) and the
+    /// aggregation it ends with.
+    fn tstats(&mut self, args: &str, at: usize, data_model_fields: bool) {
         let aggregation = match commands::aggregation(args) {
             Ok(aggregation) => aggregation,
             Err(error) => {
-                return self.problem("search syntax", format!("cannot read tstats: {error}"));
+                return self.problem("search syntax", format!("cannot read tstats: {error}"), error.span.shifted(at));
             }
         };
         if let Some(model) = &aggregation.data_model {
             self.data_model(model);
         }
         if let Some(clause) = aggregation.where_clause {
-            self.search_filter(clause.text(args), data_model_fields);
+            self.search_filter(clause.text(args), at + clause.start, data_model_fields);
         }
         let strip = |env: &mut FieldEnv, name: &str| {
             if data_model_fields { env.strip_any(name) } else { name.to_owned() }
@@ -480,7 +500,8 @@ impl<'a> Walker<'a> {
     /// logic: its tree is AND-ed into the rule's, as the steps of an EQL
     /// sequence are, and its thresholds, problems and time range come along.
     /// Outer joins only add fields: their subsearch is an attribute.
-    fn join(&mut self, args: &str) {
+    /// `span`: the join command, where problems of its subsearch are reported.
+    fn join(&mut self, args: &str, span: Span) {
         let join = commands::join(args);
         let Some(subsearch) = join.subsearch else {
             return;
@@ -488,7 +509,7 @@ impl<'a> Walker<'a> {
         let subsearch = tidy_subsearch(&subsearch);
         let inner = join.kind.as_deref().is_none_or(|k| k.eq_ignore_ascii_case("inner"));
         let Some(joined) = self.walk_subsearch(&subsearch) else {
-            return self.too_deep(&subsearch, inner);
+            return self.too_deep(&subsearch, inner, span);
         };
         self.env.join(joined.env);
         // The joined events are read too: `join process_guid [| tstats … from
@@ -503,8 +524,10 @@ impl<'a> Walker<'a> {
         self.logic.extend(joined.logic);
         self.attributes.extend(joined.attributes);
         self.selection.time_range.extend(joined.selection.time_range);
+        // Their spans are in the subsearch as tidied, which is not written
+        // anywhere: the join stands for them.
         for problem in joined.problems {
-            self.problem(problem.category, problem.message);
+            self.problem(&problem.category, problem.message, span);
         }
         // Without fields Splunk joins on every field the two sides share;
         // there is no key to name then.
@@ -515,11 +538,11 @@ impl<'a> Walker<'a> {
 
     /// A joined subsearch nested deeper than [`MAX_SUBSEARCH_DEPTH`]: its
     /// fields are unknown and, for an inner join, its filter is kept as written.
-    fn too_deep(&mut self, subsearch: &str, inner: bool) {
+    fn too_deep(&mut self, subsearch: &str, inner: bool, span: Span) {
         self.env.make_opaque();
         if inner {
             self.logic.push(self.maker.leaf(None, Op::Raw, Some(subsearch.to_owned()), false));
-            self.problem("subsearch filter", format!("joins a subsearch nested too deep: [{subsearch}]"));
+            self.problem("subsearch filter", format!("joins a subsearch nested too deep: [{subsearch}]"), span);
         } else {
             self.attributes.push(("outer join".to_owned(), subsearch.to_owned()));
         }

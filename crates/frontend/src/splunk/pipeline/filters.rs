@@ -14,6 +14,7 @@ use crate::splunk::eval::{self, Eval, EvalKind};
 use crate::splunk::search;
 use crate::splunk::search_logic::{self, FieldSource};
 use crate::splunk::where_logic::{self, WhereLowering};
+use crate::syntax::Span;
 
 /// Resolves field names in filters through the pipeline's field provenance.
 struct Resolver<'e> {
@@ -42,13 +43,15 @@ impl FieldSource for Resolver<'_> {
 
 impl Walker<'_> {
     /// A search-language filter: the base search, `| search`, or the where
-    /// clause of `tstats` (`data_model_fields`).
-    pub(super) fn search_filter(&mut self, text: &str, data_model_fields: bool) {
+    /// clause of `tstats` (`data_model_fields`); `at` is where `text` starts
+    /// in the text walked.
+    pub(super) fn search_filter(&mut self, text: &str, at: usize, data_model_fields: bool) {
         let node = match search::parse(text) {
             Ok(Some(node)) => node,
             Ok(None) => return,
             Err(error) => {
-                return self.problem("search syntax", format!("cannot read `{}`: {error}", text.trim()));
+                let message = format!("cannot read `{}`: {error}", text.trim());
+                return self.problem("search syntax", message, error.span.shifted(at));
             }
         };
         let Some(node) = search_logic::take_selectors(node, &mut self.selection) else {
@@ -63,15 +66,17 @@ impl Walker<'_> {
                 self.problem(
                     "subsearch filter",
                     format!("filters on the results of a subsearch: [{}]", abbreviate(&sub)),
+                    conjunct.span.shifted(at),
                 );
             }
         }
     }
 
-    pub(super) fn where_filter(&mut self, text: &str) {
+    /// `| where`: `text` is its expression, at `at` of the text walked.
+    pub(super) fn where_filter(&mut self, text: &str, at: usize) {
         let expr = match eval::parse(text) {
             Ok(expr) => expr,
-            Err(error) => return self.unreadable_where(text, &error.to_string()),
+            Err(error) => return self.unreadable_where(text, &error.to_string(), error.span.shifted(at)),
         };
         for conjunct in where_logic::conjuncts(expr) {
             let mut resolver = Resolver { env: &mut self.env, strip_any: false };
@@ -84,6 +89,7 @@ impl Walker<'_> {
                 self.problem(
                     "subsearch filter",
                     format!("filters on the results of a subsearch: [{}]", abbreviate(&sub)),
+                    conjunct.span.shifted(at),
                 );
             }
         }
@@ -117,8 +123,9 @@ impl Walker<'_> {
 
     /// A where clause that does not parse (broken quoting after a macro
     /// expansion, `\"` outside strings) still only post-processes when every
-    /// name it mentions is computed; otherwise part of the logic is missing.
-    fn unreadable_where(&mut self, text: &str, error: &str) {
+    /// name it mentions is computed; otherwise part of the logic is missing
+    /// (a problem at `span`, where the parser stopped).
+    fn unreadable_where(&mut self, text: &str, error: &str, span: Span) {
         let names = where_logic::loose_names(text);
         let computed: Vec<Computed> = names
             .iter()
@@ -134,14 +141,14 @@ impl Walker<'_> {
             Some(how) if computed.len() == names.len() => {
                 self.attributes.push((how.label().to_owned(), text.trim().to_owned()))
             }
-            _ => self.problem("where syntax", format!("cannot read `where {}`: {error}", text.trim())),
+            _ => self.problem("where syntax", format!("cannot read `where {}`: {error}", text.trim()), span),
         }
     }
 
-    /// `| regex field="re"` / `field!="re"`.
-    pub(super) fn regex_filter(&mut self, whole: &str, args: &str) {
+    /// `| regex field="re"` / `field!="re"`; `span` is the command's.
+    pub(super) fn regex_filter(&mut self, whole: &str, args: &str, span: Span) {
         let Some((field, negated, regex)) = commands::regex(args) else {
-            return self.problem("search syntax", format!("cannot read `{whole}`"));
+            return self.problem("search syntax", format!("cannot read `{whole}`"), span);
         };
         let mut resolver = Resolver { env: &mut self.env, strip_any: false };
         let lowered = resolver.source(&field).map(|source| {
