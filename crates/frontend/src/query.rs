@@ -12,7 +12,6 @@ use atlas_catalog::{RuleDetail, Vendor};
 
 use crate::leaf::LeafMaker;
 use crate::outcome::{FileOutcome, ParsedRule, empty_rule, settle};
-use crate::problem::Problems;
 use crate::{Context, elastic, front_end, has_top_level_key, splunk};
 
 /// The id of the one rule a bare query becomes.
@@ -149,20 +148,16 @@ fn outside_quotes(text: &str) -> String {
 }
 
 /// A bare SPL search, read by the Splunk front end's pipeline walk with the
-/// macros of the context, as a detection's `search` is.
+/// macros of the context, as a detection's `search` is; problems point
+/// into the text (through macro expansion, at the call).
 fn parse_spl(path: &str, text: &str, context: &Context) -> FileOutcome {
     let mut rule = empty_rule(Vendor::Splunk, DRAFT_ID.to_owned(), DRAFT_TITLE.to_owned(), path, String::new(), "spl");
     let analysis = splunk::pipeline::analyze(text, context.macros, LeafMaker::new(context.fields, Vendor::Splunk));
     rule.logic = analysis.logic;
     rule.log_source = splunk::metadata::dedup(analysis.log_source);
     rule.attributes = analysis.attributes;
-    // The walk reads the search after macro expansion, so its problems have
-    // no place in the text (a detection's point at its `search:` key).
-    let mut problems = Problems::default();
-    for problem in analysis.problems {
-        problems.partial(problem.category, problem.message, None);
-    }
-    let diagnostics = problems.settle(&mut rule, text);
+    // Problems are placed in the search as written, which is the text here.
+    let diagnostics = analysis.problems.settle(&mut rule, text);
     let detail = RuleDetail { text: text.to_owned(), ..Default::default() };
     settle(FileOutcome { rules: vec![ParsedRule { rule, detail, line: Some(1) }], diagnostics, skipped: None })
 }
@@ -240,6 +235,9 @@ mod tests {
         assert_eq!(tree(&spl), r#"(eq process_name|process.name "mshta.exe")"#);
         let undefined = read(Input::Query(QueryLanguage::Spl), text, &MacroTable::default());
         assert_eq!(undefined.rules[0].rule.status, ParseStatus::Partial);
-        assert_eq!(undefined.diagnostics[0].reason, "undefined macro");
+        let diagnostic = &undefined.diagnostics[0];
+        assert_eq!(diagnostic.reason, "undefined macro");
+        // At the call, in the search as pasted.
+        assert_eq!((diagnostic.line, diagnostic.column), (Some(1), Some(56)));
     }
 }
