@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 use crate::model::{ParseStatus, Vendor};
 use crate::object::deserialize_object;
 
+/// The worker's first message, once it can take requests: messages posted
+/// to a worker before its WASM has started are lost, so the app holds its
+/// requests until then.
+pub const READY: &str = "ready";
+
 /// What a text is to be read as: a rule file of a vendor, a bare query of
 /// one language, or whatever it looks like.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
