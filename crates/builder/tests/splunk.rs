@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use atlas_builder::{macros, sources};
-use atlas_catalog::{Expr, FieldTable, ParseStatus, Rule, Vendor};
+use atlas_catalog::{Expr, FieldTable, Op, ParseStatus, Rule, Vendor};
 use atlas_frontend::diagnostic::Severity;
 use atlas_frontend::fieldtable;
 use atlas_frontend::outcome::FileOutcome;
@@ -108,7 +108,10 @@ fn in_search_or_binds_tighter_than_and() {
 fn in_where_and_binds_tighter_than_or() {
     // where: (a==1 AND b==2) OR c==3; == is case-sensitive.
     assert_eq!(logic("index=main | where a==1 AND b==2 OR c==3"), r#"(or (and (eq~ a "1") (eq~ b "2")) (eq~ c "3"))"#);
-    assert_eq!(logic(r#"index=main | where NOT a=1 OR b!="x""#), r#"(or (not (eq~ a "1")) (not (eq~ b "x")))"#);
+    assert_eq!(
+        logic(r#"index=main | where NOT a=1 OR b!="x""#),
+        r#"(or (not (eq~ a "1")) (and (exists b) (not (eq~ b "x"))))"#
+    );
 }
 
 // --- search values -----------------------------------------------------------
@@ -117,7 +120,7 @@ fn in_where_and_binds_tighter_than_or() {
 fn negation_forms() {
     assert_eq!(
         logic("index=main NOT a=1 b!=2 NOT (c=3 OR d=4)"),
-        r#"(and (not (eq a "1")) (not (eq b "2")) (not (or (eq c "3") (eq d "4"))))"#
+        r#"(and (not (eq a "1")) (exists b) (not (eq b "2")) (not (or (eq c "3") (eq d "4"))))"#
     );
 }
 
@@ -175,7 +178,7 @@ fn cidr_blocks_in_search_are_cidr_matches() {
         concat!(
             r#"(and (cidr dest_ip|destination.ip "10.0.0.0/8") (cidr src|source.ip "192.168.0.0/16")"#,
             r#" (not (or (cidr dest|host.name "fe80::/10") (eq dest|host.name "127.0.0.1")))"#,
-            r#" (not (cidr src_ip|source.ip "172.16.0.0/12")) (wildcard ip "10.1.*") (eq uri_path|url.path "/v1/8"))"#
+            r#" (exists src_ip|source.ip) (not (cidr src_ip|source.ip "172.16.0.0/12")) (wildcard ip "10.1.*") (eq uri_path|url.path "/v1/8"))"#
         )
     );
     // Also in the where clause of tstats.
@@ -275,7 +278,7 @@ fn cim_names_are_read_in_their_data_model() {
         ),
         concat!(
             r#"(and (eq status|http.response.status_code "200") (eq http_method|http.request.method "POST")"#,
-            r#" (not (eq status|http.response.status_code "404")))"#
+            r#" (exists status|http.response.status_code) (not (eq status|http.response.status_code "404")))"#
         )
     );
     // Change: `status` is the outcome, `action` the kind of change,
@@ -307,7 +310,7 @@ fn cim_names_are_read_in_their_data_model() {
             "| tstats count from datamodel=Endpoint.Processes where Processes.dest!=unknown Processes.action=allowed by Processes.process_id | `drop_dm_object_name(Processes)` | join process_id [| tstats count from datamodel=Network_Traffic.All_Traffic where All_Traffic.action=blocked NOT All_Traffic.dest=10.0.0.0/8 by All_Traffic.process_id All_Traffic.dest | `drop_dm_object_name(All_Traffic)`]"
         ),
         concat!(
-            r#"(and (not (eq dest|host.name "unknown")) (eq action|event.type "allowed")"#,
+            r#"(and (exists dest|host.name) (not (eq dest|host.name "unknown")) (eq action|event.type "allowed")"#,
             r#" (eq action|event.type "blocked") (not (cidr dest|destination.address "10.0.0.0/8")))"#
         )
     );
@@ -347,7 +350,7 @@ fn selector_macros_in_the_generating_command_are_the_log_source() {
     assert_eq!(metrics.status, ParseStatus::Parsed);
     assert_eq!(metrics.logic, None);
     assert_eq!(metrics.log_source, pairs(&[("macro", "kubernetes_metrics"), ("index", "kubernetes_metrics")]));
-    assert!(metrics.attributes.contains(&("threshold".into(), "io > 5".into())));
+    assert!(metrics.attributes.contains(&("threshold".into(), "io > 5 (io = avg(k8s.pod.network.io))".into())));
     let tstats = rule(
         "| tstats `security_content_summariesonly` count from datamodel=Endpoint.Processes where `process_mshta` by Processes.dest",
     );
@@ -371,7 +374,7 @@ fn joined_subsearches_add_where_they_read_to_the_log_source() {
         Some(concat!(
             r#"(and (eq process_name|process.name "outlook.exe")"#,
             r#" (wildcard file_name|file.name "*.zip")"#,
-            r#" (not (eq~ file_name|file.name "")))"#
+            r#" (exists file_name|file.name) (not (eq~ file_name|file.name "")))"#
         ))
     );
     // The main search's own selectors come first, the joined ones after.
@@ -439,10 +442,15 @@ fn inner_joins_and_the_subsearch_logic_into_the_tree() {
         deep.logic.as_ref().map(Expr::to_string).as_deref(),
         Some(r#"(and (eq a "1") (eq b "2") (eq c "3") (eq d "4") (eq e "5") (raw * "search f=6"))"#)
     );
-    // MLTK's `summary` returns a model, not events: nothing to add.
+    // MLTK's `summary` returns a model, not events: nothing to add; but the
+    // outlier test selects events by a value the model computes: declared.
     let model = rule("index=x a=1 | join HourOfDay [summary model_v1] | where isOutlier=1");
-    assert_eq!(model.status, ParseStatus::Parsed);
-    assert_eq!(model.logic.as_ref().map(Expr::to_string).as_deref(), Some(r#"(eq a "1")"#));
+    assert_eq!(model.status, ParseStatus::Partial);
+    assert_eq!(model.reason.as_deref(), Some("condition on computed field `isOutlier`"));
+    assert_eq!(
+        model.logic.as_ref().map(Expr::to_string).as_deref(),
+        Some(r#"(and (eq a "1") (raw * "isOutlier=1 (isOutlier = a field `summary` may have added)"))"#)
+    );
 }
 
 #[test]
@@ -474,26 +482,56 @@ fn filters_after_stats_on_computed_fields_are_thresholds() {
         )
     );
     assert!(rule.attributes.contains(&("threshold".into(), "count > 5".into())));
-    assert!(rule.attributes.contains(&("threshold".into(), "users > 3".into())));
+    assert!(rule.attributes.contains(&("threshold".into(), "users > 3 (users = dc(user))".into())));
 }
 
 #[test]
-fn filters_on_eval_rex_and_lookup_outputs_are_post_processing() {
+fn filters_on_eval_rex_and_lookup_outputs_are_declared() {
+    // Issue #12: each filters events, by a value the model cannot trace to
+    // an event field; kept as written with its definition, the rule partial.
     let rule = rule(
         r#"index=x | eval n=len(process), p=lower(process) | rex field=process "(?<exe>\w+\.exe)" | lookup tools name as exe OUTPUT risky | where n > 100 | search p="*evil*" exe=a.exe risky=true"#,
     );
+    assert_eq!(rule.status, ParseStatus::Partial);
     // p is lower(process): still the command line.
     assert_eq!(
         rule.logic.as_ref().map(Expr::to_string).as_deref(),
-        Some(r#"(wildcard process|process.command_line "*evil*")"#)
+        Some(concat!(
+            r#"(and (raw * "n > 100 (n = len(process))") (wildcard process|process.command_line "*evil*")"#,
+            r#" (raw * "exe=a.exe (exe = rex field=process "(?<exe>\w+\.exe)")")"#,
+            r#" (raw * "risky=true (risky from lookup tools by exe)"))"#
+        ))
     );
-    for text in ["n > 100", "exe=a.exe", "risky=true"] {
-        assert!(
-            rule.attributes.contains(&("post-processing filter".into(), text.into())),
-            "{text}: {:?}",
-            rule.attributes
-        );
-    }
+    assert_eq!(
+        rule.reason.as_deref(),
+        Some(concat!(
+            "condition on computed field `n`; condition on computed field `exe`; ",
+            "condition on the output of lookup `tools` (keyed on exe): `risky`"
+        ))
+    );
+    assert!(!rule.attributes.iter().any(|(label, _)| label == "post-processing filter"));
+}
+
+#[test]
+fn exact_transforms_are_traced_to_their_field() {
+    // Issue #12: the EXECVE arguments joined are the command line; trim,
+    // urldecode, coalesce of one field and case folding trace to the field.
+    let execve = rule(
+        r#"index=x type=EXECVE | eval process_exec=mvjoin(mvappend(a0, a1, a2), " ") | where LIKE(process_exec, "%xclip%")"#,
+    );
+    assert_eq!(execve.status, ParseStatus::Parsed);
+    assert_eq!(
+        execve.logic.as_ref().map(Expr::to_string).as_deref(),
+        Some(r#"(and (eq type "EXECVE") (wildcard~ process_exec|process.command_line "*xclip*"))"#)
+    );
+    let concatenated = logic(r#"index=x | eval cmd=a0." ".a1 | search cmd="*curl*""#);
+    assert_eq!(concatenated, r#"(wildcard cmd|process.command_line "*curl*")"#);
+    assert_eq!(
+        logic(
+            r#"index=x | eval u=lower(trim(user)), d=urldecode(url), f=coalesce(file_name, "none") | where u="admin" AND d LIKE "%../%" AND f="x.exe""#
+        ),
+        r#"(and (eq user|user.name "admin") (wildcard~ url|url.original "*../*") (eq~ file_name|file.name "x.exe"))"#
+    );
 }
 
 #[test]
@@ -519,29 +557,41 @@ fn if_flags_stand_for_their_condition() {
         ),
         r#"(and (wildcard~ process|process.command_line "*-enc*") (eq~ parent_process_name|process.parent.name "cmd.exe"))"#
     );
-    // `where ==` compares case: "TRUE" is neither value, so no reading.
+    // `where ==` compares case: "TRUE" is neither value, so no reading: the
+    // test is kept as written with the flag's definition.
     let cased = rule(r#"index=x | eval r=if(match(f, "y"), "true", "false") | where r=="TRUE""#);
-    assert_eq!(cased.logic, None);
-    assert!(cased.attributes.contains(&("post-processing filter".into(), r#"r=="TRUE""#.into())));
+    assert_eq!(cased.status, ParseStatus::Partial);
+    assert_eq!(
+        cased.logic.as_ref().map(Expr::to_string).as_deref(),
+        Some(r#"(raw * "r=="TRUE" (r = if(match(f, "y"), "true", "false"))")"#)
+    );
 }
 
 #[test]
-fn other_if_values_stay_post_processing() {
-    for (spl, label, text) in [
-        // A flag of an aggregate is a threshold, not a test of events.
-        ("index=x | stats count by user | eval o=if(count > 5, 1, 0) | where o=1", "post-processing filter", "o=1"),
-        // A condition the model cannot express (a raw leaf) is not inlined.
-        ("index=x | eval m=if(len(process) > 10, 1, 0) | search m=1", "post-processing filter", "m=1"),
-        // Another shape (`"Yes"`/`"No"`), a value the flag never takes, a
-        // redefined flag.
-        (r#"index=x | eval m=if(match(f, "x"), "Yes", "No") | search m="Yes""#, "post-processing filter", r#"m="Yes""#),
-        (r#"index=x | eval m=if(match(f, "x"), 1, 0) | search m=2"#, "post-processing filter", "m=2"),
-        (r#"index=x | eval m=if(match(f, "x"), 1, 0) | eval m=len(f) | search m=1"#, "post-processing filter", "m=1"),
+fn other_if_values_are_thresholds_or_declared() {
+    // A flag of an aggregate is a threshold, not a test of events.
+    let aggregate = rule("index=x | stats count by user | eval o=if(count > 5, 1, 0) | where o=1");
+    assert_eq!((aggregate.status, aggregate.logic.as_ref()), (ParseStatus::Parsed, None));
+    assert!(aggregate.attributes.contains(&("threshold".into(), "o=1 (o = if(count > 5, 1, 0))".into())));
+    // A condition the model cannot express, another shape of values, a
+    // value the flag never takes, a redefined flag: tests of events the
+    // model cannot trace, declared.
+    for (spl, text) in [
+        ("index=x | eval m=if(len(process) > 10, 1, 0) | search m=1", "m=1 (m = if(len(process) > 10, 1, 0))"),
+        (
+            r#"index=x | eval m=if(match(f, "x"), "Yes", "No") | search m="Yes""#,
+            r#"m="Yes" (m = if(match(f, "x"), "Yes", "No"))"#,
+        ),
+        (r#"index=x | eval m=if(match(f, "x"), 1, 0) | search m=2"#, r#"m=2 (m = if(match(f, "x"), 1, 0))"#),
+        (r#"index=x | eval m=if(match(f, "x"), 1, 0) | eval m=len(f) | search m=1"#, "m=1 (m = len(f))"),
     ] {
         let rule = rule(spl);
-        assert_eq!(rule.status, ParseStatus::Parsed, "{spl}");
-        assert_eq!(rule.logic, None, "{spl}");
-        assert!(rule.attributes.contains(&(label.into(), text.into())), "{spl}: {:?}", rule.attributes);
+        assert_eq!(rule.status, ParseStatus::Partial, "{spl}");
+        assert_eq!(
+            rule.logic,
+            Some(Expr::Leaf(atlas_catalog::Leaf::new(None, Op::Raw, Some(text.into()), false))),
+            "{spl}"
+        );
     }
 }
 
@@ -572,7 +622,7 @@ fn where_functions() {
             r#"(and (wildcard~ process|process.command_line "*\temp\\*") (regex_match~ process_name|process.name "^a.+\.exe$")"#,
             r#" (cidr src_ip|source.ip "10.0.0.0/8") (null parent_process|process.parent.command_line) (exists user|user.name)"#,
             r#" (eq process_name|process.name "cmd.exe") (wildcard Image|process.executable "*evil*")"#,
-            r#" (not (fieldref~ process_path|process.executable "parent_process_path")) (raw~ process|process.command_line "len(process) > 200"))"#
+            r#" (exists process_path|process.executable) (not (fieldref~ process_path|process.executable "parent_process_path")) (raw~ process|process.command_line "len(process) > 200"))"#
         )
     );
     assert_eq!(
@@ -753,10 +803,10 @@ fn fixture_repository_reads_with_one_bad_file() {
         Some(concat!(
             r#"(and (eq EventCode|event.code "1") (wildcard Image|process.executable "*\powershell.exe")"#,
             r#" (or (wildcard CommandLine|process.command_line "* -enc *") (wildcard CommandLine|process.command_line "* -EncodedCommand *"))"#,
-            r#" (not (eq User|user.name "NT AUTHORITY\SYSTEM")))"#
+            r#" (not (eq User|user.name "NT AUTHORITY\SYSTEM")) (raw * "is_admin=false (is_admin from lookup admins by user)"))"#
         ))
     );
-    assert!(powershell.attributes.contains(&("post-processing filter".into(), "is_admin=false".into())));
+    assert_eq!(powershell.status, ParseStatus::Partial);
     assert!(powershell.attributes.contains(&("threshold".into(), "count > 2".into())));
 
     let undefined = rule_of(&outcomes, "uses_undefined_macro.yml");
@@ -816,7 +866,7 @@ fn no_input_panics() {
 /// unreadable, at least 97% parsed (1,540 and 99.5% at the commit
 /// ../shared/corpus/README.md names).
 #[test]
-fn corpus_parses_at_least_97_percent() {
+fn corpus_parses_at_least_88_percent() {
     let Some(corpus) = common::corpus() else { return };
     let root = corpus.join("splunk");
     let outcomes = parse_repo(&root);
@@ -850,7 +900,9 @@ fn corpus_parses_at_least_97_percent() {
     assert!(active >= 1400, "only {active} active detections found");
     let share = parsed as f64 / active as f64;
     eprintln!("parsed: {parsed}/{active} = {:.2}%", share * 100.0);
-    assert!(share >= 0.97, "only {:.2}% parsed", share * 100.0);
+    // 90.9% on the corpus: since issue #12, conditions on values the
+    // pipeline computes (eval, rex, lookup outputs, ML) are declared partial.
+    assert!(share >= 0.88, "only {:.2}% parsed", share * 100.0);
 }
 
 /// Writes every corpus detection's logic, log source and attributes to the
@@ -903,7 +955,12 @@ fn corpus_spot_checks() {
         let text = fs::read_to_string(root.join(rel)).expect("corpus file");
         let outcome = splunk::parse_file(rel, &text, &fields(), &repo);
         let rule = outcome.rules.into_iter().next().expect("one rule").rule;
-        assert_eq!(rule.status, ParseStatus::Parsed, "{rel}: {:?}", rule.reason);
+        // Since issue #12 filters on a lookup's output or on a model's
+        // outlier scores are declared partial.
+        let declared = ["splunk_risky_command", "cloud_instances_launched"];
+        let expected =
+            if declared.iter().any(|d| rel.contains(d)) { ParseStatus::Partial } else { ParseStatus::Parsed };
+        assert_eq!(rule.status, expected, "{rel}: {:?}", rule.reason);
         rule
     };
 
@@ -968,7 +1025,7 @@ fn corpus_spot_checks() {
         Some(concat!(
             r#"(and (or (eq dest_port|destination.port "389") (eq dest_port|destination.port "636"))"#,
             r#" (not (or (cidr dest_ip|destination.ip "10.0.0.0/8") (cidr dest_ip|destination.ip "192.168.0.0/16")"#,
-            r#" (cidr dest_ip|destination.ip "172.16.0.0/12"))) (not (fieldref~ src_ip|source.ip "dest_ip")))"#
+            r#" (cidr dest_ip|destination.ip "172.16.0.0/12"))) (exists src_ip|source.ip) (not (fieldref~ src_ip|source.ip "dest_ip")))"#
         ))
     );
     // Sysmon network connections of regasm.exe to non-RFC 1918 addresses.
@@ -976,7 +1033,7 @@ fn corpus_spot_checks() {
     assert_eq!(
         regasm_net.logic.as_ref().map(Expr::to_string).as_deref(),
         Some(concat!(
-            r#"(and (eq EventID|event.code "3") (not (cidr dest_ip|destination.ip "10.0.0.0/8"))"#,
+            r#"(and (eq EventID|event.code "3") (exists dest_ip|destination.ip) (not (cidr dest_ip|destination.ip "10.0.0.0/8"))"#,
             r#" (not (cidr dest_ip|destination.ip "172.16.0.0/12")) (not (cidr dest_ip|destination.ip "192.168.0.0/16"))"#,
             r#" (eq process_name|process.name "regasm.exe"))"#
         ))
@@ -988,8 +1045,8 @@ fn corpus_spot_checks() {
     assert_eq!(
         winlogon.logic.as_ref().map(Expr::to_string).as_deref(),
         Some(concat!(
-            r#"(and (eq process_name|process.name "winlogon.exe") (not (eq process|process.command_line "unknown"))"#,
-            r#" (not (eq dest_port|destination.port "0")) (not (or (eq dest|destination.address "127.0.0.1")"#,
+            r#"(and (eq process_name|process.name "winlogon.exe") (exists process|process.command_line) (not (eq process|process.command_line "unknown"))"#,
+            r#" (exists dest_port|destination.port) (not (eq dest_port|destination.port "0")) (not (or (eq dest|destination.address "127.0.0.1")"#,
             r#" (cidr dest|destination.address "10.0.0.0/8") (cidr dest|destination.address "172.16.0.0/12")"#,
             r#" (cidr dest|destination.address "192.168.0.0/16") (eq dest|destination.address "0:0:0:0:0:0:0:1"))))"#
         ))
@@ -998,9 +1055,11 @@ fn corpus_spot_checks() {
     let launched = read("detections/cloud/abnormally_high_number_of_cloud_instances_launched.yml");
     assert_eq!(
         launched.logic.as_ref().map(Expr::to_string).as_deref(),
-        Some(
-            r#"(and (eq action|event.type "created") (eq status|event.outcome "success") (eq object_category "instance"))"#
-        )
+        Some(concat!(
+            r#"(and (eq action|event.type "created") (eq status|event.outcome "success") (eq object_category "instance")"#,
+            r#" (raw * "cardinality >=16 (cardinality = a field `summary` may have added)")"#,
+            r#" (raw * "isOutlier=1 (isOutlier = a field `apply` may have added)"))"#
+        ))
     );
 
     // A predicate macro in tstats and a `| regex` on the carried command line.
@@ -1027,7 +1086,12 @@ fn review_sample_trees() {
         let text = fs::read_to_string(root.join(&rel)).expect("corpus file");
         let outcome = splunk::parse_file(&rel, &text, &fields(), &repo);
         let rule = outcome.rules.into_iter().next().expect("one rule").rule;
-        assert_eq!(rule.status, ParseStatus::Parsed, "{rel}: {:?}", rule.reason);
+        // Since issue #12 filters on a lookup's output or on a model's
+        // outlier scores are declared partial.
+        let declared = ["splunk_risky_command", "cloud_instances_launched"];
+        let expected =
+            if declared.iter().any(|d| rel.contains(d)) { ParseStatus::Partial } else { ParseStatus::Parsed };
+        assert_eq!(rule.status, expected, "{rel}: {:?}", rule.reason);
         rule
     };
     let tree = |rule: &Rule| rule.logic.as_ref().map(Expr::to_string).unwrap_or_default();
@@ -1098,7 +1162,7 @@ fn review_sample_trees() {
         tree(&seven_zip),
         concat!(
             r#"(and (wildcard original_file_name|process.pe.original_file_name "7z*.exe")"#,
-            r#" (not (wildcard process_name|process.name "7z*.exe")))"#
+            r#" (exists process_name|process.name) (not (wildcard process_name|process.name "7z*.exe")))"#
         )
     );
 
@@ -1126,19 +1190,22 @@ fn review_sample_trees() {
             r#" (eq outcome.result|event.outcome "SUCCESS"))))"#
         )
     );
-    for (label, text) in [
-        ("threshold", "total_challenges > 0"),
-        ("post-processing filter", "ratio < 0.5"),
-        ("threshold", "total_challenges > 2"),
-    ] {
-        assert!(okta.attributes.contains(&(label.into(), text.into())), "{label}: {text}");
+    // Each with the aggregate it tests (issue #12): `ratio` is computed from
+    // aggregates, so a threshold too.
+    for text in ["total_challenges > 0 (", "ratio < 0.5 (ratio = round(", "total_challenges > 2 ("] {
+        assert!(
+            okta.attributes.iter().any(|(label, value)| label == "threshold" && value.starts_with(text)),
+            "{text}: {:?}",
+            okta.attributes
+        );
     }
 
-    // A data-model `!=` in tstats; the where on a lookup output is
-    // post-processing.
+    // A data-model `!=` in tstats; the where on a lookup output is declared.
     let risky = read("application/splunk_risky_command_abuse_disclosed_february_2023.yml");
-    assert_eq!(tree(&risky), r#"(and (eq search_type "adhoc") (not (eq user|user.name "splunk-system-user")))"#);
-    assert!(risky.attributes.contains(&("post-processing filter".into(), r#"splunk_risky_command != "false""#.into())));
+    assert!(tree(&risky).starts_with(
+        r#"(and (eq search_type "adhoc") (exists user|user.name) (not (eq user|user.name "splunk-system-user")) (raw * "splunk_risky_command != "false" (splunk_risky_command from lookup splunk_risky_command by "#
+    ));
+    assert_eq!(risky.status, ParseStatus::Partial);
 
     // Field-table findings #20 and #31 (follow-up): in raw Windows searches
     // `user_type=computer` and `status=success` keep their own names; in the
@@ -1148,7 +1215,8 @@ fn review_sample_trees() {
         tree(&computer),
         concat!(
             r#"(and (eq EventCode|event.code "4741") (eq user_type "computer")"#,
-            r#" (not (eq SubjectDomainName|user.domain "NT AUTHORITY")) (wildcard ServicePrincipalNames "*RestrictedKrbHost*"))"#
+            r#" (exists SubjectDomainName|user.domain) (not (eq SubjectDomainName|user.domain "NT AUTHORITY"))"#,
+            r#" (wildcard ServicePrincipalNames "*RestrictedKrbHost*"))"#
         )
     );
     let disabled = read("endpoint/windows_multiple_accounts_disabled.yml");
@@ -1180,7 +1248,7 @@ fn review_sample_trees() {
             .iter()
             .filter(|(label, _)| label == "threshold" || label == "post-processing filter")
             .collect::<Vec<_>>(),
-        [&("threshold".to_owned(), "unique_mailboxes > 5".to_owned())]
+        [&("threshold".to_owned(), "unique_mailboxes > 5 (unique_mailboxes = dc(user))".to_owned())]
     );
 
     // Findings fixed by the review: the mstats selector macro and the
@@ -1202,7 +1270,7 @@ fn review_sample_trees() {
         concat!(
             r#"(and (eq process_name|process.name "outlook.exe") (or (wildcard file_path|file.path "*.zip*")"#,
             r#" (wildcard file_name|file.name "*.lnk")) (or (wildcard file_path|file.path "C:\Users*")"#,
-            r#" (wildcard file_path|file.path "*Local\Temp*")) (not (eq~ file_name|file.name "")))"#
+            r#" (wildcard file_path|file.path "*Local\Temp*")) (exists file_name|file.name) (not (eq~ file_name|file.name "")))"#
         )
     );
     assert!(outlook.attributes.contains(&("join on".into(), "malicious_id".into())));

@@ -256,6 +256,49 @@ pub fn lookup_outputs(src: &str) -> Option<Vec<String>> {
     Some(out)
 }
 
+/// The table of a `lookup` and the event fields it is keyed on
+/// (`lookup hijacklibs_loaded library AS loaded_file OUTPUT …` →
+/// `hijacklibs_loaded`, `[loaded_file]`).
+pub fn lookup_table_and_keys(src: &str) -> (String, Vec<String>) {
+    let Ok(args) = Args::new(src) else {
+        return (String::new(), Vec::new());
+    };
+    let end = (0..args.tokens.len())
+        .find(|&i| args.is_word(i, "output") || args.is_word(i, "outputnew"))
+        .unwrap_or(args.tokens.len());
+    // Names in order, options (`local=true`) left out with their values.
+    let mut names = Vec::new();
+    let mut i = 0;
+    while i < end {
+        if args.is_option(i) {
+            i += 3;
+            continue;
+        }
+        if args.is_name(i) {
+            names.push(i);
+        }
+        i += 1;
+    }
+    let Some((&table, rest)) = names.split_first() else {
+        return (String::new(), Vec::new());
+    };
+    let mut keys = Vec::new();
+    let mut skip_to = 0;
+    for &at in rest {
+        if at < skip_to || args.is_word(at, "as") {
+            continue;
+        }
+        // `field AS event_field`: the event field is the key.
+        if args.is_word(at + 1, "as") && at + 2 < end && args.is_name(at + 2) {
+            keys.push(args.name(at + 2));
+            skip_to = at + 3;
+        } else {
+            keys.push(args.name(at));
+        }
+    }
+    (args.name(table), keys)
+}
+
 /// What `rex` does: the field it reads, whether it rewrites it (`mode=sed`),
 /// and the fields its named groups create.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

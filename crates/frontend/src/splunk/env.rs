@@ -53,25 +53,46 @@ const CIM_OBJECTS: &[&str] = &[
     "Web",
 ];
 
-/// How a computed value was made, which decides how a filter on it is
-/// recorded.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// How a computed value was made, which decides how a filter on it is read
+/// (docs/computed-columns.md).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Computed {
-    /// By `stats`, `eventstats`, `tstats`…: a filter on it is a threshold.
-    Aggregate,
-    /// By `eval`, `rex`, `lookup`, an ML model…, or `_time`: a filter on it is
-    /// post-processing.
-    Derived,
+    /// By `stats`, `eventstats`, `tstats`…, with the aggregate as written
+    /// (`dc(user)`): a filter on it is a threshold.
+    Aggregate(String),
+    /// Output of a `lookup` of `table` keyed on the event fields `keys`: a
+    /// filter on it selects events by what the lookup says of them.
+    Lookup { table: String, keys: String },
+    /// `_time`, or a value made from it (`bin _time`): a filter on it is a
+    /// time window.
+    Time,
+    /// By `eval`, `rex`, `spath`, an ML model…, with its definition as
+    /// written: a filter on it selects events in a way the model cannot
+    /// trace to event fields.
+    Derived(String),
 }
 
 impl Computed {
-    /// The attribute label a filter on such a value is recorded under.
-    pub fn label(self) -> &'static str {
-        match self {
-            Computed::Aggregate => "threshold",
-            Computed::Derived => "post-processing filter",
-        }
+    /// A value computed in a way Rule Atlas does not describe further.
+    pub fn derived(definition: impl Into<String>) -> Self {
+        Computed::Derived(definition.into())
     }
+
+    /// An aggregate output, defined by its function and argument.
+    pub fn aggregate(function: &str, argument: Option<&str>) -> Self {
+        Computed::Aggregate(match argument {
+            Some(argument) => format!("{function}({argument})"),
+            None => function.to_owned(),
+        })
+    }
+}
+
+/// A field name a filter tests that is not an event field: the name and
+/// how its value was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Untraced {
+    pub name: String,
+    pub how: Computed,
 }
 
 /// What a field name stands for at some point of a pipeline.
@@ -158,8 +179,9 @@ pub struct FieldEnv {
     transformed: bool,
     made_by: Option<Computed>,
     /// After a command that adds fields of unknown names (a lookup without
-    /// OUTPUT, an ML model), names not seen before are taken as computed.
-    opaque: bool,
+    /// OUTPUT, an ML model), names not seen before are taken as computed,
+    /// by the command named here.
+    opaque: Option<String>,
     seen: HashSet<String>,
     /// The data-model objects whose prefixes are stripped.
     objects: HashSet<String>,
@@ -168,6 +190,13 @@ pub struct FieldEnv {
     stripped_from: HashMap<String, String>,
     /// Names that currently hold a flag.
     flags: HashMap<String, Flag>,
+    /// Names holding an event field in folded case (`lower(f)`): a test of
+    /// them is a case-insensitive test of the field.
+    folded: HashSet<String>,
+    /// Names holding a value that is an event field of another name (the
+    /// EXECVE arguments joined are the command line), with that field's
+    /// canonical name.
+    canonical: HashMap<String, String>,
 }
 
 impl FieldEnv {
@@ -246,7 +275,7 @@ impl FieldEnv {
         let mut renames = renames;
         loop {
             if name == "_time" {
-                return Origin::Computed(Computed::Derived);
+                return Origin::Computed(Computed::Time);
             }
             if let Some(origin) = self.defined.get(&name) {
                 return origin.clone();
@@ -261,10 +290,10 @@ impl FieldEnv {
             }
         }
         if self.transformed {
-            return Origin::Computed(self.made_by.unwrap_or(Computed::Aggregate));
+            return Origin::Computed(self.made_by.clone().unwrap_or_else(|| Computed::aggregate("stats", None)));
         }
-        if self.opaque && !self.seen.contains(&name) {
-            return Origin::Computed(Computed::Derived);
+        if let Some(command) = self.opaque.as_ref().filter(|_| !self.seen.contains(&name)) {
+            return Origin::Computed(Computed::derived(format!("a field `{command}` may have added")));
         }
         Origin::Source(name)
     }
@@ -291,21 +320,56 @@ impl FieldEnv {
             self.note_source(&name.clone());
         }
         let flag = self.flags.get(from).cloned();
+        let folded = self.folded.contains(from);
+        let canonical = self.canonical.get(from).cloned();
         self.define(to, origin);
         if let Some(flag) = flag {
             self.flags.insert(to.to_owned(), flag);
+        }
+        if folded {
+            self.folded.insert(to.to_owned());
+        }
+        if let Some(canonical) = canonical {
+            self.canonical.insert(to.to_owned(), canonical);
         }
     }
 
     /// `name` now holds what `origin` says (an `eval` copy, an aggregate).
     pub fn define(&mut self, name: &str, origin: Origin) {
         self.flags.remove(name);
+        self.folded.remove(name);
+        self.canonical.remove(name);
         self.defined.insert(name.to_owned(), origin);
     }
 
-    /// `name` is now a flag computed from event fields (see [`Flag`]).
-    pub fn define_flag(&mut self, name: &str, flag: Flag) {
-        self.define(name, Origin::Computed(Computed::Derived));
+    /// `name` now holds an event field's value in folded case.
+    pub fn define_folded(&mut self, name: &str, origin: Origin) {
+        self.define(name, origin);
+        self.folded.insert(name.to_owned());
+    }
+
+    /// `name` now holds the value of the event field whose canonical name
+    /// is `canonical`, under a name of its own (`process_exec`).
+    pub fn define_as_canonical(&mut self, name: &str, canonical: &str) {
+        self.define(name, Origin::Source(name.to_owned()));
+        self.canonical.insert(name.to_owned(), canonical.to_owned());
+        self.note_source(name);
+    }
+
+    /// Whether `name` holds a field's value in folded case.
+    pub fn is_folded(&self, name: &str) -> bool {
+        self.folded.contains(name)
+    }
+
+    /// The canonical field a name stands for, when the pipeline says so.
+    pub fn canonical_of(&self, name: &str) -> Option<&str> {
+        self.canonical.get(name).map(String::as_str)
+    }
+
+    /// `name` is now a flag computed from event fields (see [`Flag`]),
+    /// defined as `definition`.
+    pub fn define_flag(&mut self, name: &str, flag: Flag, definition: &str) {
+        self.define(name, Origin::Computed(Computed::derived(definition)));
         self.flags.insert(name.to_owned(), flag);
     }
 
@@ -323,8 +387,10 @@ impl FieldEnv {
         defined.extend(outputs);
         self.defined = defined;
         self.wildcard_renames.clear();
+        self.folded.retain(|name| by.contains(name));
+        self.canonical.retain(|name, _| by.contains(name));
         self.transformed = true;
-        self.made_by = Some(Computed::Aggregate);
+        self.made_by = Some(Computed::aggregate("stats", None));
     }
 
     /// A command whose results replace the events entirely with values of
@@ -333,8 +399,10 @@ impl FieldEnv {
         self.defined.clear();
         self.flags.clear();
         self.wildcard_renames.clear();
+        self.folded.clear();
+        self.canonical.clear();
         self.transformed = true;
-        self.made_by = Some(Computed::Derived);
+        self.made_by = Some(Computed::derived("map"));
     }
 
     /// A `join` adds the fields of the subsearch's results, described by
@@ -351,11 +419,21 @@ impl FieldEnv {
             self.defined.entry(name).or_insert(origin);
         }
         self.transformed = self.transformed && joined.transformed;
-        self.opaque |= joined.opaque;
+        if self.opaque.is_none() {
+            self.opaque = joined.opaque;
+        }
         self.seen.extend(joined.seen);
         self.objects.extend(joined.objects);
         for (name, object) in joined.stripped_from {
             self.stripped_from.entry(name).or_insert(object);
+        }
+        for name in joined.folded {
+            if !self.defined.contains_key(&name) {
+                self.folded.insert(name);
+            }
+        }
+        for (name, canonical) in joined.canonical {
+            self.canonical.entry(name).or_insert(canonical);
         }
     }
 
@@ -364,9 +442,10 @@ impl FieldEnv {
         self.transformed = false;
     }
 
-    /// A command that adds fields whose names are not known.
-    pub fn make_opaque(&mut self) {
-        self.opaque = true;
+    /// A command (`command`, as named to people) that adds fields whose
+    /// names are not known.
+    pub fn make_opaque(&mut self, command: &str) {
+        self.opaque = Some(command.to_owned());
     }
 }
 
@@ -386,12 +465,13 @@ mod tests {
 
         env.rename("dest", "host_name");
         assert_eq!(env.resolve("host_name"), Origin::Source("dest".into()));
-        env.define("n", Origin::Computed(Computed::Derived));
-        env.transform(&["host_name".into()], vec![("count".into(), Origin::Computed(Computed::Aggregate))]);
+        env.define("n", Origin::Computed(Computed::derived("len(x)")));
+        let count = Origin::Computed(Computed::aggregate("count", None));
+        env.transform(&["host_name".into()], vec![("count".into(), count.clone())]);
         assert_eq!(env.resolve("host_name"), Origin::Source("dest".into()));
-        assert_eq!(env.resolve("count"), Origin::Computed(Computed::Aggregate));
-        assert_eq!(env.resolve("n"), Origin::Computed(Computed::Aggregate));
-        assert_eq!(env.resolve("_time"), Origin::Computed(Computed::Derived));
+        assert_eq!(env.resolve("count"), count);
+        assert_eq!(env.resolve("n"), Origin::Computed(Computed::aggregate("stats", None)));
+        assert_eq!(env.resolve("_time"), Origin::Computed(Computed::Time));
     }
 
     #[test]
@@ -440,14 +520,14 @@ mod tests {
         let condition = Expr::Leaf(atlas_catalog::Leaf::new(Some("f"), atlas_catalog::Op::Eq, Some("x".into()), false));
         let flag = Flag { condition, set: "1".into(), unset: "0".into() };
         let mut env = FieldEnv::new();
-        env.define_flag("m", flag.clone());
-        assert_eq!(env.resolve("m"), Origin::Computed(Computed::Derived));
+        env.define_flag("m", flag.clone(), "if(f=\"x\", 1, 0)");
+        assert_eq!(env.resolve("m"), Origin::Computed(Computed::derived("if(f=\"x\", 1, 0)")));
         env.rename("m", "n");
         assert_eq!(env.flag("n"), Some(&flag));
-        env.define("m", Origin::Computed(Computed::Derived));
+        env.define("m", Origin::Computed(Computed::derived("x")));
         assert_eq!(env.flag("m"), None);
         // Grouped by, a flag keeps its value; an aggregate output does not.
-        env.transform(&["n".into()], vec![("count".into(), Origin::Computed(Computed::Aggregate))]);
+        env.transform(&["n".into()], vec![("count".into(), Origin::Computed(Computed::aggregate("count", None)))]);
         assert_eq!(env.flag("n"), Some(&flag));
         env.transform(&[], Vec::new());
         assert_eq!(env.flag("n"), None);
@@ -473,8 +553,8 @@ mod tests {
     fn opaque_commands_hide_unseen_names() {
         let mut env = FieldEnv::new();
         env.note_source("process");
-        env.make_opaque();
+        env.make_opaque("fit");
         assert_eq!(env.resolve("process"), Origin::Source("process".into()));
-        assert_eq!(env.resolve("isOutlier"), Origin::Computed(Computed::Derived));
+        assert!(matches!(env.resolve("isOutlier"), Origin::Computed(Computed::Derived(_))));
     }
 }

@@ -13,12 +13,13 @@ use atlas_catalog::{Expr, Op};
 
 use super::commands::{self, Aggregate};
 use super::env::{Computed, FieldEnv, Origin};
-use super::eval::{self, EvalKind};
+use super::eval::{self, BinOp, Eval, EvalKind};
 use super::macros::{self, MacroTable};
 use super::metadata::dedup;
 use super::search;
 use super::search_logic::{self, Selection};
 use super::text::{Stage, split_pipeline, strip_comments_mapped, tidy_subsearch};
+use super::where_logic;
 use crate::leaf::LeafMaker;
 use crate::problem::Problems;
 use crate::syntax::Span;
@@ -274,9 +275,9 @@ impl<'a> Walker<'a> {
             // MLTK's `summary model` returns a model's parameters, not
             // events (`join HourOfDay [summary cloud_…_v1]`): fields of
             // names unknown here, and nothing to filter.
-            "summary" => self.env.make_opaque(),
+            "summary" => self.env.make_opaque("summary"),
             other => {
-                self.env.make_opaque();
+                self.env.make_opaque(other);
                 self.problem("unsupported command", format!("unknown generating command `{other}`"), stage_span(stage));
             }
         }
@@ -314,7 +315,7 @@ impl<'a> Walker<'a> {
     /// as written.
     fn transaction(&mut self, args: &str) {
         for name in ["eventcount", "duration", "closed_txn", "linecount"] {
-            self.env.define(name, Origin::Computed(Computed::Aggregate));
+            self.env.define(name, Origin::Computed(Computed::aggregate("transaction", None)));
         }
         let lower = args.to_ascii_lowercase();
         if lower.contains("startswith") || lower.contains("endswith") {
@@ -333,36 +334,47 @@ impl<'a> Walker<'a> {
                 }
             }
             "rex" => self.rex(args),
-            "lookup" => match commands::lookup_outputs(args) {
-                Some(outputs) => outputs.iter().for_each(|o| self.env.define(o, Origin::Computed(Computed::Derived))),
-                None => self.env.make_opaque(),
-            },
+            "lookup" => {
+                let (table, keys) = commands::lookup_table_and_keys(args);
+                let keys = keys.iter().map(|key| self.env.strip(key)).collect::<Vec<_>>().join(", ");
+                let how = Computed::Lookup { table, keys };
+                match commands::lookup_outputs(args) {
+                    Some(outputs) => outputs.iter().for_each(|o| self.env.define(o, Origin::Computed(how.clone()))),
+                    None => self.env.make_opaque(&format!("lookup {}", args.trim())),
+                }
+            }
             "spath" => {
                 // Without input=, spath reads the event itself: its output is
                 // the event field at that path; from another field, a value.
                 if let Some((output, path)) = commands::spath(args) {
                     let origin = match commands::option(args, "input") {
                         None => self.env.resolve(&path),
-                        Some(_) => Origin::Computed(Computed::Derived),
+                        Some(input) => Origin::Computed(Computed::derived(format!("spath input={input} path={path}"))),
                     };
                     self.env.define(&output, origin);
                 }
             }
             "iplocation" => {
                 let prefix = commands::option(args, "prefix").unwrap_or_default();
+                let how = Computed::derived(format!("iplocation {}", args.trim()));
                 for field in ["City", "Country", "Region", "lat", "lon"] {
-                    self.env.define(&format!("{prefix}{field}"), Origin::Computed(Computed::Derived));
+                    self.env.define(&format!("{prefix}{field}"), Origin::Computed(how.clone()));
                 }
             }
             "bin" | "bucket" => {
+                // Bucketed times stay times; other bins are computed.
                 if let Some(field) = commands::first_field(args) {
-                    self.env.define(&field, Origin::Computed(Computed::Derived));
+                    let how = match self.env.resolve(&field) {
+                        Origin::Computed(Computed::Time) => Computed::Time,
+                        _ => Computed::derived(format!("bin {}", args.trim())),
+                    };
+                    self.env.define(&field, Origin::Computed(how));
                 }
             }
-            _ if OPAQUE.contains(&name) => self.env.make_opaque(),
+            _ if OPAQUE.contains(&name) => self.env.make_opaque(name),
             _ if NEUTRAL.contains(&name) => {}
             // A command Rule Atlas does not know may add fields of any name.
-            _ => self.env.make_opaque(),
+            _ => self.env.make_opaque(name),
         }
     }
 
@@ -405,7 +417,10 @@ impl<'a> Walker<'a> {
         let mut by: Vec<String> = aggregation.by.iter().map(|b| self.env.strip(b)).collect();
         let outputs = if outputs_are_groups {
             by.extend(aggregation.outputs.iter().map(|a| self.env.strip(&a.name)));
-            ["count", "percent"].iter().map(|n| ((*n).to_owned(), Origin::Computed(Computed::Aggregate))).collect()
+            ["count", "percent"]
+                .iter()
+                .map(|n| ((*n).to_owned(), Origin::Computed(Computed::aggregate(n, None))))
+                .collect()
         } else {
             self.outputs(&aggregation.outputs)
         };
@@ -427,7 +442,7 @@ impl<'a> Walker<'a> {
     /// `eventstats` / `streamstats` add aggregates beside the events.
     fn side_aggregation(&mut self, args: &str) {
         let Ok(aggregation) = commands::aggregation(args) else {
-            return self.env.make_opaque();
+            return self.env.make_opaque("eventstats");
         };
         for (name, origin) in self.outputs(&aggregation.outputs) {
             self.env.define(&name, origin);
@@ -450,48 +465,117 @@ impl<'a> Walker<'a> {
                 self.env.note_source(&source);
                 Origin::Source(source)
             }
-            _ => Origin::Computed(Computed::Aggregate),
+            _ => Origin::Computed(Computed::aggregate(function, argument)),
         }
     }
 
     fn eval(&mut self, args: &str) {
         let Ok(assignments) = eval::parse_assignments(args) else {
-            return self.env.make_opaque();
+            return self.env.make_opaque("eval");
         };
         for (name, value) in assignments {
             if let Some(flag) = self.flag_of(&value, args) {
-                self.env.define_flag(&name, flag);
+                self.env.define_flag(&name, flag, value.span.text(args).trim());
                 continue;
             }
-            // A copy, or a case change, of an event field is still that field.
-            let copied = match &value.kind {
-                EvalKind::Field(field) => Some(field),
-                EvalKind::Call(function, args) if matches!(function.as_str(), "lower" | "upper" | "trim") => {
-                    match args.as_slice() {
-                        [eval::Eval { kind: EvalKind::Field(field), .. }] => Some(field),
-                        _ => None,
-                    }
+            match self.traced(&value) {
+                Some(Traced::Field { origin, folded: true }) => self.env.define_folded(&name, origin),
+                Some(Traced::Field { origin, folded: false }) => self.env.define(&name, origin),
+                Some(Traced::CommandLine) => self.env.define_as_canonical(&name, COMMAND_LINE),
+                None => {
+                    let definition = value.span.text(args).trim().to_owned();
+                    let mut fields = Vec::new();
+                    where_logic::collect_fields(&value, &mut fields);
+                    // After a transforming command the rows are groups, not
+                    // events: what is computed from them is aggregate too.
+                    let of_groups = self.env.is_transformed() || fields.iter().any(|f| self.is_aggregate(f));
+                    let how = if of_groups { Computed::Aggregate(definition) } else { Computed::Derived(definition) };
+                    self.env.define(&name, Origin::Computed(how));
                 }
-                _ => None,
-            };
-            let origin = match copied {
-                Some(field) => {
-                    let stripped = self.env.strip(field);
-                    self.env.resolve(&stripped)
-                }
-                None => Origin::Computed(Computed::Derived),
-            };
-            self.env.define(&name, origin);
+            }
         }
+    }
+
+    /// Whether a name holds an aggregate (so values made from it are too).
+    fn is_aggregate(&mut self, name: &str) -> bool {
+        let stripped = self.env.strip(name);
+        matches!(self.env.resolve(&stripped), Origin::Computed(Computed::Aggregate(_)))
+    }
+
+    /// An `eval` value that is an event field through exact transforms
+    /// (docs/computed-columns.md): a copy, `lower`/`upper` (folded), `trim`,
+    /// `urldecode`, type conversions, `replace`/`substr` with constant
+    /// arguments, `mvjoin` of a field, `coalesce` of one field or of fields
+    /// that are one canonical field; or the command line, when it joins the
+    /// EXECVE arguments `a0`, `a1`, ….
+    fn traced(&mut self, value: &Eval) -> Option<Traced> {
+        if is_execve_join(value) {
+            return Some(Traced::CommandLine);
+        }
+        match &value.kind {
+            EvalKind::Field(field) => {
+                let stripped = self.env.strip(field);
+                let folded = self.env.is_folded(&stripped);
+                match self.env.resolve(&stripped) {
+                    origin @ Origin::Source(_) => Some(Traced::Field { origin, folded }),
+                    Origin::Computed(_) => None,
+                }
+            }
+            EvalKind::Call(function, args) => {
+                let (first, rest) = args.split_first()?;
+                let constants = rest.iter().all(|a| matches!(a.kind, EvalKind::Str(_) | EvalKind::Num(_)));
+                match function.as_str() {
+                    "lower" | "upper" if rest.is_empty() => match self.traced(first)? {
+                        Traced::Field { origin, .. } => Some(Traced::Field { origin, folded: true }),
+                        Traced::CommandLine => Some(Traced::CommandLine),
+                    },
+                    "trim" | "ltrim" | "rtrim" | "urldecode" | "tostring" | "tonumber" | "mvjoin" | "replace"
+                    | "substr"
+                        if constants =>
+                    {
+                        self.traced(first)
+                    }
+                    "coalesce" => self.coalesced(args),
+                    _ => None,
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// `coalesce(a, b, "default")`: the field when every field argument is
+    /// the same canonical field (or there is one), constants aside.
+    fn coalesced(&mut self, args: &[Eval]) -> Option<Traced> {
+        let mut found: Option<(Traced, String)> = None;
+        for arg in args {
+            if matches!(arg.kind, EvalKind::Str(_) | EvalKind::Num(_)) {
+                continue;
+            }
+            let traced = self.traced(arg)?;
+            let canonical = match &traced {
+                Traced::Field { origin: Origin::Source(field), .. } => {
+                    self.maker.fields.resolve(self.maker.vendor, field).to_string()
+                }
+                Traced::CommandLine => COMMAND_LINE.to_owned(),
+                Traced::Field { .. } => return None,
+            };
+            match &found {
+                Some((_, seen)) if *seen != canonical => return None,
+                Some(_) => {}
+                None => found = Some((traced, canonical)),
+            }
+        }
+        found.map(|(traced, _)| traced)
     }
 
     fn rex(&mut self, args: &str) {
         let rex = commands::rex(args);
+        let how = Computed::derived(format!("rex {}", args.trim()));
         for group in &rex.groups {
-            self.env.define(group, Origin::Computed(Computed::Derived));
+            self.env.define(group, Origin::Computed(how.clone()));
         }
         if let (true, Some(field)) = (rex.sed, &rex.field) {
-            self.env.define(field, Origin::Computed(Computed::Derived));
+            self.env.define(field, Origin::Computed(how.clone()));
         }
     }
 
@@ -539,7 +623,7 @@ impl<'a> Walker<'a> {
     /// A joined subsearch nested deeper than [`MAX_SUBSEARCH_DEPTH`]: its
     /// fields are unknown and, for an inner join, its filter is kept as written.
     fn too_deep(&mut self, subsearch: &str, inner: bool, span: Span) {
-        self.env.make_opaque();
+        self.env.make_opaque("join");
         if inner {
             self.logic.push(self.maker.leaf(None, Op::Raw, Some(subsearch.to_owned()), false));
             self.problem("subsearch filter", format!("joins a subsearch nested too deep: [{subsearch}]"), span);
@@ -566,11 +650,75 @@ impl<'a> Walker<'a> {
         let times = self.selection.time_range.drain(..).map(|t| ("time range".to_owned(), t));
         self.attributes.extend(times);
         Analysis {
-            logic: (!self.logic.is_empty()).then(|| Expr::and(self.logic)),
+            logic: (!self.logic.is_empty()).then(|| without_repeats(Expr::and(self.logic))),
             log_source: dedup(self.log_source),
             attributes: dedup(self.attributes),
             problems: self.problems,
         }
+    }
+}
+
+/// The conjunction without operands repeated word for word (`a!=1 a!=2`
+/// both require `a` to exist: once is enough).
+fn without_repeats(logic: Expr) -> Expr {
+    match logic {
+        Expr::And(operands) => {
+            let mut kept: Vec<Expr> = Vec::with_capacity(operands.len());
+            for operand in operands {
+                if !kept.contains(&operand) {
+                    kept.push(operand);
+                }
+            }
+            Expr::and(kept)
+        }
+        other => other,
+    }
+}
+
+/// The canonical field the EXECVE arguments joined stand for.
+const COMMAND_LINE: &str = "process.command_line";
+
+/// What an `eval` value traces to.
+enum Traced {
+    /// An event field (through exact transforms), possibly case-folded.
+    Field { origin: Origin, folded: bool },
+    /// The command line, made of the auditd EXECVE arguments.
+    CommandLine,
+}
+
+/// `mvjoin(mvappend(a0, a1, …), " ")` or `a0." ".a1…`: the auditd EXECVE
+/// record's arguments `a0`, `a1`, … joined with spaces, which is the
+/// process' command line.
+fn is_execve_join(value: &Eval) -> bool {
+    let is_argument = |e: &Eval| {
+        matches!(&e.kind, EvalKind::Field(name)
+            if name.len() > 1 && name.starts_with('a') && name[1..].bytes().all(|b| b.is_ascii_digit()))
+    };
+    let is_space = |e: &Eval| matches!(&e.kind, EvalKind::Str(s) if s == " ");
+    match &value.kind {
+        EvalKind::Call(function, args) if function == "mvjoin" => match args.as_slice() {
+            [Eval { kind: EvalKind::Call(inner, items), .. }, separator] if inner == "mvappend" => {
+                is_space(separator) && items.len() >= 2 && items.iter().all(is_argument)
+            }
+            _ => false,
+        },
+        EvalKind::Binary(BinOp::Concat, ..) => {
+            let mut parts = Vec::new();
+            concat_parts(value, &mut parts);
+            let arguments = parts.iter().filter(|p| is_argument(p)).count();
+            arguments >= 2 && parts.iter().all(|p| is_argument(p) || is_space(p))
+        }
+        _ => false,
+    }
+}
+
+fn concat_parts<'e>(value: &'e Eval, out: &mut Vec<&'e Eval>) {
+    match &value.kind {
+        EvalKind::Binary(BinOp::Concat, left, right) => {
+            concat_parts(left, out);
+            concat_parts(right, out);
+        }
+        _ => out.push(value),
     }
 }
 

@@ -8,7 +8,7 @@ use std::net::IpAddr;
 use atlas_catalog::wildcard::{self, Token};
 use atlas_catalog::{Expr, Op};
 
-use super::env::{Computed, Flag};
+use super::env::{Computed, Flag, Untraced};
 use super::search::{Atom, CmpOp, Node, NodeKind, Value};
 use super::text::tidy_subsearch;
 use crate::leaf::LeafMaker;
@@ -37,7 +37,9 @@ fn is_time_modifier(field: &str) -> bool {
 /// How the field names of a filter are resolved to event fields.
 pub trait FieldSource {
     /// The event field `name` refers to, or how it was computed.
-    fn source(&mut self, name: &str) -> Result<String, Computed>;
+    fn source(&mut self, name: &str) -> Result<String, Untraced>;
+    /// Whether `name` holds its field's value in folded case (`lower(f)`).
+    fn folded(&self, name: &str) -> bool;
     /// Whether a free-text term still searches events (not after a
     /// transforming command, whose rows are not events).
     fn terms_allowed(&self) -> bool;
@@ -138,7 +140,7 @@ pub fn lower(
     maker: &LeafMaker<'_>,
     fields: &mut dyn FieldSource,
     subsearches: &mut Vec<String>,
-) -> Result<Option<Expr>, Computed> {
+) -> Result<Option<Expr>, Untraced> {
     Ok(match &node.kind {
         NodeKind::And(items) => junction(items, maker, fields, subsearches, false)?,
         NodeKind::Or(items) => junction(items, maker, fields, subsearches, true)?,
@@ -153,7 +155,7 @@ fn junction(
     fields: &mut dyn FieldSource,
     subsearches: &mut Vec<String>,
     is_or: bool,
-) -> Result<Option<Expr>, Computed> {
+) -> Result<Option<Expr>, Untraced> {
     let mut operands = Vec::with_capacity(items.len());
     for item in items {
         match lower(item, maker, fields, subsearches)? {
@@ -171,7 +173,7 @@ fn lower_atom(
     maker: &LeafMaker<'_>,
     fields: &mut dyn FieldSource,
     subsearches: &mut Vec<String>,
-) -> Result<Option<Expr>, Computed> {
+) -> Result<Option<Expr>, Untraced> {
     Ok(match atom {
         Atom::Compare { field, op, value } => {
             if let Some(condition) = flag_reading(fields, field, *op, value) {
@@ -187,7 +189,9 @@ fn lower_atom(
         }
         Atom::Term { value, case_sensitive } => {
             if !fields.terms_allowed() {
-                return Err(Computed::Derived);
+                // After a transforming command the rows are not events.
+                let name = format!("the search term {}", value.raw);
+                return Err(Untraced { name, how: Computed::aggregate("stats", None) });
             }
             let tokens = value_tokens(value);
             if tokens.iter().all(|t| *t == Token::AnyRun) {
@@ -214,13 +218,20 @@ fn flag_reading(fields: &dyn FieldSource, field: &str, op: CmpOp, value: &Value)
 fn compare(maker: &LeafMaker<'_>, field: &str, op: CmpOp, value: &Value) -> Expr {
     let op = match op {
         CmpOp::Eq => return equals(maker, field, value),
-        CmpOp::Ne => return Expr::negate(equals(maker, field, value)),
+        CmpOp::Ne => return differs(maker, field, equals(maker, field, value)),
         CmpOp::Lt => Op::Lt,
         CmpOp::Le => Op::Lte,
         CmpOp::Gt => Op::Gt,
         CmpOp::Ge => Op::Gte,
     };
     maker.leaf(Some(field), op, Some(value.text()), false)
+}
+
+/// `field!=value`: unlike `NOT field=value`, Splunk's `!=` only matches
+/// events that have the field, with another value (docs/computed-columns.md,
+/// "Splunk's `!=`"). `test` is the `=` test.
+pub fn differs(maker: &LeafMaker<'_>, field: &str, test: Expr) -> Expr {
+    Expr::and(vec![maker.leaf(Some(field), Op::Exists, None, false), Expr::negate(test)])
 }
 
 /// `field=value`: search values match case-insensitively, `*` is the only

@@ -8,7 +8,7 @@
 use atlas_catalog::wildcard;
 use atlas_catalog::{Expr, Op};
 
-use super::env::Computed;
+use super::env::Untraced;
 use super::eval::{BinOp, Eval, EvalKind};
 use super::search::{self, CmpOp};
 use super::search_logic::{self, FieldSource};
@@ -40,7 +40,7 @@ struct FieldOperand<'e> {
 }
 
 impl WhereLowering<'_, '_> {
-    pub fn lower(&mut self, expr: &Eval) -> Result<Option<Expr>, Computed> {
+    pub fn lower(&mut self, expr: &Eval) -> Result<Option<Expr>, Untraced> {
         match &expr.kind {
             EvalKind::And(items) => Ok(junction(self.lower_all(items)?, false)),
             EvalKind::Or(items) => Ok(junction(self.lower_all(items)?, true)),
@@ -58,11 +58,11 @@ impl WhereLowering<'_, '_> {
 
     /// Each operand in turn (all of them: a condition that is always true
     /// decides only once the junction is known).
-    fn lower_all(&mut self, items: &[Eval]) -> Result<Vec<Option<Expr>>, Computed> {
+    fn lower_all(&mut self, items: &[Eval]) -> Result<Vec<Option<Expr>>, Untraced> {
         items.iter().map(|item| self.lower(item)).collect()
     }
 
-    fn comparison(&mut self, whole: &Eval, op: BinOp, l: &Eval, r: &Eval) -> Result<Option<Expr>, Computed> {
+    fn comparison(&mut self, whole: &Eval, op: BinOp, l: &Eval, r: &Eval) -> Result<Option<Expr>, Untraced> {
         let (operand, literal, op) = match (field_operand(l), field_operand(r)) {
             (Some(f), None) => (f, r, op),
             (None, Some(f)) => (f, l, mirror(op)),
@@ -78,11 +78,11 @@ impl WhereLowering<'_, '_> {
             return Ok(Some(condition));
         }
         let field = self.fields.source(operand.name)?;
-        let case_sensitive = !operand.case_folded;
+        let case_sensitive = !(operand.case_folded || self.fields.folded(operand.name));
         let leaf = |op| self.maker.leaf(Some(&field), op, Some(value.clone()), case_sensitive);
         Ok(Some(match op {
             BinOp::Eq => leaf(Op::Eq),
-            BinOp::Ne => Expr::negate(leaf(Op::Eq)),
+            BinOp::Ne => search_logic::differs(&self.maker, &field, leaf(Op::Eq)),
             BinOp::Lt => leaf(Op::Lt),
             BinOp::Le => leaf(Op::Lte),
             BinOp::Gt => leaf(Op::Gt),
@@ -105,27 +105,24 @@ impl WhereLowering<'_, '_> {
         self.fields.flag(operand.name)?.reading(op, literal, !operand.case_folded)
     }
 
-    fn field_equality(&mut self, left: &str, right: &str, op: BinOp) -> Result<Option<Expr>, Computed> {
+    fn field_equality(&mut self, left: &str, right: &str, op: BinOp) -> Result<Option<Expr>, Untraced> {
         let left = self.fields.source(left)?;
         let right = self.fields.source(right)?;
         let leaf = self.maker.leaf(Some(&left), Op::Fieldref, Some(right), true);
-        Ok(Some(if op == BinOp::Ne { Expr::negate(leaf) } else { leaf }))
+        Ok(Some(if op == BinOp::Ne { search_logic::differs(&self.maker, &left, leaf) } else { leaf }))
     }
 
     /// `like(field, "pat")` and `field LIKE "pat"`.
-    fn like(&mut self, whole: &Eval, subject: &Eval, pattern: &Eval) -> Result<Option<Expr>, Computed> {
+    fn like(&mut self, whole: &Eval, subject: &Eval, pattern: &Eval) -> Result<Option<Expr>, Untraced> {
         let (Some(operand), Some(pattern)) = (field_operand(subject), literal_text(pattern)) else {
             return self.raw(whole);
         };
         let field = self.fields.source(operand.name)?;
-        Ok(Some(self.maker.pattern(
-            Some(&field),
-            &wildcard::read(&pattern, &crate::pattern::SPL_LIKE),
-            !operand.case_folded,
-        )))
+        let folded = operand.case_folded || self.fields.folded(operand.name);
+        Ok(Some(self.maker.pattern(Some(&field), &wildcard::read(&pattern, &crate::pattern::SPL_LIKE), !folded)))
     }
 
-    fn in_list(&mut self, whole: &Eval, subject: &Eval, items: &[Eval]) -> Result<Option<Expr>, Computed> {
+    fn in_list(&mut self, whole: &Eval, subject: &Eval, items: &[Eval]) -> Result<Option<Expr>, Untraced> {
         let Some(operand) = field_operand(subject) else {
             return self.raw(whole);
         };
@@ -133,12 +130,12 @@ impl WhereLowering<'_, '_> {
             return self.raw(whole);
         };
         let field = self.fields.source(operand.name)?;
-        let operands =
-            values.into_iter().map(|v| self.maker.leaf(Some(&field), Op::Eq, Some(v), !operand.case_folded)).collect();
+        let folded = operand.case_folded || self.fields.folded(operand.name);
+        let operands = values.into_iter().map(|v| self.maker.leaf(Some(&field), Op::Eq, Some(v), !folded)).collect();
         Ok(Some(Expr::or(operands)))
     }
 
-    fn call(&mut self, whole: &Eval, name: &str, args: &[Eval]) -> Result<Option<Expr>, Computed> {
+    fn call(&mut self, whole: &Eval, name: &str, args: &[Eval]) -> Result<Option<Expr>, Untraced> {
         match (name, args) {
             ("isnull" | "isnotnull", [arg]) => {
                 let Some(operand) = field_operand(arg) else {
@@ -165,16 +162,17 @@ impl WhereLowering<'_, '_> {
         value: &Eval,
         op: Op,
         case_sensitive: bool,
-    ) -> Result<Option<Expr>, Computed> {
+    ) -> Result<Option<Expr>, Untraced> {
         let (Some(operand), Some(value)) = (field_operand(subject), literal_text(value)) else {
             return self.raw(whole);
         };
         let field = self.fields.source(operand.name)?;
-        Ok(Some(self.maker.leaf(Some(&field), op, Some(value), case_sensitive && !operand.case_folded)))
+        let folded = operand.case_folded || self.fields.folded(operand.name);
+        Ok(Some(self.maker.leaf(Some(&field), op, Some(value), case_sensitive && !folded)))
     }
 
     /// `searchmatch("…")` runs a search expression on the row.
-    fn searchmatch(&mut self, whole: &Eval, query: &Eval) -> Result<Option<Expr>, Computed> {
+    fn searchmatch(&mut self, whole: &Eval, query: &Eval) -> Result<Option<Expr>, Untraced> {
         let Some(text) = literal_text(query) else {
             return self.raw(whole);
         };
@@ -187,7 +185,7 @@ impl WhereLowering<'_, '_> {
 
     /// A condition the model has no operator for, kept as written; on the
     /// one field it reads, if it reads exactly one.
-    fn raw(&mut self, expr: &Eval) -> Result<Option<Expr>, Computed> {
+    fn raw(&mut self, expr: &Eval) -> Result<Option<Expr>, Untraced> {
         let mut names = Vec::new();
         collect_fields(expr, &mut names);
         let mut sources = Vec::with_capacity(names.len());

@@ -1,7 +1,9 @@
 //! The filtering commands of a pipeline — the base search, `| search`,
-//! `| where`, `| regex` — and how each conjunct of a filter is sorted: into
-//! the rule logic when it tests event fields, into the attributes as a
-//! threshold or post-processing filter when it tests computed values.
+//! `| where`, `| regex` — and how each conjunct of a filter is read: into
+//! the rule logic when it tests event fields (or exact transforms of them);
+//! a threshold attribute when it tests aggregates; a time window when it
+//! tests `_time`; and otherwise a `raw` leaf with the computed field's
+//! definition, the rule partial (docs/computed-columns.md).
 //! Also the `if(cond, 1, 0)` flags of `eval` (their tests are `cond`) and the
 //! data-model-qualified field lookup (`Web.status` before `status`).
 
@@ -9,7 +11,7 @@ use atlas_catalog::{Expr, Op};
 
 use super::Walker;
 use crate::splunk::commands;
-use crate::splunk::env::{Computed, FieldEnv, Flag, Origin};
+use crate::splunk::env::{Computed, FieldEnv, Flag, Origin, Untraced};
 use crate::splunk::eval::{self, Eval, EvalKind};
 use crate::splunk::search;
 use crate::splunk::search_logic::{self, FieldSource};
@@ -24,12 +26,16 @@ struct Resolver<'e> {
 }
 
 impl FieldSource for Resolver<'_> {
-    fn source(&mut self, name: &str) -> Result<String, Computed> {
+    fn source(&mut self, name: &str) -> Result<String, Untraced> {
         let stripped = if self.strip_any { self.env.strip_any(name) } else { self.env.strip(name) };
         match self.env.resolve(&stripped) {
             Origin::Source(field) => Ok(field),
-            Origin::Computed(how) => Err(how),
+            Origin::Computed(how) => Err(Untraced { name: name.to_owned(), how }),
         }
+    }
+
+    fn folded(&self, name: &str) -> bool {
+        self.env.is_folded(name)
     }
 
     fn terms_allowed(&self) -> bool {
@@ -61,7 +67,11 @@ impl Walker<'_> {
             let mut subsearches = Vec::new();
             let mut resolver = Resolver { env: &mut self.env, strip_any: data_model_fields };
             let lowered = search_logic::lower(&conjunct, &self.maker, &mut resolver, &mut subsearches);
-            self.record(lowered, text.get(conjunct.span.start..conjunct.span.end).unwrap_or(text));
+            self.record(
+                lowered,
+                text.get(conjunct.span.start..conjunct.span.end).unwrap_or(text),
+                conjunct.span.shifted(at),
+            );
             for sub in subsearches {
                 self.problem(
                     "subsearch filter",
@@ -84,7 +94,11 @@ impl Walker<'_> {
                 WhereLowering { maker: self.maker, fields: &mut resolver, src: text, subsearches: Vec::new() };
             let lowered = lowering.lower(&conjunct);
             let subsearches = std::mem::take(&mut lowering.subsearches);
-            self.record(lowered, text.get(conjunct.span.start..conjunct.span.end).unwrap_or(text));
+            self.record(
+                lowered,
+                text.get(conjunct.span.start..conjunct.span.end).unwrap_or(text),
+                conjunct.span.shifted(at),
+            );
             for sub in subsearches {
                 self.problem(
                     "subsearch filter",
@@ -127,21 +141,13 @@ impl Walker<'_> {
     /// (a problem at `span`, where the parser stopped).
     fn unreadable_where(&mut self, text: &str, error: &str, span: Span) {
         let names = where_logic::loose_names(text);
-        let computed: Vec<Computed> = names
-            .iter()
-            .filter_map(|name| {
-                let stripped = self.env.strip(name);
-                match self.env.resolve(&stripped) {
-                    Origin::Computed(how) => Some(how),
-                    Origin::Source(_) => None,
-                }
-            })
-            .collect();
-        match computed.first() {
-            Some(how) if computed.len() == names.len() => {
-                self.attributes.push((how.label().to_owned(), text.trim().to_owned()))
-            }
-            _ => self.problem("where syntax", format!("cannot read `where {}`: {error}", text.trim()), span),
+        let aggregates = names.iter().all(|name| {
+            let stripped = self.env.strip(name);
+            matches!(self.env.resolve(&stripped), Origin::Computed(Computed::Aggregate(_)))
+        });
+        match aggregates && !names.is_empty() {
+            true => self.attributes.push(("threshold".to_owned(), text.trim().to_owned())),
+            false => self.problem("where syntax", format!("cannot read `where {}`: {error}", text.trim()), span),
         }
     }
 
@@ -155,12 +161,16 @@ impl Walker<'_> {
             let leaf = self.maker.leaf(Some(&source), Op::RegexMatch, Some(regex), true);
             Some(if negated { Expr::negate(leaf) } else { leaf })
         });
-        self.record(lowered, whole);
+        self.record(lowered, whole, span);
     }
 
-    /// A filter's lowered conjunct joins the logic; one on computed values is
-    /// kept as an attribute with its text.
-    fn record(&mut self, lowered: Result<Option<Expr>, Computed>, text: &str) {
+    /// A filter's lowered conjunct joins the logic. One that tests a value
+    /// the pipeline computed is read by how it was computed: a threshold on
+    /// aggregates, a time window on `_time`; on anything else it is kept as
+    /// a `raw` leaf with the computed field's definition and the rule is
+    /// partial, naming the field. `span` is the conjunct's place.
+    fn record(&mut self, lowered: Result<Option<Expr>, Untraced>, text: &str, span: Span) {
+        let text = text.trim();
         match lowered {
             Ok(Some(mut expr)) => {
                 self.qualify(&mut expr);
@@ -172,7 +182,26 @@ impl Walker<'_> {
                 self.logic.push(expr);
             }
             Ok(None) => {}
-            Err(how) => self.attributes.push((how.label().to_owned(), text.trim().to_owned())),
+            Err(Untraced { name, how: Computed::Aggregate(definition) }) => {
+                let value = match definition == name {
+                    true => text.to_owned(),
+                    false => format!("{text} ({name} = {definition})"),
+                };
+                self.attributes.push(("threshold".to_owned(), value));
+            }
+            Err(Untraced { how: Computed::Time, .. }) => {
+                self.attributes.push(("time window".to_owned(), text.to_owned()));
+            }
+            Err(Untraced { name, how: Computed::Lookup { table, keys } }) => {
+                let definition = format!("{name} from lookup {table} by {keys}");
+                self.logic.push(self.maker.leaf(None, Op::Raw, Some(format!("{text} ({definition})")), false));
+                let message = format!("condition on the output of lookup `{table}` (keyed on {keys}): `{name}`");
+                self.problem("lookup filter", message, span);
+            }
+            Err(Untraced { name, how: Computed::Derived(definition) }) => {
+                self.logic.push(self.maker.leaf(None, Op::Raw, Some(format!("{text} ({name} = {definition})")), false));
+                self.problem("computed field", format!("condition on computed field `{name}`"), span);
+            }
         }
     }
 
@@ -189,6 +218,11 @@ impl Walker<'_> {
                 let Some(source) = leaf.source_field.as_deref() else {
                     return;
                 };
+                // A computed name that holds another event field's value.
+                if let Some(canonical) = self.env.canonical_of(source) {
+                    leaf.field = Some(canonical.into());
+                    return;
+                }
                 let Some(object) = self.env.object_of(source) else {
                     return;
                 };
