@@ -363,6 +363,11 @@ fn count_not_parsed(rules: &[ParsedRule], report: &mut BuildReport) {
         let rule = &parsed.rule;
         let summary = report.vendors.entry(rule.vendor).or_default();
         *summary.by_status.entry(rule.status).or_default() += 1;
+        if rule.status != ParseStatus::NoQuery {
+            let language = summary.languages.entry(rule.language.clone()).or_default();
+            language.rules += 1;
+            language.every_filter_in_tree += usize::from(rule.status == ParseStatus::Parsed);
+        }
         if rule.status == ParseStatus::Parsed {
             continue;
         }

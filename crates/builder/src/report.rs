@@ -87,11 +87,24 @@ pub struct VendorSummary {
     pub by_status: BTreeMap<ParseStatus, usize>,
     /// Rules not `parsed`, by reason.
     pub reasons: BTreeMap<String, usize>,
+    /// Per query language: how many rules, and how many have every event
+    /// filter in their tree (status `parsed`; docs/computed-columns.md).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub languages: BTreeMap<String, LanguageSummary>,
     /// Rules not `parsed`, by rule type, query language, status and reason:
     /// the same counts as `reasons`, told apart the way a reader of one
     /// vendor's repository looks for them (Elastic `eql` rules, Splunk `TTP`s).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_parsed: Vec<NotParsed>,
+}
+
+/// One query language of one vendor.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LanguageSummary {
+    /// Rules with a query in the language.
+    pub rules: usize,
+    /// Of those, the rules with every event filter in their tree.
+    pub every_filter_in_tree: usize,
 }
 
 /// One row of [`VendorSummary::not_parsed`].
@@ -167,6 +180,16 @@ impl BuildReport {
             let skipped: usize = summary.skipped.values().sum();
             let _ = writeln!(out, " {:>7.1}% {:>8}", summary.parsed_share(), skipped);
         }
+        let languages: Vec<String> = self
+            .vendors
+            .iter()
+            .flat_map(|(vendor, summary)| {
+                summary.languages.iter().map(move |(language, l)| {
+                    format!("{} {language} {}/{}", vendor.label(), l.every_filter_in_tree, l.rules)
+                })
+            })
+            .collect();
+        let _ = writeln!(out, "every event filter in the tree: {}", languages.join(", "));
         for (vendor, summary) in &self.vendors {
             let mut reasons: Vec<_> = summary.reasons.iter().collect();
             reasons.sort_by(|a, b| b.1.cmp(a.1).then(a.0.cmp(b.0)));
