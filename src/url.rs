@@ -19,6 +19,9 @@ pub mod param {
     pub const QUERY: &str = "q";
     /// Cell order in the matrix (`rules`).
     pub const ORDER: &str = "order";
+    /// The coverage gap the matrix is limited to (`single`, `none`,
+    /// `elastic-not-splunk`).
+    pub const GAP: &str = "gap";
     /// Rules list: technique scope, field, operator, value, and `exclusion`.
     pub const TECHNIQUE: &str = "technique";
     pub const FIELD: &str = "field";

@@ -1,11 +1,11 @@
 //! `/`: the ATT&CK coverage matrix with its filters (vendor, platform,
-//! event, order) and search, all kept in the URL query.
+//! event, order, coverage gap) and search, all kept in the URL query.
 
 use std::sync::Arc;
 
 use atlas_catalog::Vendor;
 use atlas_catalog::aggregate::{
-    Atlas, Cell, CellOrder, Coverage, CoverageFilter, VendorSet, coverage, platforms, shade, shade_legend,
+    Atlas, Cell, CellOrder, Coverage, CoverageFilter, Gap, VendorSet, coverage, platforms, shade, shade_legend,
 };
 use leptos::prelude::*;
 
@@ -32,12 +32,14 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
     let order = query_param(param::ORDER);
     let query = query_param(param::QUERY);
     let event = query_param(param::EVENT);
+    let gap = query_param(param::GAP);
     let vendors = Memo::new(move |_| vendor_param.with(|v| VendorSet::parse(v)));
     let filter = Memo::new(move |_| CoverageFilter {
         vendors: vendors.get(),
         platform: platform.with(|p| (!p.is_empty()).then(|| p.clone())),
         event: event.with(|e| (!e.is_empty()).then(|| e.clone())),
         order: order.with(|o| CellOrder::parse(o)),
+        gap: gap.with(|g| Gap::parse(g)),
     });
     let matrix = {
         let atlas = Arc::clone(&atlas);
@@ -46,6 +48,7 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
     let links = expect_context::<Links>();
     let note_writer = writer.clone();
     let event_writer = writer.clone();
+    let gap_writer = writer.clone();
     let on_search = {
         let writer = writer.clone();
         Callback::new(move |text: String| writer.set(param::QUERY, &text))
@@ -67,18 +70,49 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
                 </select>
             </label>
             <EventFilter atlas=Arc::clone(&atlas) event writer=event_writer/>
+            <GapFilter gap writer=gap_writer/>
         </div>
         <EventFilterNote atlas=Arc::clone(&atlas) event writer=note_writer/>
         <SearchResults atlas=Arc::clone(&atlas) query vendors/>
-        <p class="summary">{move || matrix.with(summary)}</p>
+        <p class="summary">{move || matrix.with(|m| summary(m, filter.with(|f| f.gap)))}</p>
         <Legend/>
-        <div class="matrix-scroll">{move || matrix.with(|m| matrix_view(m, &links))}</div>
+        <div class="matrix-scroll">{move || matrix.with(|m| matrix_view(m, &links, filter.with(|f| f.gap.is_some())))}</div>
         <Unmapped atlas/>
     }
 }
 
-fn summary(m: &Coverage) -> String {
-    format!("{} of {} techniques have at least one rule · {} rules mapped to them", m.covered, m.techniques, m.rules)
+fn summary(m: &Coverage, gap: Option<Gap>) -> String {
+    match gap {
+        None => format!(
+            "{} of {} techniques have at least one rule · {} rules mapped to them",
+            m.covered, m.techniques, m.rules
+        ),
+        Some(gap) => format!(
+            "{} techniques and sub-techniques {} · {} rules mapped to the techniques shown",
+            m.in_gap,
+            gap.label(),
+            m.rules
+        ),
+    }
+}
+
+/// The coverage gap the matrix is limited to.
+#[component]
+fn GapFilter(gap: Memo<String>, writer: QueryWriter) -> impl IntoView {
+    let options =
+        Gap::all().into_iter().map(|g| view! { <option value=g.to_param()>{g.label()}</option> }).collect_view();
+    view! {
+        <label class="select">
+            "Gaps "
+            <select
+                prop:value=move || gap.with(|g| Gap::parse(g).map(Gap::to_param).unwrap_or_default())
+                on:change=move |ev| writer.set(param::GAP, &Gap::parse(&event_target_value(&ev)).map(Gap::to_param).unwrap_or_default())
+            >
+                <option value="">"every technique"</option>
+                {options}
+            </select>
+        </label>
+    }
 }
 
 /// Toggle buttons, one per vendor; none pressed means every vendor.
@@ -138,7 +172,9 @@ fn Legend() -> impl IntoView {
     }
 }
 
-fn matrix_view(m: &Coverage, links: &Links) -> impl IntoView + use<> {
+/// The columns; in a gap view, cells list their sub-techniques in the gap
+/// from the start.
+fn matrix_view(m: &Coverage, links: &Links, gap: bool) -> impl IntoView + use<> {
     let columns = m
         .columns
         .iter()
@@ -146,7 +182,7 @@ fn matrix_view(m: &Coverage, links: &Links) -> impl IntoView + use<> {
             let cells = column
                 .cells
                 .iter()
-                .map(|cell| view! { <MatrixCell cell=cell.clone() links=links.clone()/> })
+                .map(|cell| view! { <MatrixCell cell=cell.clone() links=links.clone() expanded=gap/> })
                 .collect_view();
             view! {
                 <section class="tactic" aria-label=column.name.clone()>
@@ -162,10 +198,12 @@ fn matrix_view(m: &Coverage, links: &Links) -> impl IntoView + use<> {
     view! { <div class="matrix">{columns}</div> }
 }
 
-/// One technique: name, id, rules per vendor, and its sub-techniques on demand.
+/// One technique: name, id, rules per vendor, and its sub-techniques on
+/// demand (or at once, with `expanded`). A cell outside the gap, shown for
+/// its sub-techniques in it, is marked.
 #[component]
-fn MatrixCell(cell: Cell, links: Links) -> impl IntoView {
-    let expanded = RwSignal::new(false);
+fn MatrixCell(cell: Cell, links: Links, expanded: bool) -> impl IntoView {
+    let expanded = RwSignal::new(expanded && !cell.subs.is_empty());
     let total = cell.counts.total();
     let subs = cell.subs.clone();
     let toggle = (!subs.is_empty()).then(|| {
@@ -208,9 +246,9 @@ fn MatrixCell(cell: Cell, links: Links) -> impl IntoView {
         }
     };
     view! {
-        <li class=format!("cell shade-{}", shade(total))>
+        <li class=format!("cell shade-{}", shade(total)) class:outside-gap=!cell.in_gap>
             <div class="cell-head">
-                <a href=links.technique(&cell.id) title=format!("{} {} — {total} rules", cell.id, cell.name)>
+                <a href=links.technique(&cell.id) title=cell_title(&cell)>
                     <span class="name">{cell.name.clone()}</span>
                 </a>
                 <div class="cell-meta">
@@ -222,6 +260,12 @@ fn MatrixCell(cell: Cell, links: Links) -> impl IntoView {
             {sub_list}
         </li>
     }
+}
+
+/// A cell's tooltip: id, name, rules, and why a cell outside the gap shows.
+fn cell_title(cell: &Cell) -> String {
+    let outside = if cell.in_gap { "" } else { " (shown for its sub-techniques in the gap)" };
+    format!("{} {} — {} rules{outside}", cell.id, cell.name, cell.counts.total())
 }
 
 /// Rules the matrix cannot place: tags ATT&CK does not know, or no tag.

@@ -1,6 +1,7 @@
 //! The coverage matrix: ATT&CK tactics as columns in matrix order, each
 //! technique cell with its rule count per vendor (sub-techniques rolled up,
-//! each rule once), filtered by vendor, platform and the event rules read.
+//! each rule once), filtered by vendor, platform and the event rules read,
+//! and optionally limited to a coverage gap ([`Gap`]).
 
 use crate::model::{Technique, Vendor};
 
@@ -15,6 +16,14 @@ struct Scope {
     vendors: VendorSet,
     /// By rule position: whether the rule reads the filter's event.
     readers: Option<Vec<bool>>,
+}
+
+/// A cell's rules per vendor: every vendor's (what a gap is decided on, so
+/// that "Elastic but not Splunk" means the same under any vendor filter)
+/// and the filter's vendors' (what the cell shows).
+struct Counted {
+    every: VendorCounts,
+    shown: VendorCounts,
 }
 
 impl Scope {
@@ -33,20 +42,29 @@ impl Scope {
     }
 
     fn admits(&self, position: u32, vendor: Vendor) -> bool {
-        self.vendors.contains(vendor)
-            && self.readers.as_ref().is_none_or(|r| r.get(position as usize).copied().unwrap_or(false))
+        self.vendors.contains(vendor) && self.reads(position)
+    }
+
+    /// Whether the rule passes the event filter (any vendor).
+    fn reads(&self, position: u32) -> bool {
+        self.readers.as_ref().is_none_or(|r| r.get(position as usize).copied().unwrap_or(false))
     }
 }
 
-/// The rules of a cell that the scope admits, per vendor.
-fn count(atlas: &Atlas, rules: &[u32], scope: &Scope) -> VendorCounts {
-    let mut counts = VendorCounts::default();
+/// The rules of a cell that pass the event filter, per vendor, for every
+/// vendor and for the filter's vendors.
+fn count(atlas: &Atlas, rules: &[u32], scope: &Scope) -> Counted {
+    let mut every = VendorCounts::default();
+    let mut shown = VendorCounts::default();
     for &position in rules {
-        if let Some(rule) = atlas.rule(position).filter(|r| scope.admits(position, r.vendor)) {
-            counts.add(rule.vendor);
+        if let Some(rule) = atlas.rule(position).filter(|_| scope.reads(position)) {
+            every.add(rule.vendor);
+            if scope.vendors.contains(rule.vendor) {
+                shown.add(rule.vendor);
+            }
         }
     }
-    counts
+    Counted { every, shown }
 }
 
 /// What the matrix shows.
@@ -59,6 +77,84 @@ pub struct CoverageFilter {
     /// event, one of its per-call events) are counted.
     pub event: Option<String>,
     pub order: CellOrder,
+    /// Only the techniques in this coverage gap (and the parents of
+    /// sub-techniques in it).
+    pub gap: Option<Gap>,
+}
+
+/// A coverage gap: which techniques the matrix is limited to, decided on
+/// each technique's (and each sub-technique's own) rules per vendor, counting
+/// only the rules that pass the event filter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gap {
+    /// Exactly one of the filter's vendors has a rule (every vendor when the
+    /// filter names none): coverage that rests on one vendor.
+    Single,
+    /// None of the filter's vendors has a rule.
+    Uncovered,
+    /// `covered` has a rule and `missing` has none, whatever the vendor
+    /// filter ("what Elastic covers that Splunk does not").
+    Missing { covered: Vendor, missing: Vendor },
+}
+
+impl Gap {
+    /// Reads the URL form (`?gap=`): `single`, `none`, or
+    /// `<covered>-not-<missing>` (`elastic-not-splunk`); anything else,
+    /// including a vendor missing from itself, is no gap.
+    pub fn parse(text: &str) -> Option<Gap> {
+        match text {
+            "single" => Some(Gap::Single),
+            "none" => Some(Gap::Uncovered),
+            _ => {
+                let (covered, missing) = text.split_once("-not-")?;
+                let (covered, missing) = (Vendor::parse(covered)?, Vendor::parse(missing)?);
+                (covered != missing).then_some(Gap::Missing { covered, missing })
+            }
+        }
+    }
+
+    /// The URL form, which [`Gap::parse`] reads back.
+    pub fn to_param(self) -> String {
+        match self {
+            Gap::Single => "single".to_owned(),
+            Gap::Uncovered => "none".to_owned(),
+            Gap::Missing { covered, missing } => format!("{}-not-{}", covered.as_str(), missing.as_str()),
+        }
+    }
+
+    /// Every gap the matrix offers: the two that need no vendor, then each
+    /// ordered pair of vendors.
+    pub fn all() -> Vec<Gap> {
+        let mut gaps = vec![Gap::Single, Gap::Uncovered];
+        for covered in Vendor::ALL {
+            for missing in Vendor::ALL.into_iter().filter(|m| *m != covered) {
+                gaps.push(Gap::Missing { covered, missing });
+            }
+        }
+        gaps
+    }
+
+    /// What the techniques in the gap are, for people: "covered by one
+    /// vendor only", "covered by no vendor", "covered by Elastic, not by
+    /// Splunk".
+    pub fn label(self) -> String {
+        match self {
+            Gap::Single => "covered by one vendor only".to_owned(),
+            Gap::Uncovered => "covered by no vendor".to_owned(),
+            Gap::Missing { covered, missing } => format!("covered by {}, not by {}", covered.label(), missing.label()),
+        }
+    }
+
+    /// Whether a technique with these rules per vendor (all vendors, after
+    /// the event filter) is in the gap, under the filter's vendors.
+    pub fn holds(self, every: VendorCounts, vendors: VendorSet) -> bool {
+        let with_rules = || Vendor::ALL.into_iter().filter(|v| vendors.contains(*v) && every.get(*v) > 0).count();
+        match self {
+            Gap::Single => with_rules() == 1,
+            Gap::Uncovered => with_rules() == 0,
+            Gap::Missing { covered, missing } => every.get(covered) > 0 && every.get(missing) == 0,
+        }
+    }
 }
 
 /// How cells are ordered within a column.
@@ -102,6 +198,9 @@ pub struct Coverage {
     pub covered: usize,
     /// Rules counted in at least one cell.
     pub rules: usize,
+    /// With a gap filter, the techniques and sub-techniques in the gap
+    /// (each once); 0 without one.
+    pub in_gap: usize,
 }
 
 /// One tactic.
@@ -122,6 +221,10 @@ pub struct Cell {
     /// Distinct rules tagged with the technique or any sub-technique.
     pub counts: VendorCounts,
     pub subs: Vec<SubCell>,
+    /// Whether the technique itself is in the filter's gap (always, without
+    /// a gap filter); a cell outside it is shown for its sub-techniques in
+    /// the gap, and then lists only those.
+    pub in_gap: bool,
 }
 
 /// One sub-technique of a cell, with the rules tagged with it.
@@ -138,9 +241,11 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
     // Technique ids, once per column they show in (deduplicated below).
     let mut shown = Vec::new();
     let mut covered = Vec::new();
+    let mut in_gap: Vec<String> = Vec::new();
     let mut counted_rules = vec![false; atlas.rules().len()];
     let mut columns = Vec::with_capacity(attack.tactics.len());
     let scope = Scope::new(atlas, filter);
+    let gap_holds = |counted: &Counted| filter.gap.is_none_or(|gap| gap.holds(counted.every, filter.vendors));
     for tactic in &attack.tactics {
         let mut cells = Vec::new();
         for technique in attack.techniques.iter().filter(|t| t.parent.is_none() && shows(t, filter)) {
@@ -148,21 +253,34 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
                 continue;
             }
             let rules = atlas.rules_under(&technique.id);
-            let counts = count(atlas, &rules, &scope);
+            let counted = count(atlas, &rules, &scope);
+            let mut subs = sub_cells(atlas, technique, filter, &scope);
+            let technique_in_gap = gap_holds(&counted);
+            if filter.gap.is_some() {
+                subs.retain(|(_, holds)| *holds);
+                if !technique_in_gap && subs.is_empty() {
+                    continue;
+                }
+                if technique_in_gap {
+                    in_gap.push(technique.id.clone());
+                }
+                in_gap.extend(subs.iter().map(|(sub, _)| sub.id.clone()));
+            }
             for &p in &rules {
                 if atlas.rule(p).is_some_and(|r| scope.admits(p, r.vendor)) {
                     counted_rules[p as usize] = true;
                 }
             }
             shown.push(technique.id.as_str());
-            if counts.total() > 0 {
+            if counted.shown.total() > 0 {
                 covered.push(technique.id.as_str());
             }
             cells.push(Cell {
                 id: technique.id.clone(),
                 name: technique.name.clone(),
-                counts,
-                subs: sub_cells(atlas, technique, filter, &scope),
+                counts: counted.shown,
+                subs: subs.into_iter().map(|(sub, _)| sub).collect(),
+                in_gap: technique_in_gap,
             });
         }
         order_cells(&mut cells, filter.order);
@@ -176,11 +294,13 @@ pub fn coverage(atlas: &Atlas, filter: &CoverageFilter) -> Coverage {
     }
     order::sort_dedup(&mut shown);
     order::sort_dedup(&mut covered);
+    order::sort_dedup(&mut in_gap);
     Coverage {
         columns,
         techniques: shown.len(),
         covered: covered.len(),
         rules: counted_rules.iter().filter(|c| **c).count(),
+        in_gap: in_gap.len(),
     }
 }
 
@@ -188,16 +308,18 @@ fn shows(technique: &Technique, filter: &CoverageFilter) -> bool {
     !technique.deprecated && filter.platform.as_ref().is_none_or(|p| technique.platforms.iter().any(|tp| tp == p))
 }
 
-fn sub_cells(atlas: &Atlas, technique: &Technique, filter: &CoverageFilter, scope: &Scope) -> Vec<SubCell> {
+/// The shown sub-techniques of a cell, each with whether it is in the
+/// filter's gap (always, without one).
+fn sub_cells(atlas: &Atlas, technique: &Technique, filter: &CoverageFilter, scope: &Scope) -> Vec<(SubCell, bool)> {
     atlas
         .subtechniques(&technique.id)
         .iter()
         .filter_map(|id| atlas.technique(id))
         .filter(|sub| shows(sub, filter))
-        .map(|sub| SubCell {
-            id: sub.id.clone(),
-            name: sub.name.clone(),
-            counts: count(atlas, atlas.tagged(&sub.id), scope),
+        .map(|sub| {
+            let counted = count(atlas, atlas.tagged(&sub.id), scope);
+            let holds = filter.gap.is_none_or(|gap| gap.holds(counted.every, filter.vendors));
+            (SubCell { id: sub.id.clone(), name: sub.name.clone(), counts: counted.shown }, holds)
         })
         .collect()
 }
@@ -378,6 +500,99 @@ mod tests {
         assert_eq!(CellOrder::parse("Rules"), CellOrder::Name);
         assert_eq!((CellOrder::Name.to_param(), CellOrder::Rules.to_param()), ("", "rules"));
         assert_eq!((CellOrder::Name.as_str(), CellOrder::Rules.as_str()), ("name", "rules"));
+    }
+
+    /// The gap's techniques and sub-techniques, and the matrix's cells with
+    /// whether each is itself in the gap and the sub-techniques it lists.
+    fn gap_cells(filter: &CoverageFilter) -> (usize, Vec<(String, bool, Vec<String>)>) {
+        let coverage = coverage(&atlas(), filter);
+        let cells = coverage
+            .columns
+            .iter()
+            .flat_map(|c| &c.cells)
+            .map(|c| (c.id.clone(), c.in_gap, c.subs.iter().map(|s| s.id.clone()).collect()))
+            .collect();
+        (coverage.in_gap, cells)
+    }
+
+    fn on(gap: &str) -> CoverageFilter {
+        CoverageFilter { gap: Gap::parse(gap), ..Default::default() }
+    }
+
+    fn cell_of(id: &str, in_gap: bool, subs: &[&str]) -> (String, bool, Vec<String>) {
+        (id.to_owned(), in_gap, subs.iter().map(|s| (*s).to_owned()).collect())
+    }
+
+    #[test]
+    fn techniques_resting_on_one_vendor() {
+        // T1218 and T1218.005: r1 (Sigma) alone. T1204 has all three
+        // vendors, T1059 Sigma and Elastic.
+        assert_eq!(gap_cells(&on("single")), (2, vec![cell_of("T1218", true, &["T1218.005"])]));
+        // Among Sigma and Splunk only, T1059's Elastic rule does not count.
+        let sigma_splunk = CoverageFilter { vendors: VendorSet::of([Vendor::Sigma, Vendor::Splunk]), ..on("single") };
+        assert_eq!(
+            gap_cells(&sigma_splunk),
+            (4, vec![cell_of("T1059", true, &["T1059.001"]), cell_of("T1218", true, &["T1218.005"])])
+        );
+        // Reading Sysmon 11, T1204 rests on r5 (Sigma) alone; r1 does not read it.
+        let file = CoverageFilter { event: Some("sysmon-11".into()), ..on("single") };
+        assert_eq!(gap_cells(&file), (2, vec![cell_of("T1204", true, &["T1204.002"])]));
+    }
+
+    #[test]
+    fn techniques_no_vendor_covers() {
+        // T1204 is covered, but its sub-technique T1204.001 is not: the cell
+        // shows for it, marked as not in the gap itself, listing only it.
+        let (in_gap, cells) = gap_cells(&on("none"));
+        assert_eq!(in_gap, 4);
+        assert_eq!(
+            cells,
+            [
+                cell_of("T1566", true, &["T1566.001"]),
+                cell_of("T1204", false, &["T1204.001"]),
+                cell_of("T1027", true, &[])
+            ]
+        );
+        let coverage = coverage(&atlas(), &on("none"));
+        assert_eq!((coverage.techniques, coverage.covered), (3, 1));
+    }
+
+    #[test]
+    fn what_one_vendor_covers_and_another_does_not() {
+        assert_eq!(
+            gap_cells(&on("sigma-not-splunk")),
+            (4, vec![cell_of("T1059", true, &["T1059.001"]), cell_of("T1218", true, &["T1218.005"])])
+        );
+        assert_eq!(gap_cells(&on("splunk-not-elastic")), (0, vec![]));
+        // Decided on every vendor's rules whatever the vendor filter: the
+        // cells then count only Splunk's (none).
+        let splunk = CoverageFilter { vendors: VendorSet::of([Vendor::Splunk]), ..on("elastic-not-sigma") };
+        assert_eq!(gap_cells(&splunk), (0, vec![]));
+        let splunk = CoverageFilter { vendors: VendorSet::of([Vendor::Splunk]), ..on("elastic-not-splunk") };
+        let coverage = coverage(&atlas(), &splunk);
+        assert_eq!(coverage.in_gap, 2);
+        let t1059 = &coverage.columns[1].cells[0];
+        assert_eq!((t1059.id.as_str(), t1059.counts.total()), ("T1059", 0));
+    }
+
+    #[test]
+    fn gaps_in_the_url() {
+        assert_eq!(Gap::parse("single"), Some(Gap::Single));
+        assert_eq!(Gap::parse("none"), Some(Gap::Uncovered));
+        let elastic_splunk = Gap::Missing { covered: Vendor::Elastic, missing: Vendor::Splunk };
+        assert_eq!(Gap::parse("elastic-not-splunk"), Some(elastic_splunk));
+        assert_eq!(Gap::parse("Elastic-not-SPLUNK"), Some(elastic_splunk));
+        for bad in ["", "elastic-not-elastic", "elastic-not-", "qradar-not-splunk", "elastic", "Single"] {
+            assert_eq!(Gap::parse(bad), None, "{bad}");
+        }
+        let all = Gap::all();
+        assert_eq!(all.len(), 8);
+        for gap in all {
+            assert_eq!(Gap::parse(&gap.to_param()), Some(gap));
+        }
+        assert_eq!(elastic_splunk.to_param(), "elastic-not-splunk");
+        assert_eq!(elastic_splunk.label(), "covered by Elastic, not by Splunk");
+        assert_eq!(Gap::Single.label(), "covered by one vendor only");
     }
 
     #[test]

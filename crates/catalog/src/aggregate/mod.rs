@@ -29,7 +29,7 @@ mod fixture;
 
 pub use atlas::{Atlas, normalize_technique_id};
 pub use coverage::{
-    Cell, CellOrder, Column, Coverage, CoverageFilter, SubCell, coverage, platforms, shade, shade_legend,
+    Cell, CellOrder, Column, Coverage, CoverageFilter, Gap, SubCell, coverage, platforms, shade, shade_legend,
 };
 pub use description::{Block, Span, description_blocks};
 pub use draft::{
