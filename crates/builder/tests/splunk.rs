@@ -513,6 +513,24 @@ fn filters_on_eval_rex_and_lookup_outputs_are_declared() {
 }
 
 #[test]
+fn rex_with_a_quoted_field_option_is_an_extraction() {
+    // `rex field="f" "re"`: the regex is the second quoted argument, and the
+    // group it names is computed, before a transforming command (it was read
+    // as the event field `DisabledPlans`) and after one (it was a threshold).
+    let raw = rule(
+        r#"index=x Operation=a | rex field="p" "DisabledPlans=\[(?P<DisabledPlans>[^\]]+)\]" | search DisabledPlans IN ("*AUDIT*")"#,
+    );
+    assert_eq!(raw.status, ParseStatus::Partial);
+    assert_eq!(raw.reason.as_deref(), Some("condition on computed field `DisabledPlans`"));
+    let grouped = rule(
+        r#"| tstats count from datamodel=Endpoint.Filesystem by Filesystem.file_name | `drop_dm_object_name(Filesystem)` | rex field="file_name" "\.(?<extension>[^\.]*$)" | where isnull(extension)"#,
+    );
+    assert_eq!(grouped.status, ParseStatus::Partial);
+    assert_eq!(grouped.reason.as_deref(), Some("condition on computed field `extension`"));
+    assert!(!grouped.attributes.iter().any(|(label, _)| label == "threshold"), "{:?}", grouped.attributes);
+}
+
+#[test]
 fn exact_transforms_are_traced_to_their_field() {
     // Issue #12: the EXECVE arguments joined are the command line; trim,
     // urldecode, coalesce of one field and case folding trace to the field.

@@ -312,7 +312,11 @@ pub fn rex(src: &str) -> Rex {
     let Ok(args) = Args::new(src) else {
         return Rex::default();
     };
-    let regex = (0..args.tokens.len()).find(|&i| args.kind(i) == Some(TokenKind::Quoted)).map(|i| args.name(i));
+    // The regular expression is the first quoted argument that is not the
+    // value of an option (`field="file_name"`).
+    let regex = (0..args.tokens.len())
+        .find(|&i| args.kind(i) == Some(TokenKind::Quoted) && !(i >= 2 && args.is_option(i - 2)))
+        .map(|i| args.name(i));
     Rex {
         field: args.option("field"),
         sed: args.option("mode").is_some_and(|m| m.eq_ignore_ascii_case("sed")),
@@ -419,5 +423,26 @@ pub fn regex(src: &str) -> Option<(String, bool, String)> {
         }
         (Some(TokenKind::Quoted), None) => Some(("_raw".to_owned(), false, args.name(0))),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rex_reads_the_regex_after_quoted_options() {
+        let groups = |src: &str| rex(src).groups;
+        assert_eq!(groups(r#"field=file_name "\.(?<extension>[^\.]*$)""#), ["extension"]);
+        // A quoted option value is not the regular expression.
+        let quoted = rex(r#"field="file_name" "\.(?<extension>[^\.]*$)""#);
+        assert_eq!(quoted.field.as_deref(), Some("file_name"));
+        assert_eq!(quoted.groups, ["extension"]);
+        assert_eq!(
+            groups(r#"field = "possible_plan" max_match="0" "DisabledPlans=\[(?P<DisabledPlans>[^\]]+)\]""#),
+            ["DisabledPlans"]
+        );
+        // Without field=, rex reads _raw; the regex is still the first quoted argument.
+        assert_eq!(groups(r#""user=(?<user>\w+)""#), ["user"]);
     }
 }
