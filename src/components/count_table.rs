@@ -4,8 +4,10 @@
 
 use atlas_catalog::Vendor;
 use atlas_catalog::aggregate::VendorCounts;
+use atlas_catalog::export::csv;
 use leptos::prelude::*;
 
+use super::export::CsvButton;
 use super::table::{ShowAll, Sort, SortHeader, SortKey, sort_rows};
 
 /// One row: what it links to, its name, its id or code, one more column of
@@ -42,6 +44,14 @@ pub fn CountTable(
     let sort = RwSignal::new(Sort::new(TOTAL, true));
     let all = RwSignal::new(false);
     let total = rows.len();
+    let csv_button = {
+        let rows = rows.clone();
+        let table = move |()| {
+            let cells = rows.iter().map(|r| ([r.name.as_str(), r.tag.as_str(), r.detail.as_str()], r.counts));
+            csv::vendor_counts([label, "Id", detail], cells)
+        };
+        view! { <CsvButton name=vec![class.to_owned()] what=format!("the {noun} table") table=Callback::new(table)/> }
+    };
     let body = move || {
         let mut rows = rows.clone();
         sort_rows(&mut rows, sort.get(), |r, column| match column {
@@ -72,6 +82,7 @@ pub fn CountTable(
             </thead>
             <tbody>{body}</tbody>
         </table>
+        <div class="table-tools">{csv_button}</div>
         <ShowAll total all noun first=first.unwrap_or(total)/>
     }
 }

@@ -2,10 +2,14 @@
 //! and cut to their top rows in the technique page's summary. Every row links
 //! through to the rules behind it.
 
+use std::sync::Arc;
+
 use atlas_catalog::aggregate::{FieldRow, ValueRow};
+use atlas_catalog::export::csv;
 use atlas_catalog::{IndicatorKey, Polarity};
 use leptos::prelude::*;
 
+use super::export::CsvButton;
 use super::table::{FIRST_ROWS, ShowAll, Sort, SortHeader, SortKey, sort_rows};
 use crate::url::{Links, Scope};
 
@@ -30,7 +34,20 @@ pub fn FieldsTable(
     let links = expect_context::<Links>();
     let sort = RwSignal::new(Sort::new(2, true));
     let all = RwSignal::new(limit.is_some());
-    let rows: Vec<FieldRow> = rows.into_iter().take(limit.unwrap_or(usize::MAX)).collect();
+    // The file holds every row, the summary's too.
+    let every = Arc::new(rows);
+    let for_csv = Arc::clone(&every);
+    let scope_id = match &scope {
+        Scope::Technique(id) | Scope::Event(id) => id.clone(),
+    };
+    let csv_button = view! {
+        <CsvButton
+            name=vec![scope_id, "fields".into()]
+            what="the fields table".into()
+            table=Callback::new(move |()| csv::fields(&for_csv))
+        />
+    };
+    let rows: Vec<FieldRow> = every.iter().take(limit.unwrap_or(usize::MAX)).cloned().collect();
     let total = rows.len();
     let body = move || {
         let mut rows = rows.clone();
@@ -63,6 +80,7 @@ pub fn FieldsTable(
             </thead>
             <tbody>{body}</tbody>
         </table>
+        <div class="table-tools">{csv_button}</div>
         <ShowAll total all noun="fields"/>
     }
 }
@@ -108,7 +126,20 @@ pub fn ValuesTable(
     let links = expect_context::<Links>();
     let sort = RwSignal::new(Sort::new(3, true));
     let all = RwSignal::new(limit.is_some());
-    let rows: Vec<ValueRow> = rows.into_iter().take(limit.unwrap_or(usize::MAX)).collect();
+    let every = Arc::new(rows);
+    let for_csv = Arc::clone(&every);
+    let (kind, what) = match polarity {
+        Polarity::Exclusion => ("exclusions", "the common exclusions"),
+        _ => ("indicators", "the top indicator values"),
+    };
+    let csv_button = view! {
+        <CsvButton
+            name=vec![technique.clone(), kind.into()]
+            what=what.into()
+            table=Callback::new(move |()| csv::values(&for_csv))
+        />
+    };
+    let rows: Vec<ValueRow> = every.iter().take(limit.unwrap_or(usize::MAX)).cloned().collect();
     let total = rows.len();
     let body = move || {
         let mut rows = rows.clone();
@@ -136,6 +167,7 @@ pub fn ValuesTable(
             </thead>
             <tbody>{body}</tbody>
         </table>
+        <div class="table-tools">{csv_button}</div>
         <ShowAll total all noun="triples"/>
     }
 }

@@ -5,6 +5,7 @@
 pub mod count_table;
 pub mod description;
 pub mod event_filter;
+pub mod export;
 pub mod guide_tables;
 pub mod predicate;
 pub mod rule_table;

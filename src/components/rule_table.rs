@@ -4,16 +4,31 @@
 use std::sync::Arc;
 
 use atlas_catalog::aggregate::Atlas;
+use atlas_catalog::export::csv;
 use leptos::prelude::*;
 
+use super::export::CsvButton;
 use super::table::{FIRST_ROWS, ShowAll, Sort, SortHeader, SortKey, sort_rows};
 use super::vendor::VendorBadge;
 use crate::url::Links;
 
 /// A table of the rules at the given positions.
 #[component]
-pub fn RuleTable(atlas: Arc<Atlas>, rules: Vec<u32>) -> impl IntoView {
+pub fn RuleTable(
+    atlas: Arc<Atlas>,
+    rules: Vec<u32>,
+    /// The CSV file name's parts (default `rules`).
+    #[prop(optional)]
+    name: Vec<String>,
+) -> impl IntoView {
     let links = expect_context::<Links>();
+    let csv_button = {
+        let (atlas, rules) = (Arc::clone(&atlas), rules.clone());
+        let name = if name.is_empty() { vec!["rules".to_owned()] } else { name };
+        view! {
+            <CsvButton name what="the rules".into() table=Callback::new(move |()| csv::rules(&atlas, &rules))/>
+        }
+    };
     let sort = RwSignal::new(Sort::new(0, false));
     let show_all = RwSignal::new(false);
     let total = rules.len();
@@ -48,6 +63,7 @@ pub fn RuleTable(atlas: Arc<Atlas>, rules: Vec<u32>) -> impl IntoView {
             </thead>
             <tbody>{body}</tbody>
         </table>
+        <div class="table-tools">{csv_button}</div>
         <ShowAll total all=show_all noun="rules"/>
     }
 }

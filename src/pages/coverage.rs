@@ -7,9 +7,12 @@ use atlas_catalog::Vendor;
 use atlas_catalog::aggregate::{
     Atlas, Cell, CellOrder, Coverage, CoverageFilter, Gap, VendorSet, coverage, platforms, shade, shade_legend,
 };
+use atlas_catalog::export::navigator::{self, Site};
+use atlas_catalog::export::{csv, file_name};
 use leptos::prelude::*;
 
 use crate::components::event_filter::{EventFilter, EventFilterNote};
+use crate::components::export::{download, download_csv, report};
 use crate::components::search::{SearchBox, SearchResults};
 use crate::components::status::with_atlas;
 use crate::components::vendor::VendorTally;
@@ -75,6 +78,7 @@ fn CoverageView(atlas: Arc<Atlas>) -> impl IntoView {
         <EventFilterNote atlas=Arc::clone(&atlas) event writer=note_writer/>
         <SearchResults atlas=Arc::clone(&atlas) query vendors/>
         <p class="summary">{move || matrix.with(|m| summary(m, filter.with(|f| f.gap)))}</p>
+        <Exports atlas=Arc::clone(&atlas) filter matrix/>
         <Legend/>
         <div class="matrix-scroll">{move || matrix.with(|m| matrix_view(m, &links, filter.with(|f| f.gap.is_some())))}</div>
         <Unmapped atlas/>
@@ -154,6 +158,37 @@ fn PlatformFilter(options: Vec<String>, platform: Memo<String>, writer: QueryWri
                 {options}
             </select>
         </label>
+    }
+}
+
+/// The matrix as filtered, to take away: an ATT&CK Navigator layer and CSV.
+#[component]
+fn Exports(atlas: Arc<Atlas>, filter: Memo<CoverageFilter>, matrix: Memo<Coverage>) -> impl IntoView {
+    let links = expect_context::<Links>();
+    let layer = move |_| {
+        let location = window().location();
+        let base = format!("{}{}", location.origin().unwrap_or_default(), links.base());
+        let view = location.href().unwrap_or_default();
+        let text = filter.with_untracked(|f| {
+            matrix.with_untracked(|m| navigator::layer(&atlas, f, m, Site { base: &base, view: &view }))
+        });
+        report(download(&file_name(&["navigator-layer"], "json"), "application/json", &text));
+    };
+    let table = move |_| {
+        let gap = filter.with_untracked(|f| f.gap.is_some());
+        matrix.with_untracked(|m| download_csv(&["coverage"], &csv::coverage(m, gap)));
+    };
+    view! {
+        <p class="exports">
+            "Download the matrix as filtered: "
+            <button type="button" class="export layer" on:click=layer title="An ATT&CK Navigator layer (format 4.5): score = rules, a comment with the rules per vendor, a link per technique">
+                "Navigator layer ↓"
+            </button>
+            " "
+            <button type="button" class="export csv" on:click=table aria-label="Download the matrix as CSV">
+                "CSV ↓"
+            </button>
+        </p>
     }
 }
 

@@ -99,7 +99,7 @@ fn content(atlas: &Arc<Atlas>, view: EventView) -> impl IntoView + use<> {
         </section>
         <section class="event-rules">
             <h2>{format!("Rules reading this event ({})", view.rules.len())}</h2>
-            <RuleTable atlas=Arc::clone(atlas) rules=view.rules.clone()/>
+            <RuleTable atlas=Arc::clone(atlas) rules=view.rules.clone() name=vec![event.id.clone(), "rules".into()]/>
         </section>
     }
 }

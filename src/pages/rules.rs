@@ -101,10 +101,16 @@ fn RulesBody(atlas: Arc<Atlas>, params: Memo<RowParams>) -> impl IntoView {
             <h1 class="page-title">{heading}</h1>
             {back}
             {back_to_event}
-            <RuleTable atlas=Arc::clone(&atlas) rules/>
+            <RuleTable atlas=Arc::clone(&atlas) rules name=csv_name(&p)/>
         }
         .into_any()
     }
+}
+
+/// The CSV file's name: `rules`, the scope, the field and the value.
+fn csv_name(p: &RowParams) -> Vec<String> {
+    let parts = ["rules", &p.technique, &p.event, &p.field, &p.value];
+    parts.into_iter().filter(|s| !s.is_empty()).map(str::to_owned).collect()
 }
 
 /// "Process creation (Sysmon 1)", for an event the catalog knows.

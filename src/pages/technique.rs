@@ -8,12 +8,14 @@ use atlas_catalog::Polarity;
 use atlas_catalog::aggregate::{
     Atlas, Guide, TechniqueView, VendorCounts, VendorGroup, events_covered, guide, log_sources, technique_view,
 };
+use atlas_catalog::export::csv;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
 use super::found_or_unknown;
 use crate::components::count_table::{CountRow, CountTable};
 use crate::components::description::Description;
+use crate::components::export::CsvButton;
 use crate::components::guide_tables::{
     EXCLUSIONS_TEXT, FIELDS_TEXT, FieldsTable, VALUES_TEXT, ValuesTable, intro_text,
 };
@@ -56,6 +58,11 @@ fn content(atlas: &Arc<Atlas>, view: TechniqueView) -> impl IntoView + use<> {
     let description = atlas.technique(&view.id).map(|t| t.description.clone()).unwrap_or_default();
     let guide = guide(atlas, &view.rules);
     let groups = view.groups.clone();
+    let rules_csv = {
+        let (atlas, rules) = (Arc::clone(atlas), view.rules.clone());
+        let table = Callback::new(move |()| csv::rules(&atlas, &rules));
+        view! { <CsvButton name=vec![view.id.clone(), "rules".into()] what="the rules under this technique".into() table/> }
+    };
     view! {
         <TechniqueHeading atlas=Arc::clone(atlas) view=view.clone() current="Technique"/>
         <section class="prose description">
@@ -70,6 +77,7 @@ fn content(atlas: &Arc<Atlas>, view: TechniqueView) -> impl IntoView + use<> {
                 "Every rule in the catalog tagged with this technique, grouped by vendor. Click a rule title for its full predicates, exclusions, and indicators."
             </p>
             {groups.into_iter().map(|g| vendor_group(atlas, &links, g)).collect_view()}
+            <div class="table-tools">{rules_csv}</div>
         </section>
     }
 }

@@ -69,12 +69,24 @@ test("every view runs without a policy violation", async ({ page }) => {
   await expect(atlas.searchResults).toBeVisible();
   await atlas.vendorToggle("Sigma").click();
   await expect(page).toHaveURL(/vendor=sigma/);
+  // A gap view, and its Navigator layer and CSV, downloaded from blob: URLs.
+  await page.getByRole("combobox", { name: "Gaps" }).selectOption("none");
+  await expect(page).toHaveURL(/gap=none/);
+  for (const name of ["Navigator layer ↓", "Download the matrix as CSV"]) {
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", { name }).click()]);
+    expect(await download.failure()).toBeNull();
+  }
   await atlas.open("");
   await atlas.cell("User Execution").click();
   await expect(atlas.heading).toContainText("User Execution");
   await page.getByRole("link", { name: "Full authoring guide →" }).click();
   await expect(page).toHaveURL(/\/technique\/T1204\/guide$/);
   await expect(atlas.guideSection("indicators")).toBeVisible();
+  const [download] = await Promise.all([
+    page.waitForEvent("download"),
+    atlas.guideSection("indicators").getByRole("button", { name: /as CSV/ }).click(),
+  ]);
+  expect(await download.failure()).toBeNull();
   await atlas.rows(atlas.guideSection("indicators")).first().locator("a").last().click();
   await expect(page).toHaveURL(/\/rules\?/);
   await expect(page.locator("table.rules tbody tr").first()).toBeVisible();

@@ -5,6 +5,7 @@
 
 pub mod aggregate;
 pub mod check;
+pub mod export;
 pub mod expr_json;
 pub mod fields;
 pub mod index;

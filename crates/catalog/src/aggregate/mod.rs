@@ -25,7 +25,7 @@ mod technique;
 mod vendors;
 
 #[cfg(test)]
-mod fixture;
+pub(crate) mod fixture;
 
 pub use atlas::{Atlas, normalize_technique_id};
 pub use coverage::{
