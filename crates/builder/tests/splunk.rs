@@ -531,6 +531,21 @@ fn rex_with_a_quoted_field_option_is_an_extraction() {
 }
 
 #[test]
+fn child_dataset_fields_grouped_by_are_event_fields() {
+    // cloud_compute_instance_created_with_previously_unseen_image: the
+    // filter on the grouped-by image_id was a threshold `(image_id = stats)`.
+    let rule = rule(
+        r#"| tstats count from datamodel=Change where All_Changes.action=created by All_Changes.Instance_Changes.image_id, All_Changes.user | `drop_dm_object_name("All_Changes")` | `drop_dm_object_name("Instance_Changes")` | where image_id != "unknown""#,
+    );
+    assert_eq!(rule.status, ParseStatus::Parsed);
+    assert_eq!(
+        rule.logic.as_ref().map(Expr::to_string).as_deref(),
+        Some(r#"(and (eq action|event.type "created") (exists image_id) (not (eq~ image_id "unknown")))"#)
+    );
+    assert!(!rule.attributes.iter().any(|(label, _)| label == "threshold"), "{:?}", rule.attributes);
+}
+
+#[test]
 fn exact_transforms_are_traced_to_their_field() {
     // Issue #12: the EXECVE arguments joined are the command line; trim,
     // urldecode, coalesce of one field and case folding trace to the field.

@@ -53,6 +53,10 @@ const CIM_OBJECTS: &[&str] = &[
     "Web",
 ];
 
+/// Child datasets of the CIM whose fields carry the child's name after the
+/// root object's (`All_Changes.Instance_Changes.image_id`).
+const CIM_CHILD_OBJECTS: &[&str] = &["Account_Management", "Instance_Changes"];
+
 /// How a computed value was made, which decides how a filter on it is read
 /// (docs/computed-columns.md).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -235,11 +239,21 @@ impl FieldEnv {
         }
     }
 
-    /// Inside `tstats … where … by …` every dotted name is `Object.field`.
+    /// Inside `tstats … where … by …` every dotted name is `Object.field`,
+    /// or `Object.Child.field` for a child dataset whose fields carry its
+    /// name too (`All_Changes.Instance_Changes.image_id`): detections drop
+    /// both prefixes, one `drop_dm_object_name` after the other.
     pub fn strip_any(&mut self, name: &str) -> String {
         match name.split_once('.') {
             Some((object, rest)) if !rest.is_empty() && !object.is_empty() => {
                 self.objects.insert(object.to_owned());
+                let rest = match rest.split_once('.') {
+                    Some((child, field)) if !field.is_empty() && CIM_CHILD_OBJECTS.contains(&child) => {
+                        self.objects.insert(child.to_owned());
+                        field
+                    }
+                    _ => rest,
+                };
                 self.note_object(rest, object);
                 rest.to_owned()
             }
@@ -472,6 +486,23 @@ mod tests {
         assert_eq!(env.resolve("count"), count);
         assert_eq!(env.resolve("n"), Origin::Computed(Computed::aggregate("stats", None)));
         assert_eq!(env.resolve("_time"), Origin::Computed(Computed::Time));
+    }
+
+    #[test]
+    fn child_dataset_prefixes_are_stripped_too() {
+        let mut env = FieldEnv::new();
+        env.use_data_model("Change");
+        assert_eq!(env.strip_any("All_Changes.Instance_Changes.image_id"), "image_id");
+        assert_eq!(env.strip_any("All_Changes.Account_Management.src_user"), "src_user");
+        assert_eq!(env.object_of("image_id"), Some("All_Changes"));
+        // Only known child datasets: another dotted field keeps its dots.
+        assert_eq!(env.strip_any("All_Changes.object_attrs.name"), "object_attrs.name");
+        // After `drop_dm_object_name("All_Changes")` alone, the child prefix goes too.
+        assert_eq!(env.strip("Instance_Changes.instance_type"), "instance_type");
+        // A grouped-by child field is an event field after the aggregation.
+        let by = vec![env.strip_any("All_Changes.Instance_Changes.instance_type")];
+        env.transform(&by, Vec::new());
+        assert_eq!(env.resolve("instance_type"), Origin::Source("instance_type".into()));
     }
 
     #[test]
