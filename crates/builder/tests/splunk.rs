@@ -399,6 +399,30 @@ fn subsearch_filters_make_the_rule_partial() {
 }
 
 #[test]
+fn a_map_search_is_kept_as_written() {
+    // potential_password_in_username: the rule reports the events of the
+    // mapped search (successful logons from the failed ones' source), which
+    // was in neither the tree nor the attributes.
+    let rule = rule(
+        r#"index=x a=1 | stats count by src | map maxsearches=10 search="search index=y b=2 src=\"$src$\"" | where user!=x"#,
+    );
+    assert_eq!(rule.status, ParseStatus::Partial);
+    assert_eq!(
+        rule.logic.as_ref().map(Expr::to_string).as_deref(),
+        Some(
+            r#"(and (eq a "1") (raw * "map search="search index=y b=2 src="$src$""") (raw * "user!=x (user = map)"))"#
+        )
+    );
+    assert_eq!(
+        rule.reason.as_deref(),
+        Some(concat!(
+            r#"filters on the results of a map search: [search index=y b=2 src="$src$"]; "#,
+            "condition on computed field `user`"
+        ))
+    );
+}
+
+#[test]
 fn inner_joins_and_the_subsearch_logic_into_the_tree() {
     // An inner join keeps the events whose `user` the subsearch also returns:
     // b=2 filters them as a=1 does, like a step of an EQL sequence.

@@ -300,7 +300,7 @@ impl<'a> Walker<'a> {
             "eventstats" | "streamstats" => self.side_aggregation(args),
             "transaction" => self.transaction(args),
             "join" => self.join(args, stage_span(stage)),
-            "map" => self.env.replace_all(),
+            "map" => self.map(args, stage_span(stage)),
             "append" | "appendpipe" => {
                 if let Some(sub) = commands::subsearch(args) {
                     self.attributes.push((name.clone(), tidy_subsearch(&sub)));
@@ -618,6 +618,19 @@ impl<'a> Walker<'a> {
         if !join.fields.is_empty() {
             self.attributes.push(("join on".to_owned(), join.fields.join(", ")));
         }
+    }
+
+    /// `map search="…"` runs a search per result and returns its events
+    /// instead: the mapped search selects what the rule reports, through
+    /// `$field$` tokens of the results so far, which the model cannot
+    /// express. It is kept as written, a `raw` leaf making the rule partial,
+    /// and every later field is computed by `map`.
+    fn map(&mut self, args: &str, span: Span) {
+        let search = commands::option(args, "search").unwrap_or_else(|| args.trim().to_owned());
+        self.logic.push(self.maker.leaf(None, Op::Raw, Some(format!("map search=\"{search}\"")), false));
+        let message = format!("filters on the results of a map search: [{}]", filters::abbreviate(&search));
+        self.problem("subsearch filter", message, span);
+        self.env.replace_all();
     }
 
     /// A joined subsearch nested deeper than [`MAX_SUBSEARCH_DEPTH`]: its

@@ -236,7 +236,7 @@ impl Walker<'_> {
 }
 
 /// A subsearch short enough for a reason line (the raw leaf keeps it whole).
-fn abbreviate(subsearch: &str) -> String {
+pub(super) fn abbreviate(subsearch: &str) -> String {
     const LIMIT: usize = 160;
     match subsearch.char_indices().nth(LIMIT) {
         Some((cut, _)) => format!("{}…", &subsearch[..cut]),
