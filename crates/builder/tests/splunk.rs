@@ -625,6 +625,29 @@ fn if_flags_stand_for_their_condition() {
 }
 
 #[test]
+fn values_of_group_keys_and_undeclared_outputs_after_stats_are_declared() {
+    // Review finding F1: after stats, a value made from a group-by field is
+    // still about the events' field, not a threshold.
+    let keyed = rule("index=x | stats count by user | eval n=len(user) | where n < 8");
+    assert_eq!(keyed.status, ParseStatus::Partial);
+    assert_eq!(keyed.logic.as_ref().map(Expr::to_string).as_deref(), Some(r#"(raw * "n < 8 (n = len(user))")"#));
+    // Finding F2: a lookup without OUTPUT after stats adds fields that are
+    // not aggregates.
+    let looked_up =
+        rule("index=x | stats count by user | lookup ut_shannon_lookup word AS user | where ut_shannon > 3");
+    assert_eq!(looked_up.status, ParseStatus::Partial);
+    assert_eq!(
+        looked_up.logic.as_ref().map(Expr::to_string).as_deref(),
+        Some(
+            r#"(raw * "ut_shannon > 3 (ut_shannon = a field `lookup ut_shannon_lookup word AS user` may have added)")"#
+        )
+    );
+    // A constant made after stats is about the groups.
+    let constant = rule("index=x | stats count by user | eval t=\"x\" | where t=\"x\"");
+    assert!(constant.attributes.iter().any(|(label, _)| label == "threshold"), "{:?}", constant.attributes);
+}
+
+#[test]
 fn other_if_values_are_thresholds_or_declared() {
     // A flag of an aggregate is a threshold, not a test of events.
     let aggregate = rule("index=x | stats count by user | eval o=if(count > 5, 1, 0) | where o=1");

@@ -303,11 +303,14 @@ impl FieldEnv {
                 None => break,
             }
         }
-        if self.transformed {
-            return Origin::Computed(self.made_by.clone().unwrap_or_else(|| Computed::aggregate("stats", None)));
-        }
+        // A command of undeclared outputs (a lookup without OUTPUT, a model's
+        // `apply`, `addtotals`) may have added the name, also after a
+        // transforming command: its value is not one of the aggregates.
         if let Some(command) = self.opaque.as_ref().filter(|_| !self.seen.contains(&name)) {
             return Origin::Computed(Computed::derived(format!("a field `{command}` may have added")));
+        }
+        if self.transformed {
+            return Origin::Computed(self.made_by.clone().unwrap_or_else(|| Computed::aggregate("stats", None)));
         }
         Origin::Source(name)
     }
@@ -403,6 +406,8 @@ impl FieldEnv {
         self.wildcard_renames.clear();
         self.folded.retain(|name| by.contains(name));
         self.canonical.retain(|name, _| by.contains(name));
+        // Fields an earlier command added without saying which are gone.
+        self.opaque = None;
         self.transformed = true;
         self.made_by = Some(Computed::aggregate("stats", None));
     }

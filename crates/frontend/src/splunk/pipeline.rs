@@ -486,9 +486,13 @@ impl<'a> Walker<'a> {
                     let definition = value.span.text(args).trim().to_owned();
                     let mut fields = Vec::new();
                     where_logic::collect_fields(&value, &mut fields);
-                    // After a transforming command the rows are groups, not
-                    // events: what is computed from them is aggregate too.
-                    let of_groups = self.env.is_transformed() || fields.iter().any(|f| self.is_aggregate(f));
+                    // A value made from aggregates is one too. After a
+                    // transforming command, a value made from the group-by
+                    // fields alone is still about the events' fields (a
+                    // filter on it is an event filter the model cannot
+                    // trace); only a constant is about the groups.
+                    let of_groups =
+                        (self.env.is_transformed() && fields.is_empty()) || fields.iter().any(|f| self.is_aggregate(f));
                     let how = if of_groups { Computed::Aggregate(definition) } else { Computed::Derived(definition) };
                     self.env.define(&name, Origin::Computed(how));
                 }
