@@ -87,7 +87,7 @@ test("guide rows link to the rules behind them", async ({ page }) => {
   await expect(atlas.heading).toHaveText("4 rules in the catalog look for process.name eq mshta.exe");
   await expect(page.locator("table.rules")).toContainText("Mshta Anywhere");
   // Sorting by a column header.
-  await page.getByRole("button", { name: "Rule" }).click();
+  await page.getByRole("button", { name: "Rule", exact: true }).click();
   await expect(page.locator("table.rules th").first()).toHaveAttribute("aria-sort", "descending");
 });
 
