@@ -10,6 +10,7 @@ use atlas_catalog::{IndicatorKey, Polarity};
 use leptos::prelude::*;
 
 use super::export::CsvButton;
+use super::pattern::value_view;
 use super::table::{FIRST_ROWS, ShowAll, Sort, SortHeader, SortKey, sort_rows};
 use crate::url::{Links, Scope};
 
@@ -98,7 +99,7 @@ fn field_row(links: &Links, scope: &Scope, row: FieldRow, unlisted: bool) -> imp
         .into_iter()
         .map(|o| view! { <span class="chip">{o.op.as_str()} " " <b>{o.rules}</b></span> })
         .collect_view();
-    let samples = row.samples.into_iter().map(|v| view! { <code class="value">{v}</code> " " }).collect_view();
+    let samples = row.samples.into_iter().map(|(op, v)| view! { {value_view(op, &v)} " " }).collect_view();
     view! {
         <tr>
             <td>
@@ -178,7 +179,7 @@ fn value_row(links: &Links, technique: &str, polarity: Polarity, row: ValueRow) 
         let everywhere = links.rules_with_key(None, &row.key, polarity);
         view! { <a href=everywhere title="Every rule in the catalog using this triple">{n}</a> }
     });
-    let value = shown_value(&row.key);
+    let value = value_view(row.key.op, &row.key.value);
     let field = if row.key.field.is_empty() { ANY_FIELD.to_owned() } else { row.key.field.to_string() };
     view! {
         <tr>
@@ -186,7 +187,7 @@ fn value_row(links: &Links, technique: &str, polarity: Polarity, row: ValueRow) 
             <td class="op">{row.key.op.as_str()}</td>
             <td>
                 <a href=here.clone() class="value">
-                    <code>{value}</code>
+                    {value}
                 </a>
             </td>
             <td class="num">

@@ -7,6 +7,8 @@
 use atlas_catalog::{Expr, Leaf, Op};
 use leptos::prelude::*;
 
+use super::pattern::value_view;
+
 /// The predicate tree of one rule.
 #[component]
 pub fn PredicateTree(
@@ -135,7 +137,8 @@ fn test(leaf: &Leaf, list: Option<(&'static str, &[&Leaf])>) -> impl IntoView + 
     .into_any()
 }
 
-fn value(leaf: &Leaf) -> impl IntoView + use<> {
-    let text = leaf.value.clone().unwrap_or_default();
-    view! { <code class="value">{format!("'{text}'")}</code> }
+/// A leaf's value as it reads (the quotes around it are drawn by the
+/// stylesheet, so that a copy gives the value alone).
+fn value(leaf: &Leaf) -> AnyView {
+    value_view(leaf.op, leaf.value.as_deref().unwrap_or_default())
 }

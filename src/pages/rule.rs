@@ -12,7 +12,7 @@ use super::Unknown;
 use super::technique::id_param;
 use crate::AppState;
 use crate::components::event_filter::event_label;
-use crate::components::guide_tables::shown_value;
+use crate::components::pattern::value_view;
 use crate::components::predicate::PredicateTree;
 use crate::components::status::{Loading, with_atlas};
 use crate::components::vendor::VendorBadge;
@@ -153,12 +153,12 @@ fn key_table(
         .iter()
         .map(|k| {
             let field = if k.key.field.is_empty() { "(any field)".to_owned() } else { k.key.field.to_string() };
-            let value = shown_value(&k.key);
+            let value = value_view(k.key.op, &k.key.value);
             view! {
                 <tr>
                     <td class="field">{field}</td>
                     <td class="op">{k.key.op.as_str()}</td>
-                    <td><code class="value">{value}</code></td>
+                    <td>{value}</td>
                     <td class="num"><a href=links.rules_with_key(None, &k.key, polarity) title="Rules in the catalog using this triple">{k.reach}</a></td>
                 </tr>
             }

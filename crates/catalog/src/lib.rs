@@ -13,6 +13,7 @@ pub mod indicator;
 pub mod macros;
 pub mod model;
 mod object;
+pub mod pattern_text;
 pub mod predicate;
 pub mod wildcard;
 

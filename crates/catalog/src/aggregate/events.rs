@@ -247,8 +247,9 @@ mod tests {
         assert_eq!(fields, [("process.name", 6), ("process.command_line", 4), ("process.parent.name", 2)]);
         let name = &view.fields[0];
         assert_eq!(name.ops.iter().map(|o| (o.op, o.rules)).collect::<Vec<_>>(), [(Op::Eq, 3), (Op::Wildcard, 3)]);
-        assert_eq!(name.samples, ["mshta.exe", "powershell.exe"]);
-        assert_eq!(view.fields[1].samples, ["*http*", "*-enc*", "*javascript:*"]);
+        let values = |row: &FieldRow| row.samples.iter().map(|(_, v)| v.clone()).collect::<Vec<String>>();
+        assert_eq!(values(name), ["mshta.exe", "powershell.exe"]);
+        assert_eq!(values(&view.fields[1]), ["*http*", "*-enc*", "*javascript:*"]);
     }
 
     #[test]

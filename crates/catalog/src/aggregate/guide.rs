@@ -42,8 +42,9 @@ pub struct FieldRow {
     pub rules: u32,
     /// Operators as the rules write them, with the rules using each.
     pub ops: Vec<OpCount>,
-    /// The values most rules test the field for (normalized), a few only.
-    pub samples: Vec<String>,
+    /// The values most rules test the field for (normalized), a few only,
+    /// each with its operator (which says whether it is a pattern).
+    pub samples: Vec<(Op, String)>,
 }
 
 /// An operator and the number of rules using it on a field.
@@ -98,7 +99,7 @@ struct FieldTally {
     rules: Tally<()>,
     sources: Tally<FieldName>,
     ops: Tally<Op>,
-    values: Tally<String>,
+    values: Tally<(Op, String)>,
 }
 
 /// Computes the guide over the given rules (positions in the catalog).
@@ -144,7 +145,7 @@ fn scan(atlas: &Atlas, rules: &[u32], triples: bool) -> Scan {
                 tally.sources.bump(leaf.source_field.clone().unwrap_or_default(), position);
                 tally.ops.bump(leaf.op, position);
                 if !key.value.is_empty() {
-                    tally.values.bump(key.value.clone(), position);
+                    tally.values.bump((key.op, key.value.clone()), position);
                 }
                 if triples {
                     out.indicators.bump(key, position);
@@ -243,8 +244,8 @@ mod tests {
         // Sigma's Image (r1, r5), Elastic's process.name (r2, written twice), Splunk's process_name (r3).
         assert_eq!(name.source_fields, ["Image", "process.name", "process_name"]);
         assert_eq!(name.ops, [OpCount { op: Op::Eq, rules: 2 }, OpCount { op: Op::Wildcard, rules: 2 }]);
-        assert_eq!(name.samples, ["mshta.exe", "explorer.exe"]);
-        assert_eq!(guide.fields[1].samples, ["*http*", "*javascript:*"]);
+        assert_eq!(name.samples, [(Op::Eq, "mshta.exe".into()), (Op::Eq, "explorer.exe".into())]);
+        assert_eq!(guide.fields[1].samples, [(Op::Wildcard, "*http*".into()), (Op::Wildcard, "*javascript:*".into())]);
     }
 
     #[test]

@@ -94,7 +94,7 @@ pub fn fields(rows: &[FieldRow]) -> Table {
             row.source_fields.join("; "),
             row.rules.to_string(),
             how,
-            row.samples.join("; "),
+            row.samples.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join("; "),
         ]);
     }
     table
