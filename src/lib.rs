@@ -20,7 +20,9 @@ use leptos_router::path;
 pub use state::AppState;
 
 use crate::load::{DetailCache, load_atlas};
-use crate::pages::{AboutPage, CoveragePage, EventPage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage};
+use crate::pages::{
+    AboutPage, CoveragePage, EventPage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage, ValuesPage,
+};
 use crate::url::Links;
 
 /// The app: context, layout and routes.
@@ -45,6 +47,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/rules") view=RulesPage/>
                     <Route path=path!("/event/:id") view=EventPage/>
                     <Route path=path!("/about") view=AboutPage/>
+                    <Route path=path!("/values") view=ValuesPage/>
                 </FlatRoutes>
             </main>
             <Footer/>
@@ -66,6 +69,7 @@ fn Header() -> impl IntoView {
             </a>
             <nav aria-label="Main">
                 <a href=links.home()>"ATT&CK coverage"</a>
+                <a href=links.values()>"Value search"</a>
             </nav>
         </header>
     }

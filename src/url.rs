@@ -80,6 +80,11 @@ impl Links {
         format!("{}/about", self.base)
     }
 
+    /// Value search (`?q=` holds the query).
+    pub fn values(&self) -> String {
+        format!("{}/values", self.base)
+    }
+
     pub fn technique(&self, id: &str) -> String {
         format!("{}/technique/{}", self.base, encode(id))
     }

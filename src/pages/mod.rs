@@ -8,6 +8,7 @@ mod not_found;
 mod rule;
 mod rules;
 mod technique;
+mod values;
 
 pub use about::AboutPage;
 pub use coverage::CoveragePage;
@@ -17,6 +18,7 @@ pub use not_found::{NotFound, Unknown};
 pub use rule::RulePage;
 pub use rules::RulesPage;
 pub use technique::TechniquePage;
+pub use values::ValuesPage;
 
 use leptos::prelude::*;
 

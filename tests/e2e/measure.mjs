@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { brotliCompressSync, constants } from "node:zlib";
 import { chromium } from "playwright-core";
 import { startServer } from "./serve.mjs";
+import { measureTechniqueSwitch, measureValueSearch } from "./measure-views.mjs";
 
 const args = process.argv.slice(2);
 const option = (name, fallback) => {
@@ -99,6 +100,24 @@ for (const path of paths) {
   results.push(row);
   console.log(`${row.link.padEnd(48)} rendered in ${String(row.renderedMs).padStart(5)} ms · ${row.files} files · ${kb(row.bytes)} raw · ${kb(row.brotli)} brotli`);
   for (const line of row.largest) console.log(`    ${line}`);
+}
+// Then, unless paths are given, interactions (measure-views.mjs): keystrokes
+// in the value search and technique switches inside the app.
+if (!args.length) {
+  const queries = ["m", "ms", "msh", "mshta", "mshta.exe", "\\Temp\\", "4688", "ConsoleLogin", "process.name"];
+  const values = await measureValueSearch(browser, base, queries);
+  console.log(`/values first search (index built): in the DOM in ${Math.round(values.first.domMs)} ms, painted in ${Math.round(values.first.frameMs)} ms`);
+  for (const row of values.rows) {
+    console.log(`/values keystroke ${JSON.stringify(row.query).padEnd(16)} in the DOM in ${String(Math.round(row.domMs)).padStart(4)} ms, painted in ${String(Math.round(row.frameMs)).padStart(4)} ms · ${row.found}`);
+  }
+  // T1204 as the cold links; T1059, the technique with the most rules on
+  // the corpus, when the catalog has it.
+  const catalog = JSON.parse(readFileSync(join(catalogDir, "catalog.json"), "utf8"));
+  const pairs = [["T1204", "T1204.002"], ["T1059", "T1059.001"]];
+  for (const [parent, sub] of pairs.filter(([, sub]) => catalog.rules.some((r) => r.techniques.includes(sub)))) {
+    const switched = await measureTechniqueSwitch(browser, base, parent, sub);
+    console.log(`technique switch ${parent} ⇄ ${sub}: in the DOM in ${Math.round(switched.domMs)} ms, painted in ${Math.round(switched.frameMs)} ms (median of 10)`);
+  }
 }
 await browser.close();
 await close();

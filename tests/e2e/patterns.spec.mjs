@@ -87,7 +87,7 @@ test("a rule's values read with their wildcards apart, and copy as Sigma writes 
   }
 });
 
-test("guide tables and samples show the same reading", async ({ page }) => {
+test("guide tables, samples and value search show the same reading", async ({ page }) => {
   await recordCopies(page);
   const atlas = new AtlasPage(page);
   await atlas.open("technique/T1204/guide");
@@ -104,5 +104,9 @@ test("guide tables and samples show the same reading", async ({ page }) => {
     const samples = atlas.guideSection("fields").locator("tbody tr").first().locator("td.samples code.value");
     await expect(samples).toHaveText(["mshta.exe", "explorer.exe"]);
     await expect(samples.locator(".wc")).toHaveCount(0);
+    await atlas.open("values?q=teams");
+    const found = page.locator("table.value-hits code.value.pattern");
+    await expect(found).toHaveText(["*\\teams\\*"]);
+    expect(await copyPart(page, found, 0, 9)).toBe("*\\teams\\\\*");
   }
 });

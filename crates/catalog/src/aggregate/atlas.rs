@@ -17,6 +17,7 @@ use crate::predicate::Polarity;
 
 use super::order;
 use super::search::SearchIndex;
+use super::values::ValueIndex;
 
 /// The catalog with its prepared indexes.
 #[derive(Debug)]
@@ -25,6 +26,8 @@ pub struct Atlas {
     fields: FieldTable,
     indicators: OnceLock<IndicatorIndex>,
     exclusions: OnceLock<IndicatorIndex>,
+    /// The value search over both (built on first use).
+    pub(super) values: OnceLock<ValueIndex>,
     search: SearchIndex,
     /// Rule id → position in `catalog.rules` (the first, should ids repeat).
     rule_ids: FxHashMap<String, u32>,
@@ -78,6 +81,7 @@ impl Atlas {
             fields,
             indicators,
             exclusions,
+            values: OnceLock::new(),
             search,
             rule_ids,
             technique_ids,

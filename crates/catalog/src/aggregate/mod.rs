@@ -22,6 +22,7 @@ pub mod order;
 mod search;
 mod similar;
 mod technique;
+mod values;
 mod vendors;
 
 #[cfg(test)]
@@ -44,4 +45,5 @@ pub use lookup::{KeyReach, RowQuery, expr_keys, row_scope, rule_keys, rules_for_
 pub use search::{SearchHits, SearchIndex};
 pub use similar::{Similar, similar};
 pub use technique::{LogSourceCount, RuleRef, TechniqueView, VendorGroup, log_sources, technique_view};
+pub use values::{Rank, ValueHit, ValueHits, ValueIndex};
 pub use vendors::{VendorCounts, VendorSet};

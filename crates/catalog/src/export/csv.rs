@@ -12,7 +12,8 @@ use std::borrow::Cow;
 
 use crate::model::Vendor;
 
-use crate::aggregate::{Atlas, Coverage, FieldRow, ValueRow, VendorCounts};
+use crate::aggregate::{Atlas, Coverage, FieldRow, ValueHit, ValueRow, VendorCounts};
+use crate::predicate::Polarity;
 
 /// A table as text: a header and rows of cells.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -113,6 +114,23 @@ pub fn values(rows: &[ValueRow]) -> Table {
             row.key.value.clone(),
             row.rules.to_string(),
             row.reach.unwrap_or(row.rules).to_string(),
+        ]);
+    }
+    table
+}
+
+/// Value search results: field, operator, value in the catalog's pattern
+/// spelling, whether rules look for it or exclude it, and its reach.
+pub fn value_hits(hits: &[ValueHit]) -> Table {
+    let mut table = Table::new(["Field", "Operator", "Value", "As", "Reach"]);
+    for hit in hits {
+        let kind = if hit.polarity == Polarity::Exclusion { "exclusion" } else { "indicator" };
+        table.push(vec![
+            hit.key.field.to_string(),
+            hit.key.op.as_str().to_owned(),
+            hit.key.value.clone(),
+            kind.to_owned(),
+            hit.reach.to_string(),
         ]);
     }
     table
@@ -279,6 +297,20 @@ mod tests {
         assert_eq!(
             rows,
             [("T1566", "yes"), ("T1566.001", "yes"), ("T1204", "no"), ("T1204.001", "yes"), ("T1027", "yes")]
+        );
+    }
+
+    #[test]
+    fn value_search_results() {
+        let atlas = atlas();
+        let table = value_hits(&atlas.value_index().search("explorer", 10).hits);
+        assert_eq!(table.header, ["Field", "Operator", "Value", "As", "Reach"]);
+        assert_eq!(
+            table.rows,
+            [
+                ["process.parent.name", "eq", "explorer.exe", "exclusion", "4"],
+                ["process.name", "eq", "explorer.exe", "indicator", "1"]
+            ]
         );
     }
 
