@@ -7,6 +7,7 @@ pub mod description;
 pub mod event_filter;
 pub mod export;
 pub mod guide_tables;
+pub mod highlight;
 pub mod pattern;
 pub mod predicate;
 pub mod rule_table;

@@ -12,6 +12,7 @@ use super::Unknown;
 use super::technique::id_param;
 use crate::AppState;
 use crate::components::event_filter::event_label;
+use crate::components::highlight::highlighted;
 use crate::components::pattern::value_view;
 use crate::components::predicate::PredicateTree;
 use crate::components::status::{Loading, with_atlas};
@@ -240,7 +241,7 @@ fn detail_view(rule: &Rule, detail: Option<RuleDetail>, fallback_url: Option<Str
         <section class="source">
             <h2>"Rule text"</h2>
             {if listed {
-                view! { <pre class="rule-text"><code>{detail.text}</code></pre> }.into_any()
+                view! { <pre class="rule-text" data-language=rule.language.clone()><code>{highlighted(&detail.text, &rule.language)}</code></pre> }.into_any()
             } else {
                 view! { <p class="empty">"The catalog's detail file does not list this rule, so its text cannot be shown."</p> }.into_any()
             }}

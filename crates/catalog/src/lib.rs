@@ -8,6 +8,7 @@ pub mod check;
 pub mod export;
 pub mod expr_json;
 pub mod fields;
+pub mod highlight;
 pub mod index;
 pub mod indicator;
 pub mod macros;
