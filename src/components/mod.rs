@@ -12,6 +12,7 @@ pub mod pattern;
 pub mod predicate;
 pub mod rule_table;
 pub mod search;
+pub mod similar;
 pub mod status;
 pub mod table;
 pub mod vendor;

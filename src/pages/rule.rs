@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use atlas_catalog::aggregate::{Atlas, KeyReach, rule_keys};
-use atlas_catalog::{Polarity, Rule, RuleAbout, RuleDetail};
+use atlas_catalog::{IndicatorKey, Polarity, Rule, RuleAbout, RuleDetail};
 use leptos::prelude::*;
 
 use super::Unknown;
@@ -15,6 +15,7 @@ use crate::components::event_filter::event_label;
 use crate::components::highlight::highlighted;
 use crate::components::pattern::value_view;
 use crate::components::predicate::PredicateTree;
+use crate::components::similar::similar_section;
 use crate::components::status::{Loading, with_atlas};
 use crate::components::vendor::VendorBadge;
 use crate::load::LoadError;
@@ -49,6 +50,7 @@ fn content(atlas: &Arc<Atlas>, position: u32, detail: DetailResource) -> impl In
     set_title(&rule.title);
     let indicators = rule_keys(atlas, position, Polarity::Indicator);
     let exclusions = rule_keys(atlas, position, Polarity::Exclusion);
+    let own: Vec<IndicatorKey> = indicators.iter().map(|k| k.key.clone()).collect();
     let first_technique = rule.techniques.first().map(|t| view! { <a href=links.technique(t)>{t.clone()}</a> " › " });
     let upstream = upstream_url(atlas, &rule);
     let logic = match rule.logic.clone() {
@@ -89,6 +91,7 @@ fn content(atlas: &Arc<Atlas>, position: u32, detail: DetailResource) -> impl In
             {key_table(&links, "Indicators", "What the rule looks for (tests under no not).", indicators, Polarity::Indicator)}
             {key_table(&links, "Exclusions", "What the rule filters out (tests under a top-level not).", exclusions, Polarity::Exclusion)}
         </div>
+        {similar_section(atlas, position, &own)}
         {about}
     }
     .into_any()

@@ -13,6 +13,7 @@ pub mod index;
 pub mod indicator;
 pub mod macros;
 pub mod model;
+pub mod number;
 mod object;
 pub mod pattern_text;
 pub mod predicate;

@@ -19,6 +19,7 @@ mod events;
 mod guide;
 mod lookup;
 pub mod order;
+mod ports;
 mod search;
 mod similar;
 mod technique;
@@ -42,6 +43,7 @@ pub use events::{
 };
 pub use guide::{FieldRow, Guide, OpCount, ValueRow, fields_filtered, guide};
 pub use lookup::{KeyReach, RowQuery, expr_keys, row_scope, rule_keys, rules_for_row};
+pub use ports::{PORT_JACCARD, PORT_MIN_SHARED, SimilarRule, similar_rules};
 pub use search::{SearchHits, SearchIndex};
 pub use similar::{Similar, similar};
 pub use technique::{LogSourceCount, RuleRef, TechniqueView, VendorGroup, log_sources, technique_view};

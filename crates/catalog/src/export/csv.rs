@@ -12,7 +12,8 @@ use std::borrow::Cow;
 
 use crate::model::Vendor;
 
-use crate::aggregate::{Atlas, Coverage, FieldRow, ValueHit, ValueRow, VendorCounts};
+use crate::aggregate::{Atlas, Coverage, FieldRow, SimilarRule, ValueHit, ValueRow, VendorCounts};
+use crate::number::fixed;
 use crate::predicate::Polarity;
 
 /// A table as text: a header and rows of cells.
@@ -131,6 +132,30 @@ pub fn value_hits(hits: &[ValueHit]) -> Table {
             hit.key.value.clone(),
             kind.to_owned(),
             hit.reach.to_string(),
+        ]);
+    }
+    table
+}
+
+/// A rule's similar rules: id, title, vendor, score, the triples shared and
+/// the rule's own, their Jaccard index, whether it looks like a port, and
+/// the shared triples (`field op value`, `; ` between them).
+pub fn similar(atlas: &Atlas, found: &[SimilarRule]) -> Table {
+    let mut table =
+        Table::new(["Id", "Title", "Vendor", "Score", "Shared", "Its triples", "Jaccard", "Port", "Shared triples"]);
+    for similar in found {
+        let Some(rule) = atlas.rule(similar.rule) else { continue };
+        let shared = similar.shared.iter().map(ToString::to_string).collect::<Vec<_>>().join("; ");
+        table.push(vec![
+            rule.id.clone(),
+            rule.title.clone(),
+            rule.vendor.label().to_owned(),
+            fixed(similar.score, 2),
+            similar.shared.len().to_string(),
+            similar.triples.to_string(),
+            fixed(similar.jaccard, 2),
+            if similar.port { "yes" } else { "no" }.to_owned(),
+            shared,
         ]);
     }
     table
@@ -311,6 +336,30 @@ mod tests {
                 ["process.parent.name", "eq", "explorer.exe", "exclusion", "4"],
                 ["process.name", "eq", "explorer.exe", "indicator", "1"]
             ]
+        );
+    }
+
+    #[test]
+    fn similar_rules_of_a_rule() {
+        let atlas = atlas();
+        let own: Vec<_> =
+            crate::aggregate::rule_keys(&atlas, 0, Polarity::Indicator).into_iter().map(|k| k.key).collect();
+        let table = similar(&atlas, &crate::aggregate::similar_rules(&atlas, 0, &own, 1));
+        assert_eq!(table.header[..4], ["Id", "Title", "Vendor", "Score"]);
+        // r2 shares mshta.exe (reach 4 of 8: ln 2) and winword.exe (2 of 8: ln 4).
+        assert_eq!(
+            table.rows,
+            [[
+                "r2",
+                "Microsoft HTML Application from Office",
+                "Elastic",
+                &format!("{:.2}", 2f64.ln() + 4f64.ln()),
+                "2",
+                "2",
+                "0.67",
+                "no",
+                "process.parent.name eq winword.exe; process.name eq mshta.exe"
+            ]]
         );
     }
 
