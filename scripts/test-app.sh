@@ -65,8 +65,14 @@ if [ "$build" = 1 ]; then
     cp -R "$corpus_catalog/details" "$root/dist/catalog/"
   fi
 fi
-wasm=$(ls "$root"/dist/*_bg.wasm)
-say "WASM: $(stat -c %s "$wasm") bytes ($(node -e "const z=require('zlib');process.stdout.write(String(z.brotliCompressSync(require('fs').readFileSync(process.argv[1])).length))" "$wasm") brotli)"
+# The app's WASM, and the checker's, loaded only by /check (docs/app.md).
+size() { echo "$(stat -c %s "$1") bytes ($(node -e "const z=require('zlib');process.stdout.write(String(z.brotliCompressSync(require('fs').readFileSync(process.argv[1])).length))" "$1") brotli)"; }
+say "WASM: $(size "$(ls "$root"/dist/rule-atlas-app-*_bg.wasm)")"
+say "checker WASM: $(size "$root/dist/atlas-checker_bg.wasm")"
+
+# The checker's tests compare its trees with `rule-atlas explain`'s.
+(cd "$root" && cargo build --quiet --release -p atlas-builder)
+export RULE_ATLAS_BIN="${CARGO_TARGET_DIR:-$root/target}/release/rule-atlas"
 
 cd "$e2e"
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -1,10 +1,12 @@
 //! Rule Atlas, the browser app: fetches the catalog once, computes every
 //! count, ranking and grouping in WASM (with `atlas_catalog::aggregate`), and
 //! routes between the coverage matrix, technique pages, authoring guides,
-//! rule pages, rule lists and event pages. Every view has a path URL (see
+//! rule pages, rule lists and event pages, and checks a pasted rule against
+//! the catalog (`/check`, whose parsers load in a worker of their own). Every view has a path URL (see
 //! docs/app.md for how deep links work on a static host).
 
 pub mod boot;
+pub mod checker;
 pub mod components;
 pub mod json_path;
 pub mod load;
@@ -21,7 +23,7 @@ pub use state::AppState;
 
 use crate::load::{DetailCache, load_atlas};
 use crate::pages::{
-    AboutPage, CoveragePage, EventPage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage, ValuesPage,
+    AboutPage, CheckPage, CoveragePage, EventPage, GuidePage, NotFound, RulePage, RulesPage, TechniquePage, ValuesPage,
 };
 use crate::url::Links;
 
@@ -48,6 +50,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/event/:id") view=EventPage/>
                     <Route path=path!("/about") view=AboutPage/>
                     <Route path=path!("/values") view=ValuesPage/>
+                    <Route path=path!("/check") view=CheckPage/>
                 </FlatRoutes>
             </main>
             <Footer/>
@@ -70,6 +73,7 @@ fn Header() -> impl IntoView {
             <nav aria-label="Main">
                 <a href=links.home()>"ATT&CK coverage"</a>
                 <a href=links.values()>"Value search"</a>
+                <a href=links.check()>"Check a rule"</a>
             </nav>
         </header>
     }

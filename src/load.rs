@@ -247,13 +247,13 @@ async fn read(url: &str, response: Result<JsValue, JsValue>) -> Result<Vec<u8>, 
 }
 
 /// The message of a JavaScript error (a rejected fetch is a `TypeError`).
-fn js_message(error: &JsValue) -> String {
+pub fn js_message(error: &JsValue) -> String {
     error.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{error:?}"), |e| String::from(e.message()))
 }
 
 /// A path resolved against the document base, for fetching and for error
 /// messages that say exactly which URL failed.
-fn absolute(path: &str) -> String {
+pub fn absolute(path: &str) -> String {
     let base = document().base_uri().ok().flatten().unwrap_or_default();
     let dir = base.rsplit_once('/').map_or(base.as_str(), |(dir, _)| dir);
     format!("{dir}/{path}")

@@ -31,6 +31,8 @@ pub mod param {
     /// A catalog event id: the matrix counts, or the rules list holds, only
     /// rules that read it.
     pub const EVENT: &str = "event";
+    /// The checker: the catalog rule whose text it starts from.
+    pub const RULE: &str = "rule";
 }
 
 /// The rules a guide-style table row was computed over, for its links.
@@ -95,6 +97,16 @@ impl Links {
 
     pub fn rule(&self, id: &str) -> String {
         format!("{}/rule/{}", self.base, encode(id))
+    }
+
+    /// The checker, empty or with a shared check in the fragment.
+    pub fn check(&self) -> String {
+        format!("{}/check", self.base)
+    }
+
+    /// The checker, starting from a catalog rule's text.
+    pub fn check_rule(&self, id: &str) -> String {
+        format!("{}/check{}", self.base, query_string(&[(param::RULE, id)]))
     }
 
     /// A catalog event; its id may hold spaces, `/`, `:` and `.`.
@@ -230,6 +242,7 @@ mod tests {
         let links = Links::new("/rule-atlas".into());
         assert_eq!(links.technique("T1059.001"), "/rule-atlas/technique/T1059.001");
         assert_eq!(links.guide("T1204"), "/rule-atlas/technique/T1204/guide");
+        assert_eq!(links.check_rule("a b/%"), "/rule-atlas/check?rule=a%20b%2F%25");
         let key = IndicatorKey { field: "process.executable".into(), op: Op::Wildcard, value: r"*\temp\*&x".into() };
         assert_eq!(
             links.rules_with_key(Some("T1204"), &key, Polarity::Exclusion),

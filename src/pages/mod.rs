@@ -1,6 +1,7 @@
 //! One module per route.
 
 mod about;
+mod check;
 mod coverage;
 mod event;
 mod guide;
@@ -11,6 +12,7 @@ mod technique;
 mod values;
 
 pub use about::AboutPage;
+pub use check::CheckPage;
 pub use coverage::CoveragePage;
 pub use event::EventPage;
 pub use guide::GuidePage;

@@ -81,6 +81,7 @@ fn content(atlas: &Arc<Atlas>, position: u32, detail: DetailResource) -> impl In
             })}
             {rule.maturity.clone().map(|m| view! { <span class="chip">{m}</span> })}
             <span class=format!("status status-{}", rule.status.as_str())>{format!("parse: {}", rule.status.label())}</span>
+            <a class="open-checker" href=links.check_rule(&rule.id) title="Edit a copy of this rule in the checker">"Open in checker"</a>
         </p>
         {facts(atlas, &links, &rule)}
         <section class="logic">

@@ -98,6 +98,16 @@ test("every view runs without a policy violation", async ({ page }) => {
   else await atlas.open("event/sysmon-1");
   await expect(page).toHaveURL(/\/event\//);
   await expect(atlas.heading).toBeVisible();
+  // The value search, the about view, and the checker: its worker, its
+  // WASM and the catalog it fetches, under the same policy.
+  await atlas.open("values?q=mshta");
+  await expect(page.locator("table.value-hits tbody tr").first()).toBeVisible();
+  await atlas.open("about");
+  await expect(atlas.heading).toBeVisible();
+  await atlas.open("check");
+  await page.getByRole("textbox", { name: "Rule text" }).fill('process.name : "mshta.exe"');
+  await expect(page.locator(".check-summary")).toContainText("KQL");
+  await expect(page.locator(".check-tree").first()).toBeVisible();
   // Cold loads through 404.html, an unknown path, and a hash link on a
   // server without the fallback (index.html's redirect runs in boot.js).
   await atlas.open("technique/T1204/guide");

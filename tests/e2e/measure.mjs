@@ -6,6 +6,9 @@
 //
 //   node measure.mjs [--catalog DIR] [--runs 3] [path …]
 //
+// Then, unless paths are given (or one of them is `check`), the checker: the
+// time from a keystroke in a 200-line rule to its answer on the page.
+//
 // Paths are relative to the app base (default: the coverage matrix, a
 // technique, its guide, and a rule under it). Needs the release build in
 // ../../dist (scripts/test-app.sh builds it).
@@ -76,6 +79,79 @@ async function measure(browser, url) {
   return { renderedMs, files };
 }
 
+/**
+ * A 200-line Sigma rule: three selections of process names and command-line
+ * fragments and a filter, as long rules are written.
+ */
+function longRule() {
+  const list = (n, f) => Array.from({ length: n }, (_, i) => `      - ${f(i)}`).join("\n");
+  return [
+    "title: Measured rule with long value lists",
+    "id: 6c0de5a1-0000-4000-8000-000000000200",
+    "status: test",
+    "tags:",
+    "  - attack.execution",
+    "  - attack.t1059.001",
+    "logsource:",
+    "  category: process_creation",
+    "  product: windows",
+    "detection:",
+    "  selection_img:",
+    "    Image|endswith:",
+    list(60, (i) => `'\\tool${i}.exe'`),
+    "  selection_cli:",
+    "    CommandLine|contains:",
+    list(80, (i) => `'-switch${i} '`),
+    "  filter_parent:",
+    "    ParentImage|startswith:",
+    list(40, (i) => `'C:\\Program Files\\Vendor${i}\\'`),
+    "  condition: all of selection_* and not filter_parent",
+    "level: medium",
+  ].join("\n");
+}
+
+/**
+ * The checker after a keystroke: a warm /check page (worker started, first
+ * answer shown), then edits of a 200-line rule, each timed from the input
+ * event to the new answer in the DOM and to the frame after it. Median of 9.
+ */
+async function measureCheck(browser, base) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto(base + "check");
+  const rule = longRule();
+  await page.fill("textarea.check-text", rule);
+  await page.waitForSelector(".check-answer .check-tree", { timeout: 60_000 });
+  const dom = [];
+  const frame = [];
+  for (let i = 0; i < 9; i++) {
+    const [inDom, painted] = await page.evaluate(async (text) => {
+      const area = document.querySelector("textarea.check-text");
+      const seq = () => document.querySelector(".check-answer")?.dataset.seq;
+      const before = seq();
+      return await new Promise((resolve) => {
+        const started = performance.now();
+        const observer = new MutationObserver(() => {
+          if (seq() === before) return;
+          observer.disconnect();
+          const updated = performance.now() - started;
+          requestAnimationFrame(() => resolve([updated, performance.now() - started]));
+        });
+        observer.observe(document.querySelector(".check-results"), { subtree: true, childList: true, attributes: true });
+        area.value = text;
+        area.dispatchEvent(new Event("input", { bubbles: true }));
+      });
+    }, `${rule}\n# edit ${i}`);
+    dom.push(inDom);
+    frame.push(painted);
+  }
+  await context.close();
+  const lines = rule.split("\n").length;
+  const result = { lines, domMs: Math.round(median(dom)), frameMs: Math.round(median(frame)) };
+  console.log(`/check keystroke, ${lines}-line rule: answer in the DOM in ${result.domMs} ms, painted in ${result.frameMs} ms (median of 9)`);
+  return result;
+}
+
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const kb = (n) => `${(n / 1024).toFixed(1)} KB`;
 
@@ -101,6 +177,7 @@ for (const path of paths) {
   console.log(`${row.link.padEnd(48)} rendered in ${String(row.renderedMs).padStart(5)} ms · ${row.files} files · ${kb(row.bytes)} raw · ${kb(row.brotli)} brotli`);
   for (const line of row.largest) console.log(`    ${line}`);
 }
+const check = paths.includes("check") || !args.length ? await measureCheck(browser, base) : null;
 // Then, unless paths are given, interactions (measure-views.mjs): keystrokes
 // in the value search and technique switches inside the app.
 if (!args.length) {
@@ -121,4 +198,4 @@ if (!args.length) {
 }
 await browser.close();
 await close();
-console.log(JSON.stringify({ catalog: catalogDir, runs, results }, null, 2));
+console.log(JSON.stringify({ catalog: catalogDir, runs, results, check }, null, 2));

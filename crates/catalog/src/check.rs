@@ -1,13 +1,15 @@
 //! The messages between the app and its checker: the checker is a web worker
-//! (`crates/checker`) holding the front ends, so that no parser code loads
-//! with the app's other views. The app posts a [`CheckRequest`] as JSON and
-//! the worker answers with a [`CheckResponse`]; the app renders the answer
-//! and holds it against the atlas with this crate's aggregations
-//! (`aggregate::draft_keys`, `guide_check`, `similar`).
+//! (`crates/checker`) holding the front ends and a copy of the atlas, so that
+//! neither the parsers nor the checker's views load with the app's other
+//! views. The app posts a [`CheckRequest`] as JSON; the worker answers with
+//! a [`CheckAnswer`]: the answer as [`Part`]s, a small view model (elements,
+//! text, links to app views, predicate trees, places in the text) that the
+//! app renders as it is, text as text.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ParseStatus, Vendor};
+use crate::export::json::Json;
+use crate::indicator::IndicatorKey;
 use crate::object::deserialize_object;
 
 /// The worker's first message, once it can take requests: messages posted
@@ -97,114 +99,185 @@ pub struct CheckRequest {
     /// A shared link's fragment (after `#`) to open instead of `text`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub fragment: Option<String>,
-    /// The text of the catalog's `macros.json`, sent once; the checker keeps
-    /// the macros for every later request.
+    /// The technique whose guide to compare with, instead of those the rule
+    /// tags.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub macros: Option<String>,
+    pub technique: Option<String>,
+    /// A catalog rule to check instead of `text`: the checker loads its
+    /// text (`/check?rule=<id>`, a rule page's "Open in checker") and
+    /// answers with it, as for a `fragment`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<String>,
+}
+
+impl CheckRequest {
+    /// The request as JSON, as the app posts it to the checker. Written with
+    /// the app's own JSON writer: serde's serializer would add ~3 KB (brotli)
+    /// to the main WASM for this one struct. Reads back with serde (a test).
+    pub fn to_json(&self) -> String {
+        let mut members = vec![
+            ("seq", Json::Number(self.seq)),
+            ("text", Json::text(&self.text)),
+            ("kind", Json::text(self.kind.as_str())),
+        ];
+        let optional = [
+            ("file_name", &self.file_name),
+            ("fragment", &self.fragment),
+            ("technique", &self.technique),
+            ("rule", &self.rule),
+        ];
+        for (name, value) in optional {
+            if let Some(value) = value {
+                members.push((name, Json::text(value)));
+            }
+        }
+        Json::Object(members).to_pretty()
+    }
 }
 
 /// The checker's answer.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct CheckResponse {
+pub struct CheckAnswer {
     pub seq: u32,
     /// The text checked, when it came from a `fragment` (to fill the editor).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The kind asked for (a fragment's own when one was opened).
     pub kind: InputKind,
-    /// What the text was read as, for people (`Sigma rule file`, `KQL query`).
-    pub read_as: String,
-    /// The text did not say what it is: `read_as` is a guess.
-    pub guessed: bool,
-    /// The rules read, in file order.
-    pub rules: Vec<CheckedRule>,
-    /// Diagnostics about the text rather than one of its rules.
-    pub diagnostics: Vec<CheckDiagnostic>,
-    /// Why the text is deliberately not read (a deprecated rule, a macro file).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub skipped: Option<String>,
     /// The fragment that reopens this check (`v1.<kind>.<data>`); none when
-    /// the text is too long for a link.
+    /// the text is too long for a link, or could not be checked.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub fragment: Option<String>,
-    /// What kept the request from being checked at all (a damaged link, a
-    /// text over the size limit, a malformed request).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub error: Option<String>,
-    /// How many macro definitions the checker holds.
-    pub macros: u32,
-    /// Time spent in the worker, in milliseconds.
-    pub took_ms: u32,
+    /// The answer to show.
+    pub parts: Vec<Part>,
 }
-deserialize_object!(CheckResponse {
-    seq,
-    text: default,
-    kind: default,
-    read_as: default,
-    guessed: default,
-    rules: default,
-    diagnostics: default,
-    skipped: default,
-    fragment: default,
-    error: default,
-    macros: default,
-    took_ms: default
-});
+deserialize_object!(CheckAnswer { seq, text: default, kind: default, fragment: default, parts: default });
 
-/// One rule as the front end read it: what `rule-atlas explain` prints, and
-/// its diagnostics.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CheckedRule {
-    pub id: String,
-    pub title: String,
-    pub vendor: Vendor,
-    /// The query language (`sigma`, `kuery`, `eql`, `esql`, `spl`…).
-    pub language: String,
-    /// As tagged (the app resolves revoked IDs against the catalog's ATT&CK).
-    pub techniques: Vec<String>,
-    pub status: ParseStatus,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub reason: Option<String>,
-    /// The predicate tree in the contract form `explain` prints
-    /// (docs/catalog-format.md), as JSON text; none when there is no logic.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub logic: Option<String>,
-    pub log_source: Vec<(String, String)>,
-    pub diagnostics: Vec<CheckDiagnostic>,
+/// A piece of an answer.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Part {
+    /// Text, shown as text.
+    #[serde(rename = "t")]
+    Text(String),
+    /// An element of the answer's few kinds (the app renders the tags and
+    /// attributes it knows, and nothing else).
+    #[serde(rename = "e")]
+    Element(Element),
+    /// A link to a view of the app.
+    #[serde(rename = "a")]
+    Link(Target, Vec<Part>),
+    /// A rule's predicate tree, as JSON in the contract form `rule-atlas
+    /// explain` prints (docs/catalog-format.md).
+    #[serde(rename = "g")]
+    Tree(String),
+    /// A place in the checked text (UTF-16 offset, as an editor counts) and
+    /// its label; the app selects it in the editor when it is clicked.
+    #[serde(rename = "p")]
+    Place(u32, String),
 }
-deserialize_object!(CheckedRule {
-    id,
-    title,
-    vendor,
-    language: default,
-    techniques: default,
-    status,
-    reason: default,
-    logic: default,
-    log_source: default,
-    diagnostics: default
-});
 
-/// A finding, with where it is in the text when known.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct CheckDiagnostic {
-    /// `error`, `warning` or `info`.
-    pub severity: String,
-    /// Short and stable (`EQL syntax error`, `undefined macro`).
-    pub category: String,
-    pub message: String,
-    /// 1-based.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub line: Option<u32>,
-    /// 1-based, in characters.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub column: Option<u32>,
+/// An element: tag, class, attributes (`title`, `role`, `aria-label`,
+/// `data-*`) and content.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Element {
+    pub tag: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
+    pub class: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub attrs: Vec<(String, String)>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub parts: Vec<Part>,
 }
-deserialize_object!(CheckDiagnostic { severity, category, message, line: default, column: default });
+deserialize_object!(Element { tag, class: default, attrs: default, parts: default });
+
+/// The app view a link goes to; the app writes the URL.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Target {
+    #[serde(rename = "rule")]
+    Rule(String),
+    #[serde(rename = "technique")]
+    Technique(String),
+    #[serde(rename = "guide")]
+    Guide(String),
+    /// The rules in the catalog using a triple, as an indicator or (with
+    /// `true`) as an exclusion.
+    #[serde(rename = "rules")]
+    Rules(IndicatorKey, bool),
+}
+
+impl Part {
+    pub fn text(text: impl Into<String>) -> Part {
+        Part::Text(text.into())
+    }
+
+    /// The text of the part and all it holds, for tests and summaries.
+    pub fn plain_text(&self) -> String {
+        let mut out = String::new();
+        self.write_text(&mut out);
+        out
+    }
+
+    fn write_text(&self, out: &mut String) {
+        match self {
+            Part::Text(text) | Part::Place(_, text) => out.push_str(text),
+            Part::Element(element) => element.parts.iter().for_each(|p| p.write_text(out)),
+            Part::Link(_, parts) => parts.iter().for_each(|p| p.write_text(out)),
+            Part::Tree(_) => {}
+        }
+    }
+}
+
+impl Element {
+    pub fn new(tag: &str, class: &str) -> Element {
+        Element { tag: tag.to_owned(), class: class.to_owned(), ..Element::default() }
+    }
+
+    pub fn attr(mut self, name: &str, value: impl Into<String>) -> Element {
+        self.attrs.push((name.to_owned(), value.into()));
+        self
+    }
+
+    pub fn text(self, text: impl Into<String>) -> Element {
+        self.part(Part::Text(text.into()))
+    }
+
+    pub fn child(self, child: Element) -> Element {
+        self.part(Part::Element(child))
+    }
+
+    pub fn part(mut self, part: Part) -> Element {
+        self.parts.push(part);
+        self
+    }
+
+    pub fn parts(mut self, parts: impl IntoIterator<Item = Part>) -> Element {
+        self.parts.extend(parts);
+        self
+    }
+
+    pub fn children(self, children: impl IntoIterator<Item = Element>) -> Element {
+        self.parts(children.into_iter().map(Part::Element))
+    }
+
+    /// Adds the child when there is one.
+    pub fn maybe(self, child: Option<Element>) -> Element {
+        match child {
+            Some(child) => self.child(child),
+            None => self,
+        }
+    }
+}
+
+impl From<Element> for Part {
+    fn from(element: Element) -> Part {
+        Part::Element(element)
+    }
+}
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::predicate::Op;
 
     #[test]
     fn kinds_round_trip_by_name() {
@@ -217,37 +290,40 @@ mod tests {
     }
 
     #[test]
-    fn answers_read_back() {
-        let response = CheckResponse {
-            seq: 3,
-            kind: InputKind::Kql,
-            read_as: "KQL query".into(),
-            rules: vec![CheckedRule {
-                id: "draft".into(),
-                title: "Draft query".into(),
-                vendor: Vendor::Elastic,
-                language: "kuery".into(),
-                techniques: vec![],
-                status: ParseStatus::Error,
-                reason: Some("x".into()),
-                logic: None,
-                log_source: vec![("index".into(), "logs-*".into())],
-                diagnostics: vec![CheckDiagnostic {
-                    severity: "error".into(),
-                    category: "KQL syntax error".into(),
-                    message: "m".into(),
-                    line: Some(1),
-                    column: Some(4),
-                }],
-            }],
-            fragment: Some("v1.kql.eJw".into()),
-            ..CheckResponse::default()
-        };
-        let json = serde_json::to_string(&response).unwrap();
-        assert_eq!(serde_json::from_str::<CheckResponse>(&json).unwrap(), response);
+    fn requests_and_answers_read_back() {
         let request = CheckRequest { seq: 1, text: "a".into(), kind: InputKind::Spl, ..CheckRequest::default() };
         let json = serde_json::to_string(&request).unwrap();
         assert_eq!(json, r#"{"seq":1,"text":"a","kind":"spl"}"#);
         assert_eq!(serde_json::from_str::<CheckRequest>(&json).unwrap(), request);
+        // The app's own writer, with every field and text that needs escapes.
+        let request = CheckRequest {
+            seq: 7,
+            text: "title: \"x\"\n\tdetection: \\ \u{1}é".into(),
+            kind: InputKind::Sigma,
+            file_name: Some("a.yml".into()),
+            fragment: Some("v1.sigma.eJw".into()),
+            technique: Some("T1059".into()),
+            rule: Some("r1".into()),
+        };
+        assert_eq!(serde_json::from_str::<CheckRequest>(&request.to_json()).unwrap(), request);
+        let bare = CheckRequest { seq: 2, ..CheckRequest::default() };
+        assert_eq!(serde_json::from_str::<CheckRequest>(&bare.to_json()).unwrap(), bare);
+
+        let key = IndicatorKey { field: "process.name".into(), op: Op::Eq, value: "mshta.exe".into() };
+        let answer = CheckAnswer {
+            seq: 3,
+            kind: InputKind::Kql,
+            fragment: Some("v1.kql.eJw".into()),
+            parts: vec![
+                Element::new("p", "check-summary").attr("data-seq", "3").text("Read as ").into(),
+                Part::Link(Target::Rules(key, false), vec![Part::text("4")]),
+                Part::Tree(r#"{"and":[]}"#.into()),
+                Part::Place(7, "line 2, column 3".into()),
+            ],
+            ..CheckAnswer::default()
+        };
+        let json = serde_json::to_string(&answer).unwrap();
+        assert_eq!(serde_json::from_str::<CheckAnswer>(&json).unwrap(), answer);
+        assert_eq!(answer.parts.iter().map(Part::plain_text).collect::<String>(), "Read as 4line 2, column 3");
     }
 }

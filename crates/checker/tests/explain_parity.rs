@@ -47,9 +47,14 @@ fn by_checker(file: &Path, with_name: bool) -> Read {
         kind: InputKind::Auto,
         file_name: with_name.then(|| file.file_name().unwrap_or_default().to_string_lossy().into_owned()),
         fragment: None,
-        macros: macros_json(file),
+        technique: None,
+        rule: None,
     };
-    let response = Checker::new().check(request);
+    let mut checker = Checker::new();
+    if let Some(macros) = macros_json(file) {
+        checker.set_macros(&macros);
+    }
+    let response = checker.read(&request);
     assert_eq!(response.error, None, "{}", file.display());
     response
         .rules
