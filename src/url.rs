@@ -4,8 +4,6 @@
 //! Links are plain `<a href>` with the base already applied: the router
 //! intercepts clicks on them, and they still open in a new tab.
 
-use std::fmt::Write;
-
 use atlas_catalog::IndicatorKey;
 use atlas_catalog::Polarity;
 
@@ -198,18 +196,9 @@ pub fn navigate_percent_links() {
 }
 
 /// Percent-encodes everything but unreserved characters (RFC 3986), so a
-/// value such as `*\temp\*` or `a&b` survives a round trip through the URL.
-pub fn encode(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for byte in text.bytes() {
-        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(byte));
-        } else {
-            let _ = write!(out, "%{byte:02X}");
-        }
-    }
-    out
-}
+/// value such as `*\temp\*` or `a&b` survives a round trip through the URL
+/// (the catalog crate's, which the exports' links use too).
+pub use atlas_catalog::export::encode;
 
 /// The URL when it is safe to link to from catalog text: `http(s)` only, so
 /// a `javascript:` or `data:` URL in a rule or description stays text.
