@@ -484,8 +484,16 @@ impl Catalog {
     /// `None` when the catalog lists no source for the vendor.
     pub fn file_url(&self, rule: &Rule) -> Option<String> {
         let source = self.sources.iter().find(|s| s.vendor == rule.vendor)?;
-        Some(format!("{}/blob/{}/{}", source.repository.trim_end_matches('/'), source.revision, rule.path))
+        Some(blob_url(&source.repository, &source.revision, &rule.path))
     }
+}
+
+/// A file of a GitHub repository at a revision (a branch or a commit):
+/// `<repository>/blob/<revision>/<path>`. The one spelling of rule links,
+/// for the front ends (at the repository's branch) and the app (at the
+/// catalog's commit).
+pub fn blob_url(repository: &str, revision: &str, path: &str) -> String {
+    format!("{}/blob/{revision}/{path}", repository.trim_end_matches('/'))
 }
 
 /// The shard file a rule's detail lives in: `details/<n>.json`, a map of rule

@@ -60,7 +60,7 @@ pub struct Repository {
 impl Repository {
     /// Link to a file of the repository, by its path inside it.
     pub fn file_url(&self, rel_path: &str) -> String {
-        format!("{}/blob/{}/{rel_path}", self.url, self.branch)
+        atlas_catalog::model::blob_url(self.url, self.branch, rel_path)
     }
 }
 
