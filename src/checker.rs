@@ -1,222 +1,162 @@
-//! The app's side of the checker: starts the checker's web worker (a WASM
-//! module of its own, `crates/checker`, loaded only when `/check` opens),
-//! passes it requests and hands its answers to the page. The worker holds
-//! every parser and its own copy of the atlas, and answers with the parts
-//! of the view; the app sends text and renders what comes back.
+//! The app's side of the checker (`/check`): loads the checker's module on
+//! the page's main thread (its wasm-bindgen script, then
+//! `src/checker-page.js`, which instantiates it), asks it to build the page
+//! into the view's place, and lends it, as `window.__ruleAtlas(name, …)`,
+//! what only the app has:
 //!
-//! One request at a time: while the worker reads, a newer request replaces
-//! the one waiting, so a burst of keystrokes never queues up and the next
-//! text read is always the latest. Requests wait until the worker has
-//! started (and read the catalog's Splunk macros), since a worker drops the
-//! messages it gets before.
+//! - `href(kind, id | field, op, value, exclusion)`: the URL of an app view
+//!   for a link target of an answer (`atlas_catalog::check::Target`: kind
+//!   `rule`, `technique` or `guide` with an id, or `rules` with a triple), as
+//!   [`Links`] writes it (plain arguments: a serde reader for `Target` would
+//!   weigh more than all of this);
+//! - `mountTree(element, tree)`: the app's predicate tree component for a
+//!   tree as JSON, mounted into the element; `unmountTrees()` drops them all.
+//!
+//! Loaded once per page: a second visit to `/check` opens at once.
 
+use std::any::Any;
 use std::cell::RefCell;
-use std::rc::Rc;
 
-use atlas_catalog::check::{CheckRequest, InputKind, READY};
-use wasm_bindgen::JsCast;
-use wasm_bindgen::prelude::{Closure, JsValue};
-use web_sys::{ErrorEvent, Event, MessageEvent, Worker};
+use atlas_catalog::{Expr, IndicatorKey, Op, Polarity};
+use js_sys::{Function, Reflect};
+use leptos::prelude::*;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{Event, HtmlElement};
 
-/// The worker's loader, beside index.html (src/checker-worker.js).
-const WORKER_SCRIPT: &str = "checker-worker.js";
-/// How the loader says the WASM could not be loaded.
-const LOAD_FAILED: &str = "failed: ";
+use crate::components::predicate::PredicateTree;
+use crate::url::Links;
 
-/// An answer, or why there is none (the worker could not start or stopped).
-pub type Answer = Result<Reply, String>;
-
-/// The worker's answer ([`atlas_catalog::check::CheckAnswer`] as JSON),
-/// read by the browser's JSON parser: its parts stay JavaScript values the
-/// page walks as it builds them. A serde reader for the recursive parts
-/// cost ~5 KB (brotli) of the main WASM, which every view loads.
-#[derive(Clone)]
-pub struct Reply {
-    pub seq: u32,
-    /// The text checked, when a shared link was opened.
-    pub text: Option<String>,
-    pub kind: InputKind,
-    /// The fragment that reopens this check.
-    pub fragment: Option<String>,
-    /// The answer's [`atlas_catalog::check::Part`]s, as JSON values.
-    pub parts: Vec<JsValue>,
-}
-
-impl Reply {
-    fn read(json: &str) -> Result<Reply, String> {
-        let value = js_sys::JSON::parse(json).map_err(|e| crate::load::js_message(&e))?;
-        if !value.is_object() {
-            return Err("not an object".to_owned());
-        }
-        let seq = field(&value, "seq").as_f64().ok_or("no seq")?;
-        Ok(Reply {
-            seq: seq as u32,
-            text: field(&value, "text").as_string(),
-            kind: field(&value, "kind").as_string().and_then(|k| InputKind::parse(&k)).unwrap_or_default(),
-            fragment: field(&value, "fragment").as_string(),
-            parts: items(&field(&value, "parts")),
-        })
-    }
-}
-
-/// A property of a JSON object (`undefined` when there is none).
-pub fn field(value: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// The items of a JSON array (none when it is not one).
-pub fn items(value: &JsValue) -> Vec<JsValue> {
-    value.dyn_ref::<js_sys::Array>().map(|a| a.iter().collect()).unwrap_or_default()
-}
-
-/// The one checker of the page (a worker lives as long as the page: coming
-/// back to `/check` does not start another).
-#[derive(Clone)]
-pub struct Checker(Rc<RefCell<Inner>>);
-
-struct Inner {
-    worker: Option<Worker>,
-    ready: bool,
-    busy: bool,
-    waiting: Option<CheckRequest>,
-    seq: u32,
-    listener: Rc<dyn Fn(Answer)>,
-}
+/// The checker module's wasm-bindgen script (trunk builds it beside
+/// index.html, index.html) and the loader that instantiates it.
+const SCRIPTS: [&str; 2] = ["atlas-checker.js", "checker-page.js"];
+/// What the loader puts on `window` once the module is in, and the event it
+/// raises then (with an error message as `detail` when it failed).
+const LOADED: &str = "__ruleAtlasChecker";
+const READY_EVENT: &str = "rule-atlas-checker";
+/// What the app lends the page.
+const LENT: &str = "__ruleAtlas";
 
 thread_local! {
-    static CHECKER: RefCell<Option<Checker>> = const { RefCell::new(None) };
+    /// The place and arguments of a page waiting for the module.
+    static WAITING: RefCell<Option<(HtmlElement, String, String)>> = const { RefCell::new(None) };
+    /// Whether the scripts were added to the document.
+    static REQUESTED: RefCell<bool> = const { RefCell::new(false) };
+    /// The trees mounted into the page's answer.
+    static TREES: RefCell<Vec<Box<dyn Any>>> = RefCell::new(Vec::new());
 }
 
-impl Checker {
-    /// The page's checker, its worker started on first use.
-    pub fn get() -> Checker {
-        if let Some(checker) = CHECKER.with_borrow(Clone::clone) {
-            return checker;
-        }
-        let checker = Checker(Rc::new(RefCell::new(Inner {
-            worker: None,
-            ready: false,
-            busy: false,
-            waiting: None,
-            seq: 0,
-            listener: Rc::new(|_| {}),
-        })));
-        CHECKER.set(Some(checker.clone()));
-        checker.start();
-        checker
+/// Opens the checker's page in `root`, loading its module first if needed.
+pub fn open(root: HtmlElement, links: &Links, rule: String) {
+    lend(links.clone());
+    let base = links.base().to_owned();
+    if !call(LOADED, "open", &[root.clone().into(), JsValue::from_str(&base), JsValue::from_str(&rule)]) {
+        WAITING.set(Some((root, base, rule)));
+        request();
     }
+}
 
-    /// Where answers go (the open page); answers for a page no longer open
-    /// go nowhere.
-    pub fn listen(&self, listener: impl Fn(Answer) + 'static) {
-        self.0.borrow_mut().listener = Rc::new(listener);
+/// The view is left: the page stops listening, its trees are dropped.
+pub fn close() {
+    WAITING.set(None);
+    call(LOADED, "close", &[]);
+    TREES.with_borrow_mut(Vec::clear);
+}
+
+/// Adds the scripts (in order) and listens for the module to be ready.
+fn request() {
+    if REQUESTED.replace(true) {
+        return;
     }
-
-    pub fn stop_listening(&self) {
-        self.0.borrow_mut().listener = Rc::new(|_| {});
-    }
-
-    /// Asks for a check; returns the request's sequence number. A request
-    /// still waiting is replaced.
-    pub fn check(&self, mut request: CheckRequest) -> u32 {
-        let seq = {
-            let mut inner = self.0.borrow_mut();
-            inner.seq += 1;
-            request.seq = inner.seq;
-            inner.waiting = Some(request);
-            inner.seq
-        };
-        // After a crash, the next request starts a new worker.
-        if self.0.borrow().worker.is_none() {
-            self.start();
-        }
-        self.flush();
-        seq
-    }
-
-    /// Starts a worker and listens to it.
-    fn start(&self) {
-        let url = crate::load::absolute(WORKER_SCRIPT);
-        let worker = match Worker::new(&url) {
-            Ok(worker) => worker,
-            Err(error) => {
-                self.fail(format!("The checker could not start: {}", crate::load::js_message(&error)));
-                return;
+    let document = document();
+    let on_ready = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        let Some((root, base, rule)) = WAITING.take() else { return };
+        let failed = event.dyn_ref::<web_sys::CustomEvent>().and_then(|e| e.detail().as_string());
+        match failed {
+            Some(why) => root.set_text_content(Some(&format!("The checker could not be loaded: {why}"))),
+            None => {
+                call(LOADED, "open", &[root.into(), JsValue::from_str(&base), JsValue::from_str(&rule)]);
             }
-        };
-        let this = self.clone();
-        let on_message = Closure::<dyn Fn(MessageEvent)>::new(move |event: MessageEvent| {
-            this.answered(event.data().as_string().unwrap_or_default());
-        });
-        let this = self.clone();
-        let on_error = Closure::<dyn Fn(Event)>::new(move |event: Event| {
-            // A script that fails to load is a plain `Event`; an error
-            // inside the worker (a trap) an `ErrorEvent` with a message.
-            let message = event
-                .dyn_ref::<ErrorEvent>()
-                .map_or_else(|| "its script could not be loaded".to_owned(), ErrorEvent::message);
-            this.fail(format!("The checker stopped: {message}. Edit the text to start it again."));
-        });
-        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-        // They live as long as the worker, which lives as long as the page
-        // (or until it fails, which happens at most once per edit).
-        on_message.forget();
-        on_error.forget();
-        let mut inner = self.0.borrow_mut();
-        inner.worker = Some(worker);
-        inner.ready = false;
-        inner.busy = false;
+        }
+    });
+    let _ = document.add_event_listener_with_callback(READY_EVENT, on_ready.as_ref().unchecked_ref());
+    // It serves every later visit too.
+    on_ready.forget();
+    let Some(head) = document.head() else { return };
+    for script in SCRIPTS {
+        if let Ok(element) = document.create_element("script") {
+            let _ = element.set_attribute("src", &crate::load::absolute(script));
+            // Inserted scripts run in insertion order only when not async.
+            let _ = Reflect::set(&element, &JsValue::from_str("async"), &JsValue::FALSE);
+            let _ = head.append_child(&element);
+        }
     }
+}
 
-    /// Sends the waiting request when the worker can take it.
-    fn flush(&self) {
-        let mut inner = self.0.borrow_mut();
-        if !inner.ready || inner.busy {
-            return;
-        }
-        let Some(request) = inner.waiting.take() else { return };
-        let json = request.to_json();
-        let sent = inner.worker.as_ref().map(|worker| worker.post_message(&JsValue::from_str(&json)));
-        inner.busy = matches!(sent, Some(Ok(())));
-    }
+/// Calls `window.<object>.<name>(args…)`; whether there was such a function.
+fn call(object: &str, name: &str, args: &[JsValue]) -> bool {
+    let Ok(target) = Reflect::get(&window(), &JsValue::from_str(object)) else { return false };
+    let Some(function) =
+        Reflect::get(&target, &JsValue::from_str(name)).ok().and_then(|f| f.dyn_into::<Function>().ok())
+    else {
+        return false;
+    };
+    let args: js_sys::Array = args.iter().collect();
+    function.apply(&target, &args).is_ok()
+}
 
-    /// A message from the worker: ready, or an answer.
-    fn answered(&self, data: String) {
-        if data == READY {
-            self.0.borrow_mut().ready = true;
-            self.flush();
-            return;
-        }
-        if let Some(why) = data.strip_prefix(LOAD_FAILED) {
-            self.fail(format!("The checker could not start: {why}"));
-            return;
-        }
-        self.0.borrow_mut().busy = false;
-        let answer = Reply::read(&data).map_err(|e| format!("The checker answered nonsense: {e}"));
-        // Only the latest request's answer is worth showing (the worker
-        // sends it again once it has read the catalog).
-        let (latest, waiting, listener) = {
-            let inner = self.0.borrow();
-            (inner.seq, inner.waiting.is_some(), Rc::clone(&inner.listener))
-        };
-        if !waiting || answer.as_ref().is_ok_and(|a| a.seq == latest) {
-            listener(answer);
-        }
-        self.flush();
-    }
-
-    /// The worker failed: drop it, and say so.
-    fn fail(&self, message: String) {
-        let listener = {
-            let mut inner = self.0.borrow_mut();
-            if let Some(worker) = inner.worker.take() {
-                worker.terminate();
+/// Puts `window.__ruleAtlas` in place (again: the links may have changed):
+/// one function, `__ruleAtlas(name, …)`, for the three things lent (one
+/// closure type rather than three keeps the WASM smaller).
+fn lend(links: Links) {
+    let lent = Closure::<dyn Fn(String, JsValue, JsValue, JsValue, JsValue, JsValue) -> JsValue>::new(
+        move |name: String, a: JsValue, b: JsValue, c: JsValue, d: JsValue, e: JsValue| {
+            let text = |v: JsValue| v.as_string().unwrap_or_default();
+            match name.as_str() {
+                "href" => {
+                    let op = text(c);
+                    href(&links, &text(a), text(b), &op, text(d), e.as_bool() == Some(true))
+                        .map_or(JsValue::UNDEFINED, |url| JsValue::from_str(&url))
+                }
+                "mountTree" => {
+                    if let Ok(place) = a.dyn_into::<HtmlElement>() {
+                        mount_tree(place, &text(b));
+                    }
+                    JsValue::UNDEFINED
+                }
+                "unmountTrees" => {
+                    TREES.with_borrow_mut(Vec::clear);
+                    JsValue::UNDEFINED
+                }
+                _ => JsValue::UNDEFINED,
             }
-            inner.ready = false;
-            inner.busy = false;
-            Rc::clone(&inner.listener)
-        };
-        listener(Err(message));
+        },
+    );
+    let _ = Reflect::set(&window(), &JsValue::from_str(LENT), &lent.into_js_value());
+}
+
+/// The URL of a link target of an answer: `kind` and an id, or `rules`
+/// with a field, an operator and a value.
+fn href(links: &Links, kind: &str, id: String, op: &str, value: String, exclusion: bool) -> Option<String> {
+    Some(match kind {
+        "rule" => links.rule(&id),
+        "technique" => links.technique(&id),
+        "guide" => links.guide(&id),
+        "rules" => {
+            let key = IndicatorKey { field: id.into(), op: Op::parse(op)?, value };
+            links.rules_with_key(None, &key, if exclusion { Polarity::Exclusion } else { Polarity::Indicator })
+        }
+        _ => return None,
+    })
+}
+
+/// Mounts the predicate tree `json` (the contract form) into `place`.
+fn mount_tree(place: HtmlElement, json: &str) {
+    match serde_json::from_str::<Expr>(json) {
+        Ok(expr) => {
+            let handle = leptos::mount::mount_to(place, move || view! { <PredicateTree expr/> });
+            TREES.with_borrow_mut(|trees| trees.push(Box::new(handle)));
+        }
+        Err(error) => place.set_text_content(Some(&format!("The tree could not be read: {error}"))),
     }
 }

@@ -1,5 +1,7 @@
 //! The checker's entry point. In the browser (wasm32, built by trunk as a
-//! web worker: index.html) it fetches the catalog's Splunk macros, says it
+//! web worker: index.html) the module serves twice: on the page's main
+//! thread it is `/check`'s page (`page`, opened by the app through
+//! `open_page`), and in a web worker it fetches the catalog's Splunk macros, says it
 //! is [`READY`](atlas_catalog::check::READY), fetches and indexes the
 //! catalog, and answers the app's messages: each a `CheckRequest` as JSON
 //! text, each answered with a `CheckAnswer` as JSON text; the answer to the
@@ -13,7 +15,30 @@
 
 #[cfg(target_arch = "wasm32")]
 fn main() {
-    worker::start();
+    // The same module also runs `/check`'s page on the main thread
+    // (`page`, opened by the app): only in a worker does it answer messages.
+    if wasm_bindgen::JsCast::has_type::<web_sys::DedicatedWorkerGlobalScope>(&js_sys::global()) {
+        worker::start();
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+mod page;
+
+/// Builds `/check`'s page into `root` (the app's view calls it once this
+/// module is loaded; `base` is the app's base path, `rule` a catalog rule
+/// to start from or empty).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn open_page(root: web_sys::HtmlElement, base: String, rule: String) {
+    page::open(&root, &base, &rule);
+}
+
+/// Closes `/check`'s page (the app's view is left).
+#[cfg(target_arch = "wasm32")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn close_page() {
+    page::close();
 }
 
 #[cfg(not(target_arch = "wasm32"))]
