@@ -245,7 +245,7 @@ fn detail_view(rule: &Rule, detail: Option<RuleDetail>, fallback_url: Option<Str
         <section class="source">
             <h2>"Rule text"</h2>
             {if listed {
-                view! { <pre class="rule-text" data-language=rule.language.clone()><code>{highlighted(&detail.text, &rule.language)}</code></pre> }.into_any()
+                view! { <pre class="rule-text" data-language=rule.language.clone()><code>{highlighted(&detail.text, &detail.highlight)}</code></pre> }.into_any()
             } else {
                 view! { <p class="empty">"The catalog's detail file does not list this rule, so its text cannot be shown."</p> }.into_any()
             }}

@@ -8,6 +8,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use atlas_catalog::highlight;
 use atlas_catalog::index::IndicatorIndex;
 use atlas_catalog::macros::MacroFile;
 use atlas_catalog::model::{FORMAT_NAME, FORMAT_VERSION, detail_shard};
@@ -286,14 +287,15 @@ fn collect(outcomes: Vec<(Vendor, String, FileOutcome)>, report: &mut BuildRepor
     rules
 }
 
-/// Rule texts and descriptive metadata go to the detail shards; the rest
-/// stays in the catalog.
+/// Rule texts, their syntax tokens and descriptive metadata go to the
+/// detail shards; the rest stays in the catalog.
 fn split_details(rules: Vec<ParsedRule>) -> (Vec<Rule>, Vec<(String, RuleDetail)>) {
     rules
-        .into_iter()
+        .into_par_iter()
         .map(|parsed| {
             let (mut rule, mut detail) = (parsed.rule, parsed.detail);
             detail.about = RuleAbout::take_from(&mut rule);
+            detail.highlight = highlight::encode(&highlight::highlight(&detail.text, &rule.language));
             let id = rule.id.clone();
             (rule, (id, detail))
         })

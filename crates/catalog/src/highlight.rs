@@ -4,11 +4,13 @@
 //! `condition`, Splunk's `search` in SPL, Elastic's `[rule]` `query` in KQL,
 //! EQL or ES|QL).
 //!
-//! These are small tokenizers of our own, not the front ends' parsers: the
-//! app's WASM must not carry the parsers (the checker's worker has them),
-//! and colouring needs only where tokens start and end, never a tree. They
-//! never fail: anything they do not recognize stays plain text. The app
-//! renders each token as a text node in a span with a class, never as HTML.
+//! These are small tokenizers of our own, not the front ends' parsers:
+//! colouring needs only where tokens start and end, never a tree. They never
+//! fail: anything they do not recognize stays plain text. The builder runs
+//! them and writes each rule's tokens into its detail ([`encode`], in
+//! `RuleDetail::highlight`), so the app's WASM carries only [`decode`]
+//! (the tokenizers were ~3 KB brotli of it); the app renders each token as a
+//! text node in a span with a class, never as HTML.
 
 /// What a token is, for its colour.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,6 +28,10 @@ pub enum Class {
 }
 
 impl Class {
+    /// Every class, in the order of their numbers in [`encode`].
+    pub const ALL: [Class; 7] =
+        [Class::Key, Class::String, Class::Comment, Class::Keyword, Class::Operator, Class::Number, Class::Function];
+
     /// The CSS class the app gives the token.
     pub fn css(self) -> &'static str {
         match self {
@@ -153,6 +159,49 @@ pub fn highlight(text: &str, language: &str) -> Vec<Token> {
         "eql" => toml(text, &EQL, &mut out),
         "esql" => toml(text, &ESQL, &mut out),
         _ => toml(text, &KQL, &mut out),
+    }
+    out
+}
+
+/// Tokens as the catalog stores them: a flat list of numbers, three per
+/// token — the gap since the previous token's end (from the start of the
+/// text for the first), the token's length, its class's place in
+/// [`Class::ALL`] — small numbers that keep a detail shard short.
+pub fn encode(tokens: &[Token]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(tokens.len() * 3);
+    let mut at = 0;
+    for token in tokens {
+        let class = Class::ALL.iter().position(|c| *c == token.class).unwrap_or_default();
+        let (Ok(gap), Ok(len)) = (u32::try_from(token.start - at), u32::try_from(token.end - token.start)) else {
+            break;
+        };
+        out.extend([gap, len, class as u32]);
+        at = token.end;
+    }
+    out
+}
+
+/// The tokens of [`encode`] over `text`, read as the app gets them from a
+/// catalog: a token past the end of the text or not on character
+/// boundaries ends the list there, an unknown class is skipped, so a damaged
+/// list colours less and never fails; a text over [`MAX_TEXT`] stays plain.
+pub fn decode(flat: &[u32], text: &str) -> Vec<Token> {
+    // What `highlight` leaves plain stays plain whatever a catalog says.
+    if text.len() > MAX_TEXT {
+        return Vec::new();
+    }
+    let mut out = Vec::with_capacity(flat.len() / 3);
+    let mut at = 0usize;
+    for triple in flat.chunks_exact(3) {
+        let start = at.saturating_add(triple[0] as usize);
+        let end = start.saturating_add(triple[1] as usize);
+        if end > text.len() || !text.is_char_boundary(start) || !text.is_char_boundary(end) {
+            break;
+        }
+        if let Some(class) = Class::ALL.get(triple[2] as usize) {
+            push(&mut out, *class, start, end);
+        }
+        at = end;
     }
     out
 }
@@ -504,6 +553,37 @@ mod tests {
 
     fn of(class: Class, items: &[(Class, String)]) -> Vec<String> {
         items.iter().filter(|(c, _)| *c == class).map(|(_, t)| t.clone()).collect()
+    }
+
+    #[test]
+    fn tokens_read_back_as_the_catalog_stores_them() {
+        let texts = [
+            ("title: a\ndetection:\n  sel:\n    Image|endswith: '\\mshta.exe'\n  condition: sel # é\n", "sigma"),
+            ("[rule]\nquery = '''\nprocess where process.name == \"ü.exe\"\n'''\n", "eql"),
+            ("name: x\nsearch: '`sysmon` EventCode=1 | stats count'\n", "spl"),
+        ];
+        for (text, language) in texts {
+            let tokens = highlight(text, language);
+            assert!(!tokens.is_empty(), "{language}");
+            let flat = encode(&tokens);
+            assert_eq!(flat.len(), tokens.len() * 3);
+            assert_eq!(decode(&flat, text), tokens, "{language}");
+        }
+        // By hand: the key `title` at 0..5, its `:` at 5..6, the comment
+        // `# c` at 9..12, 3 bytes after the `:`.
+        let text = "title: a\n# c";
+        assert_eq!(encode(&highlight(text, "sigma")), [0, 5, 0, 0, 1, 4, 3, 3, 2]);
+    }
+
+    #[test]
+    fn damaged_token_lists_colour_less_and_never_fail() {
+        let text = "title: é";
+        // Past the end, inside `é`, an unknown class, overflowing numbers.
+        assert_eq!(decode(&[0, 5, 0, 0, 99, 0], text).len(), 1);
+        assert_eq!(decode(&[8, 1, 1], text), []);
+        assert_eq!(decode(&[0, 5, 42, 2, 2, 1], text), [Token { class: Class::String, start: 7, end: 9 }]);
+        assert_eq!(decode(&[u32::MAX, u32::MAX, 0, 1], text), []);
+        assert_eq!(decode(&[], text), []);
     }
 
     #[test]

@@ -411,8 +411,14 @@ pub struct RuleDetail {
     /// The rule's descriptive metadata, moved out of catalog.json.
     #[serde(default)]
     pub about: RuleAbout,
+    /// The text's syntax tokens for colouring, as
+    /// [`crate::highlight::encode`] writes them (three numbers a token): the
+    /// builder runs the tokenizers so the app does not carry them. None in
+    /// an older catalog, whose texts are then shown plain.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub highlight: Vec<u32>,
 }
-deserialize_object!(RuleDetail { text, sections: default, about: default });
+deserialize_object!(RuleDetail { text, sections: default, about: default, highlight: default });
 
 /// Descriptive metadata only a rule's own page shows. In memory it lives on
 /// [`Rule`]; the builder moves it into the rule's detail shard when writing
