@@ -10,6 +10,8 @@
   function ready(detail) {
     document.dispatchEvent(new CustomEvent("rule-atlas-checker", { detail: detail }));
   }
+  // The module's script did not load (the app says which).
+  if (typeof wasm_bindgen === "undefined") return;
   wasm_bindgen({ module_or_path: new URL("atlas-checker_bg.wasm", here) }).then(
     function () {
       window.__ruleAtlasChecker = { open: wasm_bindgen.open_page, close: wasm_bindgen.close_page };

@@ -82,15 +82,28 @@ fn request() {
     let _ = document.add_event_listener_with_callback(READY_EVENT, on_ready.as_ref().unchecked_ref());
     // It serves every later visit too.
     on_ready.forget();
+    // A script that cannot be loaded: say so in the view, and try again on
+    // the next visit.
+    let on_error = Closure::<dyn Fn(Event)>::new(|event: Event| {
+        REQUESTED.set(false);
+        let src =
+            event.target().and_then(|t| Reflect::get(&t, &JsValue::from_str("src")).ok()).and_then(|s| s.as_string());
+        if let Some((root, _, _)) = WAITING.take() {
+            let what = src.unwrap_or_else(|| "its script".to_owned());
+            root.set_text_content(Some(&format!("The checker could not be loaded: {what} did not load.")));
+        }
+    });
     let Some(head) = document.head() else { return };
     for script in SCRIPTS {
         if let Ok(element) = document.create_element("script") {
             let _ = element.set_attribute("src", &crate::load::absolute(script));
             // Inserted scripts run in insertion order only when not async.
             let _ = Reflect::set(&element, &JsValue::from_str("async"), &JsValue::FALSE);
+            let _ = element.add_event_listener_with_callback("error", on_error.as_ref().unchecked_ref());
             let _ = head.append_child(&element);
         }
     }
+    on_error.forget();
 }
 
 /// Calls `window.<object>.<name>(args…)`; whether there was such a function.

@@ -16,7 +16,7 @@ const EXPLAIN = process.env.RULE_ATLAS_BIN ?? join(ROOT, "target/release/rule-at
 /** The rule corpus, for the corpus run's sample. */
 const CORPUS = resolve(ROOT, process.env.RULE_ATLAS_CORPUS || "../shared/corpus");
 /** What the checker's code is served as: none of it may load outside /check. */
-const CHECKER_FILES = /atlas-checker|checker-worker|macros\.json/;
+const CHECKER_FILES = /atlas-checker|checker-worker|checker-page|macros\.json/;
 
 const fixture = (path) => readFileSync(join(FIXTURES, path), "utf8");
 const SIGMA = "sigma/rules/windows/proc_creation_win_fixture_mshta_remote.yml";
@@ -248,6 +248,19 @@ test("the other views load none of the checker's code", async ({ page }) => {
   await page.getByRole("link", { name: "Check a rule" }).click();
   await expect(page.getByRole("textbox", { name: "Rule text" })).toBeVisible();
   await expect.poll(() => requested.filter((path) => CHECKER_FILES.test(path)).length).toBeGreaterThanOrEqual(3);
+});
+
+test("a checker that cannot be loaded says so, and the rest of the app works", async ({ page }) => {
+  const atlas = new AtlasPage(page);
+  await page.route("**/atlas-checker_bg.wasm", (route) => route.fulfill({ status: 404, body: "Not found" }));
+  await atlas.open("check");
+  await expect(page.locator(".check-page")).toContainText("The checker could not be loaded");
+  await page.unroute("**/atlas-checker_bg.wasm");
+  await page.route("**/atlas-checker.js", (route) => route.fulfill({ status: 404, body: "Not found" }));
+  await atlas.open("check");
+  await expect(page.locator(".check-page")).toContainText(/The checker could not be loaded: .*atlas-checker\.js did not load/);
+  await page.getByRole("link", { name: "ATT&CK coverage" }).click();
+  await expect(atlas.heading).toBeVisible();
 });
 
 test("the fixture rules' trees are explain's", async ({ page }) => {
