@@ -247,7 +247,7 @@ async fn read(url: &str, response: Result<JsValue, JsValue>) -> Result<Vec<u8>, 
 }
 
 /// The message of a JavaScript error (a rejected fetch is a `TypeError`).
-pub fn js_message(error: &JsValue) -> String {
+fn js_message(error: &JsValue) -> String {
     error.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{error:?}"), |e| String::from(e.message()))
 }
 

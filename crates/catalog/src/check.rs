@@ -8,7 +8,6 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::export::json::Json;
 use crate::indicator::IndicatorKey;
 use crate::object::deserialize_object;
 
@@ -108,31 +107,6 @@ pub struct CheckRequest {
     /// answers with it, as for a `fragment`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rule: Option<String>,
-}
-
-impl CheckRequest {
-    /// The request as JSON, as the app posts it to the checker. Written with
-    /// the app's own JSON writer: serde's serializer would add ~3 KB (brotli)
-    /// to the main WASM for this one struct. Reads back with serde (a test).
-    pub fn to_json(&self) -> String {
-        let mut members = vec![
-            ("seq", Json::Number(self.seq)),
-            ("text", Json::text(&self.text)),
-            ("kind", Json::text(self.kind.as_str())),
-        ];
-        let optional = [
-            ("file_name", &self.file_name),
-            ("fragment", &self.fragment),
-            ("technique", &self.technique),
-            ("rule", &self.rule),
-        ];
-        for (name, value) in optional {
-            if let Some(value) = value {
-                members.push((name, Json::text(value)));
-            }
-        }
-        Json::Object(members).to_pretty()
-    }
 }
 
 /// The checker's answer.
@@ -295,7 +269,7 @@ mod tests {
         let json = serde_json::to_string(&request).unwrap();
         assert_eq!(json, r#"{"seq":1,"text":"a","kind":"spl"}"#);
         assert_eq!(serde_json::from_str::<CheckRequest>(&json).unwrap(), request);
-        // The app's own writer, with every field and text that needs escapes.
+        // Every field, and text that needs escapes.
         let request = CheckRequest {
             seq: 7,
             text: "title: \"x\"\n\tdetection: \\ \u{1}é".into(),
@@ -305,9 +279,9 @@ mod tests {
             technique: Some("T1059".into()),
             rule: Some("r1".into()),
         };
-        assert_eq!(serde_json::from_str::<CheckRequest>(&request.to_json()).unwrap(), request);
+        assert_eq!(serde_json::from_str::<CheckRequest>(&serde_json::to_string(&request).unwrap()).unwrap(), request);
         let bare = CheckRequest { seq: 2, ..CheckRequest::default() };
-        assert_eq!(serde_json::from_str::<CheckRequest>(&bare.to_json()).unwrap(), bare);
+        assert_eq!(serde_json::from_str::<CheckRequest>(&serde_json::to_string(&bare).unwrap()).unwrap(), bare);
 
         let key = IndicatorKey { field: "process.name".into(), op: Op::Eq, value: "mshta.exe".into() };
         let answer = CheckAnswer {

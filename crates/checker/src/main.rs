@@ -186,8 +186,7 @@ mod worker {
 
     /// A file beside the worker: `None` when the server has none.
     async fn fetch(scope: &DedicatedWorkerGlobalScope, path: &str) -> Result<Option<Vec<u8>>, String> {
-        let message =
-            |e: JsValue| e.dyn_ref::<js_sys::Error>().map_or_else(|| format!("{e:?}"), |e| String::from(e.message()));
+        let message = |e: JsValue| crate::page::js_message(&e);
         let response = JsFuture::from(scope.fetch_with_str(path)).await.map_err(message)?;
         let response: Response = response.dyn_into().map_err(|_| "not a response".to_owned())?;
         if !response.ok() {

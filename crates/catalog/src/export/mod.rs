@@ -4,7 +4,7 @@
 //! aggregate results the views render, so a file says what the page says.
 
 pub mod csv;
-pub(crate) mod json;
+mod json;
 pub mod navigator;
 
 /// A file name for a download: `rule-atlas-` and the parts, lower case,

@@ -28,6 +28,7 @@ use web_sys::{
     Window,
 };
 
+pub use client::js_message;
 use client::{Answer, Checker};
 
 /// How long the URL waits for typing to pause before it takes the text
